@@ -1,0 +1,67 @@
+package dev.vectis.api.health;
+
+import dev.vectis.db.Database;
+import dev.vectis.http.ContractApi;
+import dev.vectis.http.ErrorShape;
+import dev.vectis.http.HouseErrors;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** GET /health (liveness and database reachability) and GET /metrics (Prometheus text). */
+public final class HealthApi implements ContractApi {
+
+    static final Duration DATABASE_TIMEOUT = Duration.ofSeconds(2);
+
+    private final Database database;
+    private final PrometheusMeterRegistry registry;
+    private final String version;
+    private final Clock clock;
+
+    public HealthApi(Database database, PrometheusMeterRegistry registry, String version, Clock clock) {
+        this.database = database;
+        this.registry = registry;
+        this.version = version;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean owns(String path) {
+        return path.equals("/health") || path.equals("/metrics");
+    }
+
+    @Override
+    public ErrorShape errorShape() {
+        return new HouseErrors();
+    }
+
+    @Override
+    public void routes(RoutesConfig routes) {
+        routes.get("/health", this::health);
+        routes.get("/metrics", this::metrics);
+    }
+
+    /** Also served by other contracts under their own paths (provider-registry's /api/v1/registration/health). */
+    public void health(Context ctx) {
+        String problem = database.ping(DATABASE_TIMEOUT);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", problem == null ? "healthy" : "unhealthy");
+        body.put("service", "vectis");
+        body.put("timestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+        body.put("version", version);
+        if (problem != null) {
+            body.put("reason", "database: " + problem);
+        }
+        ctx.header("Cache-Control", "no-store");
+        ctx.status(problem == null ? 200 : 503).json(body);
+    }
+
+    private void metrics(Context ctx) {
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+    }
+}

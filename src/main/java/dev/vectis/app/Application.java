@@ -1,0 +1,126 @@
+package dev.vectis.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.api.executor.ExecutorApi;
+import dev.vectis.api.fleet.FleetApi;
+import dev.vectis.api.gateway.GatewayApi;
+import dev.vectis.api.health.HealthApi;
+import dev.vectis.api.marketplace.MarketplaceApi;
+import dev.vectis.api.provider.ProviderApi;
+import dev.vectis.auth.AdminCredential;
+import dev.vectis.auth.JwtKey;
+import dev.vectis.config.Settings;
+import dev.vectis.db.Database;
+import dev.vectis.http.ContractApi;
+import dev.vectis.http.ErrorRenderer;
+import dev.vectis.http.HouseErrors;
+import dev.vectis.http.HttpServer;
+import dev.vectis.http.Json;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where Vectis's objects are created and wired, and where they are stopped. */
+public final class Application implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+
+    private final Database database;
+    private final HttpServer http;
+    private final JvmGcMetrics gcMetrics;
+    private final AdminCredential admin;
+    private final JwtKey jwtKey;
+
+    private Application(Database database, HttpServer http, JvmGcMetrics gcMetrics, AdminCredential admin, JwtKey jwtKey) {
+        this.database = database;
+        this.http = http;
+        this.gcMetrics = gcMetrics;
+        this.admin = admin;
+        this.jwtKey = jwtKey;
+    }
+
+    public static Application start(Settings settings, PrintStream console, Clock clock) {
+        try {
+            Files.createDirectories(settings.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data_dir " + settings.dataDir(), e);
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+
+        Database database = Database.open(settings.database(), settings.dataDir(), registry);
+        try {
+            database.migrate();
+            AdminCredential admin = AdminCredential.resolve(settings.adminToken(), database.jdbi(), console);
+            JwtKey jwtKey = JwtKey.resolve(settings.jwt().secret(), settings.dataDir());
+            ObjectMapper mapper = Json.mapper();
+
+            List<ContractApi> apis = List.of(
+                    new HealthApi(database, registry, BuildInfo.version(), clock),
+                    new FleetApi(),
+                    new GatewayApi(),
+                    new ExecutorApi(),
+                    new ProviderApi(),
+                    new MarketplaceApi());
+            ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
+            HttpServer http = new HttpServer(settings.server(), mapper, registry, apis, errors);
+            http.start();
+            if (settings.executor().auth() == Settings.ExecutorAuth.NONE) {
+                LOG.warn("executor.auth is none: the command-executor endpoints accept calls without any token");
+            }
+            return new Application(database, http, gc, admin, jwtKey);
+        } catch (RuntimeException e) {
+            database.close();
+            gc.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public AdminCredential admin() {
+        return admin;
+    }
+
+    public JwtKey jwtKey() {
+        return jwtKey;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** HTTP first (drains in-flight requests), then background work, then the pool. */
+    @Override
+    public void close() {
+        LOG.info("Stopping");
+        try {
+            http.stop();
+        } finally {
+            database.close();
+            gcMetrics.close();
+            LOG.info("Stopped");
+        }
+    }
+}

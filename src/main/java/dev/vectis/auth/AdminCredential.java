@@ -1,0 +1,74 @@
+package dev.vectis.auth;
+
+import dev.vectis.config.Secret;
+import java.io.PrintStream;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's admin token. A configured token is used as given. Without one, the first
+ * node to start generates a token, prints it once and keeps only its hash in the database,
+ * so every node sharing that database accepts it and a restart does not change it.
+ */
+public final class AdminCredential {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminCredential.class);
+    static final String ROW = "admin_token_sha256";
+
+    private final String sha256Hex;
+
+    private AdminCredential(String sha256Hex) {
+        this.sha256Hex = sha256Hex;
+    }
+
+    public static AdminCredential resolve(Optional<Secret> configured, Jdbi jdbi, PrintStream console) {
+        if (configured.isPresent()) {
+            return new AdminCredential(Tokens.sha256Hex(configured.get().reveal()));
+        }
+        Optional<String> stored = stored(jdbi);
+        if (stored.isPresent()) {
+            LOG.info("Admin token: generated on first start and kept only as a hash; "
+                    + "set admin_token (VECTIS_ADMIN_TOKEN) to choose your own");
+            return new AdminCredential(stored.get());
+        }
+        String token = Tokens.generate("vectis_admin_");
+        String hash = Tokens.sha256Hex(token);
+        try {
+            jdbi.useHandle(h -> h.createUpdate("INSERT INTO server_secrets (name, hash) VALUES (:name, :hash)")
+                    .bind("name", ROW).bind("hash", hash).execute());
+        } catch (StatementException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            // Another node sharing this database generated one first; theirs stands.
+            return new AdminCredential(stored(jdbi).orElseThrow());
+        }
+        console.println("Admin token: " + token);
+        console.println("  Shown once and stored only as a hash. To choose your own, set admin_token in "
+                + "vectis.yaml or VECTIS_ADMIN_TOKEN.");
+        console.flush();
+        return new AdminCredential(hash);
+    }
+
+    public boolean matches(String presented) {
+        return Tokens.matchesHash(sha256Hex, presented);
+    }
+
+    private static Optional<String> stored(Jdbi jdbi) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT hash FROM server_secrets WHERE name = :name")
+                .bind("name", ROW).mapTo(String.class).findOne());
+    }
+
+    static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.vectis.config;
+
+import java.util.List;
+import java.util.function.Function;
+
+/** Every configuration key Vectis knows, with its default. docs/configuration.md describes each. */
+final class ConfigKeys {
+
+    static final List<ConfigKey> ALL = List.of(
+            key("server.host", "0.0.0.0", ConfigParsers::text),
+            key("server.port", 8080, ConfigParsers::port),
+            key("server.extra_ports", List.of(), ConfigParsers::portList),
+            key("server.cors.allowed_origins", List.of(), ConfigParsers::origins),
+            key("server.trusted_proxies", List.of(), ConfigParsers::networks),
+            key("server.max_body_bytes", 10L << 20, ConfigParsers::size),
+            key("server.shutdown_timeout_seconds", 20, ConfigParsers.integer(0, 600)),
+            key("data_dir", "./data", ConfigParsers::text),
+            key("database.url", null, ConfigParsers::jdbcUrl),
+            key("database.user", null, ConfigParsers::text),
+            secret("database.password", ConfigParsers::secret),
+            key("database.pool_size", 10, ConfigParsers.integer(1, 500)),
+            secret("admin_token", ConfigParsers::secret),
+            secret("worker_tokens", ConfigParsers::secretList),
+            key("executor.auth", "token", ConfigParsers.oneOf("token", "none")),
+            secret("jwt.secret", ConfigKeys::jwtSecret),
+            key("jwt.expiry_hours", 24, ConfigParsers.integer(1, 8760)),
+            key("rate_limit.enabled", true, ConfigParsers::bool),
+            key("rate_limit.requests_per_minute", 60, ConfigParsers.integer(1, 1_000_000)),
+            key("heartbeat.offline_after_seconds", 30, ConfigParsers.integer(5, 86_400)),
+            key("log.level", "info", ConfigParsers.oneOf("trace", "debug", "info", "warn", "error")),
+            key("log.format", "text", ConfigParsers.oneOf("text", "json")));
+
+    /** Shorter HS256 keys are brute-forceable; RFC 7518 asks for at least the hash size. */
+    static final int MIN_JWT_SECRET_BYTES = 32;
+
+    private ConfigKeys() {
+    }
+
+    private static ConfigKey key(String path, Object defaultValue, Function<Object, Object> parser) {
+        return new ConfigKey(path, defaultValue, parser, false);
+    }
+
+    private static ConfigKey secret(String path, Function<Object, Object> parser) {
+        return new ConfigKey(path, path.equals("worker_tokens") ? List.of() : null, parser, true);
+    }
+
+    private static Object jwtSecret(Object raw) {
+        Secret secret = (Secret) ConfigParsers.secret(raw);
+        if (secret.bytes().length < MIN_JWT_SECRET_BYTES) {
+            throw new IllegalArgumentException("must be at least " + MIN_JWT_SECRET_BYTES
+                    + " bytes (256 bits); leave it unset to have one generated");
+        }
+        return secret;
+    }
+}

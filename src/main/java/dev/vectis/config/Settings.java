@@ -1,0 +1,66 @@
+package dev.vectis.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The whole configuration, validated and immutable. Built only by {@link ConfigLoader}. */
+public record Settings(
+        Server server,
+        Path dataDir,
+        Database database,
+        Optional<Secret> adminToken,
+        List<Secret> workerTokens,
+        Executor executor,
+        Jwt jwt,
+        RateLimit rateLimit,
+        Heartbeat heartbeat,
+        Log log) {
+
+    public record Server(String host, int port, List<Integer> extraPorts, List<String> corsAllowedOrigins,
+                         List<String> trustedProxies, long maxBodyBytes, Duration shutdownTimeout) {
+    }
+
+    /** No url: the embedded H2 database under data_dir. */
+    public record Database(Optional<String> url, Optional<String> user, Optional<Secret> password, int poolSize) {
+    }
+
+    public enum ExecutorAuth { TOKEN, NONE }
+
+    public record Executor(ExecutorAuth auth) {
+    }
+
+    /** No secret: one is generated and kept under data_dir. */
+    public record Jwt(Optional<Secret> secret, int expiryHours) {
+    }
+
+    public record RateLimit(boolean enabled, int requestsPerMinute) {
+    }
+
+    public record Heartbeat(Duration offlineAfter) {
+    }
+
+    public enum LogFormat { TEXT, JSON }
+
+    public record Log(String level, LogFormat format) {
+    }
+
+    static Settings from(ConfigValues v, Path workingDir) {
+        return new Settings(
+                new Server(v.text("server.host"), v.integer("server.port"), v.list("server.extra_ports"),
+                        v.list("server.cors.allowed_origins"), v.list("server.trusted_proxies"),
+                        v.get("server.max_body_bytes"),
+                        Duration.ofSeconds(v.integer("server.shutdown_timeout_seconds"))),
+                workingDir.resolve(v.text("data_dir")).normalize(),
+                new Database(v.optional("database.url"), v.optional("database.user"),
+                        v.optional("database.password"), v.integer("database.pool_size")),
+                v.optional("admin_token"),
+                v.list("worker_tokens"),
+                new Executor(ExecutorAuth.valueOf(v.text("executor.auth").toUpperCase(java.util.Locale.ROOT))),
+                new Jwt(v.optional("jwt.secret"), v.integer("jwt.expiry_hours")),
+                new RateLimit(v.get("rate_limit.enabled"), v.integer("rate_limit.requests_per_minute")),
+                new Heartbeat(Duration.ofSeconds(v.integer("heartbeat.offline_after_seconds"))),
+                new Log(v.text("log.level"), LogFormat.valueOf(v.text("log.format").toUpperCase(java.util.Locale.ROOT))));
+    }
+}

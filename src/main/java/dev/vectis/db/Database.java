@@ -1,0 +1,109 @@
+package dev.vectis.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.vectis.config.Secret;
+import dev.vectis.config.Settings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/** The connection pool, the schema migrations and the Jdbi handle on top of them. */
+public final class Database implements AutoCloseable {
+
+    private final HikariDataSource dataSource;
+    private final Dialect dialect;
+    private final Jdbi jdbi;
+
+    private Database(HikariDataSource dataSource, Dialect dialect) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    /** Opens the pool; fails fast with a readable message when the database cannot be reached. */
+    public static Database open(Settings.Database settings, Path dataDir, MeterRegistry registry) {
+        String url = settings.url().orElseGet(() -> embeddedUrl(dataDir));
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("vectis-db");
+        config.setJdbcUrl(url);
+        settings.user().ifPresent(config::setUsername);
+        settings.password().map(Secret::reveal).ifPresent(config::setPassword);
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setMinimumIdle(Math.min(2, settings.poolSize()));
+        config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        config.setInitializationFailTimeout(Duration.ofSeconds(10).toMillis());
+        if (registry != null) {
+            config.setMetricRegistry(registry);
+        }
+        try {
+            return new Database(new HikariDataSource(config), Dialect.of(url));
+        } catch (HikariPool.PoolInitializationException e) {
+            throw new DatabaseUnavailableException(describe(url, e));
+        }
+    }
+
+    /** H2 in PostgreSQL mode, so one set of migrations and queries serves both. */
+    public static String embeddedUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("vectis") + ";" + H2_MODE;
+    }
+
+    public static final String H2_MODE = "MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+
+    public void migrate() {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** A round trip to the database within the timeout; the failure's text when there is one. */
+    public String ping(Duration timeout) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+            s.execute("SELECT 1");
+            return null;
+        } catch (SQLException | RuntimeException e) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    private static String describe(String url, Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String where = url.startsWith("jdbc:h2:") ? "the embedded database" : url.replaceAll("\\?.*", "");
+        String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        if (why.contains("already in use") || why.contains("Database may be already in use")) {
+            why = "another Vectis process is using it (the embedded database allows one process; "
+                    + "use PostgreSQL to run several nodes)";
+        }
+        return "cannot open " + where + ": " + why.lines().findFirst().orElse(why);
+    }
+}

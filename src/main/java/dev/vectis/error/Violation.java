@@ -1,0 +1,5 @@
+package dev.vectis.error;
+
+/** One failed rule about one field, e.g. {@code endpoints[0].url}. */
+public record Violation(String field, String message, String code) {
+}

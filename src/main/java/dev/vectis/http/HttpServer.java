@@ -1,0 +1,112 @@
+package dev.vectis.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.config.Settings;
+import dev.vectis.error.VectisException;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.javalin.util.ConcurrencyUtil;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The HTTP front door: one Javalin app on the main port and any extra ports, with the
+ * cross-cutting behaviour every contract shares (request ids, security headers, CORS,
+ * body cap, access log, metrics, error rendering) and each contract's routes.
+ */
+public final class HttpServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    private static final int MAX_PLATFORM_THREADS = 200;
+
+    private final Javalin app;
+
+    public HttpServer(Settings.Server settings, ObjectMapper mapper, MeterRegistry registry,
+                      List<ContractApi> apis, ErrorRenderer errors) {
+        boolean virtualThreads = Runtime.version().feature() >= 21;
+        ClientAddress clients = new ClientAddress(settings.trustedProxies());
+        SecurityHeaders security = new SecurityHeaders(clients);
+        Cors cors = new Cors(settings.corsAllowedOrigins());
+        RequestLog requestLog = new RequestLog(registry);
+
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jsonMapper(new JavalinJackson(mapper, virtualThreads));
+            config.http.maxRequestSize = settings.maxBodyBytes();
+            config.concurrency.useVirtualThreads = virtualThreads;
+            config.jetty.threadPool = ConcurrencyUtil.jettyThreadPool("vectis-http", 8, MAX_PLATFORM_THREADS, virtualThreads);
+            config.jetty.host = settings.host();
+            config.jetty.port = settings.port();
+            for (int extra : settings.extraPorts()) {
+                config.jetty.addConnector((server, httpConfig) -> {
+                    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                    connector.setHost(settings.host());
+                    connector.setPort(extra);
+                    return connector;
+                });
+            }
+            config.jetty.modifyServer(server -> {
+                // In-flight requests get shutdown_timeout to finish; new ones are refused meanwhile.
+                server.setStopTimeout(settings.shutdownTimeout().toMillis());
+                server.setHandler(new GracefulHandler());
+            });
+            config.requestLogger.http(requestLog::record);
+
+            config.routes.before(ctx -> {
+                MDC.put(RequestLog.MDC_KEY, RequestIds.assign(ctx));
+                security.before(ctx);
+                if (cors.handle(ctx)) {
+                    ctx.skipRemainingHandlers();
+                    return;
+                }
+                long length = ctx.req().getContentLengthLong();
+                if (length > settings.maxBodyBytes()) {
+                    throw new VectisException(VectisException.Kind.PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE",
+                            "The request body is larger than " + settings.maxBodyBytes() + " bytes");
+                }
+            });
+            config.routes.after(security::after);
+            for (ContractApi api : apis) {
+                api.routes(config.routes);
+            }
+            config.routes.exception(VectisException.class, (e, ctx) -> errors.render(ctx, e));
+            config.routes.exception(com.fasterxml.jackson.core.JsonProcessingException.class,
+                    (e, ctx) -> errors.render(ctx, JsonBody.invalid(e)));
+            config.routes.exception(HttpResponseException.class,
+                    (e, ctx) -> errors.render(ctx, e.getStatus(), e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> errors.renderUnexpected(ctx, e));
+            for (int status : new int[] {404, 405, 413, 500}) {
+                config.routes.error(status, "*", ctx -> {
+                    if (!ErrorRenderer.rendered(ctx)) {
+                        errors.render(ctx, status, status == 404
+                                ? "No route for " + ctx.method().name() + " " + ctx.path()
+                                : io.javalin.http.HttpStatus.forStatus(status).getMessage());
+                    }
+                });
+            }
+        });
+    }
+
+    public void start() {
+        app.start();
+        LOG.info("Listening on {}", app.jettyServer().server().getURI());
+    }
+
+    /** The main port (useful when configured as 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops accepting, lets in-flight requests finish within the shutdown timeout, then closes. */
+    public void stop() {
+        app.stop();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.vectis.http;
+
+import io.javalin.http.Context;
+
+/** Headers every response carries; set before the handler so streamed responses have them too. */
+final class SecurityHeaders {
+
+    static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
+    static final String HTML_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            + "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+    private final ClientAddress clients;
+
+    SecurityHeaders(ClientAddress clients) {
+        this.clients = clients;
+    }
+
+    void before(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Content-Security-Policy", API_CSP);
+        if (clients.secure(ctx)) {
+            ctx.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+        }
+    }
+
+    /** Pages need to load their own scripts and styles; API responses need nothing. */
+    void after(Context ctx) {
+        String type = ctx.res().getContentType();
+        if (type != null && type.startsWith("text/html") && !ctx.res().isCommitted()) {
+            ctx.header("Content-Security-Policy", HTML_CSP);
+        }
+    }
+}

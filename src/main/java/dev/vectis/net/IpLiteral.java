@@ -1,0 +1,82 @@
+package dev.vectis.net;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * IP address literals and CIDR blocks. Only literals are accepted, so parsing never
+ * performs a DNS lookup (InetAddress.getByName would resolve a host name).
+ */
+public final class IpLiteral {
+
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])");
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+    private IpLiteral() {
+    }
+
+    /** An IPv4 dotted quad or an IPv6 literal (no brackets, no zone). */
+    public static Optional<InetAddress> parse(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        String s = text.trim();
+        boolean v4 = IPV4.matcher(s).matches();
+        boolean v6 = !v4 && s.contains(":") && IPV6_CHARS.matcher(s).matches();
+        if (!v4 && !v6) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByName(s));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** An address, or an address with a prefix length: 10.0.0.0/8, ::1/128. */
+    public static Optional<Network> parseNetwork(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        String s = text.trim();
+        int slash = s.indexOf('/');
+        Optional<InetAddress> base = parse(slash < 0 ? s : s.substring(0, slash));
+        if (base.isEmpty()) {
+            return Optional.empty();
+        }
+        int bits = base.get().getAddress().length * 8;
+        int prefix = bits;
+        if (slash >= 0) {
+            String p = s.substring(slash + 1);
+            if (!p.matches("[0-9]{1,3}")) {
+                return Optional.empty();
+            }
+            prefix = Integer.parseInt(p);
+            if (prefix > bits) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new Network(base.get().getAddress(), prefix));
+    }
+
+    /** A block of addresses; contains() compares the first {@code prefix} bits. */
+    public record Network(byte[] address, int prefix) {
+
+        public boolean contains(InetAddress candidate) {
+            byte[] other = candidate.getAddress();
+            if (other.length != address.length) {
+                return false;
+            }
+            int bits = address.length * 8;
+            BigInteger mask = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE)
+                    .shiftRight(prefix).not();
+            BigInteger a = new BigInteger(1, address).and(mask);
+            BigInteger b = new BigInteger(1, other).and(mask);
+            return a.equals(b);
+        }
+    }
+}
