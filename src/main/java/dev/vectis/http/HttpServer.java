@@ -27,10 +27,11 @@ public final class HttpServer {
     private static final int MAX_PLATFORM_THREADS = 200;
 
     private final Javalin app;
+    private final boolean virtualThreads;
 
     public HttpServer(Settings.Server settings, ObjectMapper mapper, MeterRegistry registry,
                       List<ContractApi> apis, ErrorRenderer errors) {
-        boolean virtualThreads = Runtime.version().feature() >= 21;
+        this.virtualThreads = Runtime.version().feature() >= 21;
         ClientAddress clients = new ClientAddress(settings.trustedProxies());
         SecurityHeaders security = new SecurityHeaders(clients);
         Cors cors = new Cors(settings.corsAllowedOrigins());
@@ -97,7 +98,8 @@ public final class HttpServer {
 
     public void start() {
         app.start();
-        LOG.info("Listening on {}", app.jettyServer().server().getURI());
+        LOG.info("Listening on {}; handlers run on {}", app.jettyServer().server().getURI(),
+                virtualThreads ? "virtual threads" : "a pool of up to " + MAX_PLATFORM_THREADS + " platform threads");
     }
 
     /** The main port (useful when configured as 0). */

@@ -1,0 +1,141 @@
+package dev.vectis.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vectis.testing.DbTest;
+import dev.vectis.testing.Http;
+import dev.vectis.testing.TestDatabase;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a new user does: run the built jar with no configuration and ask it for /health. */
+class ServerJarIT {
+
+    private static final Path JAR = Path.of(System.getProperty("vectis.jar", "target/vectis.jar"));
+
+    @TempDir
+    Path dir;
+
+    @DbTest
+    void freshDataDirServesHealthPrintsTheAdminTokenAndStopsCleanly(TestDatabase db) throws Exception {
+        // H2 here means no database configuration at all: the embedded default.
+        Map<String, String> env = db.isPostgres() ? db.env() : Map.of();
+        runServer("java", env);
+        if (Runtime.version().feature() < 21) {
+            assertThat(Files.readString(dir.resolve("stdout.txt"))).contains("handlers run on a pool of up to");
+        }
+    }
+
+    @Test
+    void runsOnANewerJdkWithVirtualThreads() throws Exception {
+        Optional<Path> java = newerJava();
+        Assumptions.assumeTrue(java.isPresent(), "no JDK 21+ under /usr/lib/jvm; newer-JDK smoke run skipped");
+        runServer(java.get().toString(), Map.of());
+        assertThat(Files.readString(dir.resolve("stdout.txt"))).contains("handlers run on virtual threads");
+    }
+
+    @Test
+    void anInvalidPortExitsNonZeroNamingTheKey() throws Exception {
+        Process p = start(List.of("java", "-jar", JAR.toString(), "server"), Map.of("VECTIS_SERVER_PORT", "notaport"));
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isNotZero();
+        assertThat(Files.readString(dir.resolve("stderr.txt"))).contains("server.port").contains("notaport");
+    }
+
+    @DbTest
+    void migrateAppliesTheSchemaAndExits(TestDatabase db) throws Exception {
+        Map<String, String> env = db.isPostgres() ? db.env() : Map.of();
+        Process p = start(List.of("java", "-jar", JAR.toString(), "migrate"), env);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(dir.resolve("stderr.txt"))).isZero();
+        assertThat(Files.readString(dir.resolve("stdout.txt"))).contains("Database is up to date.");
+        if (!db.isPostgres()) {
+            assertThat(dir.resolve("data/vectis.mv.db")).exists();
+        }
+    }
+
+    @Test
+    void launcherScriptRunsTheJar() throws Exception {
+        Process p = start(List.of("bash", Path.of("vectis").toAbsolutePath().toString(), "version"), Map.of());
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(Files.readString(dir.resolve("stdout.txt"))).startsWith("vectis " + BuildInfo.version());
+    }
+
+    private void runServer(String java, Map<String, String> dbEnv) throws Exception {
+        int port = freePort();
+        Map<String, String> env = new java.util.HashMap<>(dbEnv);
+        env.put("VECTIS_SERVER_PORT", Integer.toString(port));
+        Process p = start(List.of(java, "-jar", JAR.toString(), "server"), env);
+        try {
+            Http http = new Http("http://127.0.0.1:" + port);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> http.get("/health").status() == 200);
+            assertThat(http.get("/health").json().get("status").asText()).isEqualTo("healthy");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> Files.readString(dir.resolve("stdout.txt")).contains("Admin token: vectis_admin_"));
+        } finally {
+            p.destroy(); // SIGTERM
+        }
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(dir.resolve("stdout.txt"))).isZero();
+        assertThat(Files.readString(dir.resolve("stdout.txt"))).contains("Stopped");
+    }
+
+    /** A child process in a fresh working directory, with no Vectis settings but the given ones. */
+    private Process start(List<String> command, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile())
+                .redirectOutput(dir.resolve("stdout.txt").toFile())
+                .redirectError(dir.resolve("stderr.txt").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("VECTIS_") || k.startsWith("PROVIDER_REGISTRY_"));
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static Optional<Path> newerJava() throws IOException {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> homes = Files.list(jvms)) {
+            return homes.filter(h -> Files.isExecutable(h.resolve("bin/java")))
+                    .filter(h -> featureVersion(h) >= 21)
+                    .max(Comparator.comparingInt(ServerJarIT::featureVersion))
+                    .map(h -> h.resolve("bin/java"));
+        }
+    }
+
+    private static int featureVersion(Path javaHome) {
+        try {
+            for (String line : Files.readAllLines(javaHome.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    return Integer.parseInt(v.split("[.+-]")[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+}

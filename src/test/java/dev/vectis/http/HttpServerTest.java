@@ -1,0 +1,325 @@
+package dev.vectis.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vectis.api.executor.ExecutorApi;
+import dev.vectis.api.fleet.FleetApi;
+import dev.vectis.api.gateway.GatewayApi;
+import dev.vectis.api.marketplace.MarketplaceApi;
+import dev.vectis.api.provider.ProviderApi;
+import dev.vectis.config.Settings;
+import dev.vectis.error.ConflictException;
+import dev.vectis.error.InvalidInputException;
+import dev.vectis.error.NotFoundException;
+import dev.vectis.error.Violation;
+import dev.vectis.testing.Http;
+import io.javalin.config.RoutesConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.ServerSocket;
+import java.net.http.HttpRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The shared HTTP behaviour, exercised through small routes mounted under each contract's paths. */
+class HttpServerTest {
+
+    record Item(String url, Integer port) {
+    }
+
+    record Echo(String name, Integer count, Boolean flag, List<Item> items) {
+    }
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final CountDownLatch slowStarted = new CountDownLatch(1);
+    private HttpServer server;
+    private Http http;
+
+    private static ContractApi withRoutes(ContractApi api, Consumer<RoutesConfig> routes) {
+        return new ContractApi() {
+            @Override
+            public boolean owns(String path) {
+                return api.owns(path);
+            }
+
+            @Override
+            public ErrorShape errorShape() {
+                return api.errorShape();
+            }
+
+            @Override
+            public void routes(RoutesConfig r) {
+                routes.accept(r);
+            }
+        };
+    }
+
+    private void start(List<String> cors, List<String> trustedProxies, List<Integer> extraPorts) {
+        JsonBody body = new JsonBody(Json.mapper());
+        List<ContractApi> apis = List.of(
+                withRoutes(new FleetApi(), r -> r.post("/api/v1/workers", ctx -> {
+                    throw new ConflictException("WORKER_EXISTS", "A worker with this IP is already registered");
+                })),
+                withRoutes(new GatewayApi(), r -> r.get("/api/v1/workers/{id}/boom", ctx -> {
+                    throw new IllegalStateException("secret internal detail");
+                })),
+                withRoutes(new ExecutorApi(), r -> {
+                    r.post("/api/jobs/echo", ctx -> ctx.json(body.read(ctx, Echo.class)));
+                    r.get("/api/jobs/missing", ctx -> {
+                        throw new NotFoundException("JOB_NOT_FOUND", "Job not found");
+                    });
+                }),
+                withRoutes(new ProviderApi(), r -> {
+                    r.post("/api/v1/registration/echo", ctx -> ctx.json(body.read(ctx, Echo.class)));
+                    r.post("/api/v1/registration/rules", ctx -> {
+                        throw new InvalidInputException(List.of(
+                                new Violation("email", "Invalid email format", "INVALID_EMAIL"),
+                                new Violation("endpoints[0].url", "Invalid URL", "INVALID_URL")));
+                    });
+                }),
+                withRoutes(new MarketplaceApi(), r -> {
+                    r.get("/admin/slow", ctx -> {
+                        slowStarted.countDown();
+                        Thread.sleep(1500);
+                        ctx.result("finished");
+                    });
+                    r.get("/admin/thread", ctx -> ctx.result(Thread.currentThread().toString()));
+                    r.get("/admin/page", ctx -> ctx.html("<p>hi</p>"));
+                }));
+        Settings.Server settings = new Settings.Server("127.0.0.1", 0, extraPorts, cors, trustedProxies,
+                64 * 1024, Duration.ofSeconds(5));
+        server = new HttpServer(settings, Json.mapper(), registry, apis,
+                new ErrorRenderer(apis, new HouseErrors(), Clock.systemUTC()));
+        server.start();
+        http = new Http("http://127.0.0.1:" + server.port());
+    }
+
+    private void start() {
+        start(List.of(), List.of(), List.of());
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void wellFormedBodiesAreRead() {
+        start();
+        Http.Response r = http.post("/api/jobs/echo", "{\"name\":\"a\",\"count\":2,\"extra\":true,\"items\":[{\"url\":\"u\",\"port\":1}]}");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("items").get(0).get("port").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void malformedJsonIs400InTheExecutorShape() {
+        start();
+        Http.Response r = http.post("/api/jobs/echo", "{\"name\": ");
+        assertThat(r.status()).isEqualTo(400);
+        JsonNode body = r.json();
+        assertThat(body.get("statusCode").asInt()).isEqualTo(400);
+        assertThat(body.get("error").asText()).startsWith("malformed JSON");
+        assertThat(body.size()).isEqualTo(2);
+    }
+
+    @Test
+    void wrongTypesNameTheField() {
+        start();
+        Http.Response r = http.post("/api/jobs/echo", "{\"count\":\"three\"}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("error").asText()).contains("count").contains("whole number");
+
+        assertThat(http.post("/api/jobs/echo", "{\"count\":2.5}").json().get("error").asText()).contains("count");
+        assertThat(http.post("/api/jobs/echo", "{\"name\":7}").json().get("error").asText()).contains("name");
+        assertThat(http.post("/api/jobs/echo", "{\"flag\":\"yes\"}").json().get("error").asText()).contains("flag");
+
+        Http.Response nested = http.post("/api/v1/registration/echo", "{\"items\":[{\"port\":\"x\"}]}");
+        assertThat(nested.status()).isEqualTo(400);
+        assertThat(nested.json().get("message").asText()).contains("items[0].port");
+    }
+
+    @Test
+    void nonObjectAndEmptyBodiesAreRefused() {
+        start();
+        assertThat(http.post("/api/jobs/echo", "").json().get("error").asText()).contains("JSON object body is required");
+        assertThat(http.post("/api/jobs/echo", "[1,2]").json().get("error").asText()).contains("must be a JSON object");
+        assertThat(http.post("/api/jobs/echo", "{\"a\":1,\"a\":2}").status()).isEqualTo(400);
+        assertThat(http.post("/api/jobs/echo", "{} trailing").status()).isEqualTo(400);
+    }
+
+    @Test
+    void providerShapeCarriesEveryViolationTimestampAndRequestId() {
+        start();
+        Http.Response r = http.post("/api/v1/registration/rules", "{}", "X-Request-Id", "trace-123");
+        assertThat(r.status()).isEqualTo(400);
+        JsonNode body = r.json();
+        assertThat(body.get("error").asText()).isEqualTo("Bad Request");
+        assertThat(body.get("code").asInt()).isEqualTo(400);
+        assertThat(body.get("request_id").asText()).isEqualTo("trace-123");
+        assertThat(body.get("timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(body.get("validation_errors")).hasSize(2);
+        assertThat(body.get("validation_errors").get(1).get("field").asText()).isEqualTo("endpoints[0].url");
+        assertThat(body.get("validation_errors").get(1).get("code").asText()).isEqualTo("INVALID_URL");
+    }
+
+    @Test
+    void fleetShapeUsesTheSpecTitles() {
+        start();
+        Http.Response r = http.post("/api/v1/workers", "{}");
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.json().get("error").asText()).isEqualTo("Worker already exists");
+        assertThat(r.json().get("message").asText()).isEqualTo("A worker with this IP is already registered");
+    }
+
+    @Test
+    void unexpectedErrorsAre500WithoutDetailInTheGatewayShape() {
+        start();
+        Http.Response r = http.get("/api/v1/workers/w1/boom");
+        assertThat(r.status()).isEqualTo(500);
+        assertThat(r.json().get("success").asBoolean()).isFalse();
+        assertThat(r.json().get("code").asText()).isEqualTo("INTERNAL_ERROR");
+        assertThat(r.body()).doesNotContain("secret internal detail", "IllegalStateException", "at dev.");
+        assertThat(r.json().get("error").asText()).contains(r.header("X-Request-Id"));
+    }
+
+    @Test
+    void unmatchedPathsAre404JsonInTheOwningContractsShape() {
+        start();
+        assertThat(http.get("/api/jobs/nowhere").json().get("statusCode").asInt()).isEqualTo(404);
+        assertThat(http.get("/api/v1/webhooks/nowhere").json().get("code").asText()).isEqualTo("NOT_FOUND");
+        Http.Response other = http.get("/no/such/path");
+        assertThat(other.status()).isEqualTo(404);
+        assertThat(other.header("Content-Type")).startsWith("application/json");
+        assertThat(other.json().get("error").asText()).isEqualTo("not_found");
+        assertThat(http.get("/api/jobs/missing").json().get("error").asText()).isEqualTo("Job not found");
+    }
+
+    @Test
+    void requestIdIsKeptWhenSaneAndReplacedOtherwise() {
+        start();
+        assertThat(http.get("/admin/thread", "X-Request-Id", "abc-123").header("X-Request-Id")).isEqualTo("abc-123");
+        String replaced = http.get("/admin/thread", "X-Request-Id", "bad id with spaces<script>").header("X-Request-Id");
+        assertThat(replaced).matches("[0-9a-f-]{36}");
+        assertThat(http.get("/admin/thread").header("X-Request-Id")).matches("[0-9a-f-]{36}");
+    }
+
+    @Test
+    void securityHeadersOnEveryResponse() {
+        start();
+        for (Http.Response r : List.of(http.get("/admin/thread"), http.get("/nowhere"), http.post("/api/jobs/echo", "{"))) {
+            assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(r.header("X-Frame-Options")).isEqualTo("DENY");
+            assertThat(r.header("Referrer-Policy")).isEqualTo("no-referrer");
+            assertThat(r.header("Content-Security-Policy")).contains("default-src 'none'");
+            assertThat(r.header("Strict-Transport-Security")).isNull();
+        }
+        assertThat(http.get("/admin/page").header("Content-Security-Policy")).contains("default-src 'self'");
+    }
+
+    @Test
+    void hstsOnlyWhenATrustedProxySaysHttps() {
+        start(List.of(), List.of("127.0.0.0/8"), List.of());
+        assertThat(http.get("/admin/thread", "X-Forwarded-Proto", "https").header("Strict-Transport-Security"))
+                .startsWith("max-age=");
+        assertThat(http.get("/admin/thread").header("Strict-Transport-Security")).isNull();
+    }
+
+    @Test
+    void forwardedProtoFromAnUntrustedPeerIsIgnored() {
+        start(List.of(), List.of("10.0.0.0/8"), List.of());
+        assertThat(http.get("/admin/thread", "X-Forwarded-Proto", "https").header("Strict-Transport-Security")).isNull();
+    }
+
+    @Test
+    void corsAllowsOnlyConfiguredOrigins() {
+        start(List.of("https://console.example.com"), List.of(), List.of());
+        Http.Response allowed = http.get("/admin/thread", "Origin", "https://console.example.com");
+        assertThat(allowed.header("Access-Control-Allow-Origin")).isEqualTo("https://console.example.com");
+        assertThat(allowed.header("Vary")).contains("Origin");
+        assertThat(allowed.header("Access-Control-Allow-Credentials")).isNull();
+        assertThat(http.get("/admin/thread", "Origin", "https://evil.example").header("Access-Control-Allow-Origin")).isNull();
+
+        Http.Response preflight = http.send(http.request("/admin/thread",
+                "Origin", "https://console.example.com", "Access-Control-Request-Method", "POST",
+                "Access-Control-Request-Headers", "authorization, content-type")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+        assertThat(preflight.status()).isEqualTo(204);
+        assertThat(preflight.header("Access-Control-Allow-Methods")).contains("POST");
+        assertThat(preflight.header("Access-Control-Allow-Headers")).contains("authorization");
+    }
+
+    @Test
+    void noCorsHeadersByDefault() {
+        start();
+        assertThat(http.get("/admin/thread", "Origin", "https://console.example.com")
+                .header("Access-Control-Allow-Origin")).isNull();
+    }
+
+    @Test
+    void oversizedBodiesAre413InTheContractsShape() {
+        start();
+        Http.Response r = http.post("/api/jobs/echo", "{\"name\":\"" + "x".repeat(70 * 1024) + "\"}");
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.json().get("statusCode").asInt()).isEqualTo(413);
+    }
+
+    @Test
+    void metricsAreKeptPerRouteTemplate() {
+        start();
+        http.get("/api/v1/workers/w-1/boom");
+        http.get("/api/v1/workers/w-2/boom");
+        http.get("/random/garbage/1");
+        String scrape = registry.scrape();
+        assertThat(scrape).contains("route=\"/api/v1/workers/{id}/boom\"");
+        assertThat(scrape).contains("route=\"unmatched\"");
+        assertThat(scrape).doesNotContain("w-1", "garbage");
+        assertThat(scrape).contains("http_server_requests_seconds_bucket");
+    }
+
+    @Test
+    void handlersRunOnVirtualThreadsFromJava21AndOnABoundedPoolBefore() {
+        start();
+        String thread = http.get("/admin/thread").body();
+        if (Runtime.version().feature() >= 21) {
+            assertThat(thread).startsWith("VirtualThread");
+        } else {
+            assertThat(thread).contains("vectis-http");
+        }
+    }
+
+    @Test
+    void extraPortsServeTheSameRoutes() throws Exception {
+        int extra;
+        try (ServerSocket s = new ServerSocket(0)) {
+            extra = s.getLocalPort();
+        }
+        start(List.of(), List.of(), List.of(extra));
+        Http other = new Http("http://127.0.0.1:" + extra);
+        assertThat(other.get("/api/jobs/missing").status()).isEqualTo(404);
+        assertThat(other.get("/admin/thread").status()).isEqualTo(200);
+    }
+
+    @Test
+    void stopLetsInFlightRequestsFinishAndRefusesNewOnes() throws Exception {
+        start();
+        CompletableFuture<Http.Response> slow = CompletableFuture.supplyAsync(() -> http.get("/admin/slow"));
+        assertThat(slowStarted.await(5, TimeUnit.SECONDS)).isTrue();
+        server.stop();
+        Http.Response finished = slow.get(10, TimeUnit.SECONDS);
+        assertThat(finished.status()).isEqualTo(200);
+        assertThat(finished.body()).isEqualTo("finished");
+        assertThatThrownBy(() -> http.get("/admin/thread")).isInstanceOf(java.io.UncheckedIOException.class);
+        server = null;
+    }
+}
