@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,9 +127,7 @@ public final class ConfigLoader {
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, Object> out) {
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
             String path = prefix + field.getKey();
             JsonNode value = field.getValue();
             boolean isLeaf = ConfigKeys.ALL.stream().anyMatch(k -> k.path().equals(path));
