@@ -8,6 +8,7 @@ import dev.vectis.api.health.HealthApi;
 import dev.vectis.api.marketplace.MarketplaceApi;
 import dev.vectis.api.provider.ProviderApi;
 import dev.vectis.auth.AdminCredential;
+import dev.vectis.auth.Credentials;
 import dev.vectis.auth.JwtKey;
 import dev.vectis.config.Settings;
 import dev.vectis.db.Database;
@@ -29,6 +30,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,18 +40,27 @@ public final class Application implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
+    /** Heartbeats are written at most this often, however many workers there are. */
+    static final Duration HEARTBEAT_FLUSH = Duration.ofMillis(250);
+    static final Duration SWEEP = Duration.ofSeconds(1);
+
     private final Database database;
     private final HttpServer http;
     private final JvmGcMetrics gcMetrics;
     private final AdminCredential admin;
     private final JwtKey jwtKey;
+    private final Features features;
+    private final List<BackgroundLoop> loops;
 
-    private Application(Database database, HttpServer http, JvmGcMetrics gcMetrics, AdminCredential admin, JwtKey jwtKey) {
+    private Application(Database database, HttpServer http, JvmGcMetrics gcMetrics, AdminCredential admin,
+                        JwtKey jwtKey, Features features, List<BackgroundLoop> loops) {
         this.database = database;
         this.http = http;
         this.gcMetrics = gcMetrics;
         this.admin = admin;
         this.jwtKey = jwtKey;
+        this.features = features;
+        this.loops = loops;
     }
 
     public static Application start(Settings settings, PrintStream console, Clock clock) {
@@ -73,21 +84,36 @@ public final class Application implements AutoCloseable {
             AdminCredential admin = AdminCredential.resolve(settings.adminToken(), database.jdbi(), console);
             JwtKey jwtKey = JwtKey.resolve(settings.jwt().secret(), settings.dataDir());
             ObjectMapper mapper = Json.mapper();
+            Credentials credentials = new Credentials(admin, settings.workerTokens());
+            Features features = Features.create(settings, database, clock);
 
             List<ContractApi> apis = List.of(
                     new HealthApi(database, registry, BuildInfo.version(), clock),
                     new FleetApi(),
                     new GatewayApi(),
-                    new ExecutorApi(),
+                    new ExecutorApi(settings.executor(), credentials, mapper, features.workers(), features.jobs(),
+                            features.results(), features.bundles(), features.direct()),
                     new ProviderApi(),
                     new MarketplaceApi());
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
-            HttpServer http = new HttpServer(settings.server(), mapper, registry, apis, errors);
-            http.start();
+            HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
+                    apis, errors);
+            List<BackgroundLoop> loops = List.of(
+                    new BackgroundLoop("heartbeat-flusher", HEARTBEAT_FLUSH, features.workers()::flush).start(),
+                    new BackgroundLoop("liveness-sweeper", SWEEP, () -> {
+                        features.workers().sweep(features.reaper());
+                        features.reaper().expireOverdue();
+                    }).start());
+            try {
+                http.start();
+            } catch (RuntimeException e) {
+                loops.forEach(l -> l.stop(Duration.ofSeconds(5)));
+                throw e;
+            }
             if (settings.executor().auth() == Settings.ExecutorAuth.NONE) {
                 LOG.warn("executor.auth is none: the command-executor endpoints accept calls without any token");
             }
-            return new Application(database, http, gc, admin, jwtKey);
+            return new Application(database, http, gc, admin, jwtKey, features, loops);
         } catch (RuntimeException e) {
             database.close();
             gc.close();
@@ -111,13 +137,24 @@ public final class Application implements AutoCloseable {
         return database;
     }
 
+    public Features features() {
+        return features;
+    }
+
     /** HTTP first (drains in-flight requests), then background work, then the pool. */
     @Override
     public void close() {
         LOG.info("Stopping");
+        features.jobs().events().close();
         try {
             http.stop();
         } finally {
+            loops.forEach(l -> l.stop(Duration.ofSeconds(5)));
+            try {
+                features.workers().flush();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not write the last heartbeats: {}", e.getMessage());
+            }
             database.close();
             gcMetrics.close();
             LOG.info("Stopped");

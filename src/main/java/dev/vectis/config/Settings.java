@@ -28,7 +28,9 @@ public record Settings(
 
     public enum ExecutorAuth { TOKEN, NONE }
 
-    public record Executor(ExecutorAuth auth) {
+    /** command-executor.md settings; see docs/command-executor.md. */
+    public record Executor(ExecutorAuth auth, boolean directEnabled, String defaultMode, Duration jobTimeout,
+                           Duration directTimeout, long outputCapBytes, long maxUploadBytes) {
     }
 
     /** No secret: one is generated and kept under data_dir. */
@@ -57,7 +59,11 @@ public record Settings(
                         v.optional("database.password"), v.integer("database.pool_size")),
                 v.optional("admin_token"),
                 v.list("worker_tokens"),
-                new Executor(ExecutorAuth.valueOf(v.text("executor.auth").toUpperCase(java.util.Locale.ROOT))),
+                new Executor(ExecutorAuth.valueOf(v.text("executor.auth").toUpperCase(java.util.Locale.ROOT)),
+                        v.get("executor.direct_enabled"), v.text("executor.default_mode"),
+                        Duration.ofSeconds(v.integer("executor.job_timeout_seconds")),
+                        Duration.ofSeconds(v.integer("executor.direct_timeout_seconds")),
+                        v.get("executor.output_cap_bytes"), v.get("executor.max_upload_bytes")),
                 new Jwt(v.optional("jwt.secret"), v.integer("jwt.expiry_hours")),
                 new RateLimit(v.get("rate_limit.enabled"), v.integer("rate_limit.requests_per_minute")),
                 new Heartbeat(Duration.ofSeconds(v.integer("heartbeat.offline_after_seconds"))),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectis.config.Settings;
 import dev.vectis.error.VectisException;
 import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.javalin.util.ConcurrencyUtil;
@@ -29,7 +30,8 @@ public final class HttpServer {
     private final Javalin app;
     private final boolean virtualThreads;
 
-    public HttpServer(Settings.Server settings, ObjectMapper mapper, MeterRegistry registry,
+    /** @param maxUploadBytes the cap for multipart bodies (file uploads), which outgrow ordinary requests */
+    public HttpServer(Settings.Server settings, long maxUploadBytes, ObjectMapper mapper, MeterRegistry registry,
                       List<ContractApi> apis, ErrorRenderer errors) {
         this.virtualThreads = Runtime.version().feature() >= 21;
         ClientAddress clients = new ClientAddress(settings.trustedProxies());
@@ -42,6 +44,9 @@ public final class HttpServer {
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new JavalinJackson(mapper, virtualThreads));
             config.http.maxRequestSize = settings.maxBodyBytes();
+            config.jetty.multipartConfig.maxFileSize(maxUploadBytes, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxTotalRequestSize(maxUploadBytes + (1 << 20), SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
             config.concurrency.useVirtualThreads = virtualThreads;
             config.jetty.threadPool = ConcurrencyUtil.jettyThreadPool("vectis-http", 8, MAX_PLATFORM_THREADS, virtualThreads);
             config.jetty.host = settings.host();
@@ -68,10 +73,12 @@ public final class HttpServer {
                     ctx.skipRemainingHandlers();
                     return;
                 }
-                long length = ctx.req().getContentLengthLong();
-                if (length > settings.maxBodyBytes()) {
+                String type = ctx.header("Content-Type");
+                long cap = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")
+                        ? maxUploadBytes + (1 << 20) : settings.maxBodyBytes();
+                if (ctx.req().getContentLengthLong() > cap) {
                     throw new VectisException(VectisException.Kind.PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE",
-                            "The request body is larger than " + settings.maxBodyBytes() + " bytes");
+                            "The request body is larger than " + cap + " bytes");
                 }
             });
             config.routes.after(security::after);
@@ -109,6 +116,10 @@ public final class HttpServer {
 
     /** Stops accepting, lets in-flight requests finish within the shutdown timeout, then closes. */
     public void stop() {
-        app.stop();
+        try {
+            app.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("Some requests had not finished when the shutdown timeout ran out; they were cut off");
+        }
     }
 }

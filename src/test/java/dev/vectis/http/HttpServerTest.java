@@ -63,6 +63,20 @@ class HttpServerTest {
         };
     }
 
+    private static ContractApi contract(java.util.function.Predicate<String> owns, ErrorShape shape) {
+        return new ContractApi() {
+            @Override
+            public boolean owns(String path) {
+                return owns.test(path);
+            }
+
+            @Override
+            public ErrorShape errorShape() {
+                return shape;
+            }
+        };
+    }
+
     private void start(List<String> cors, List<String> trustedProxies, List<Integer> extraPorts) {
         JsonBody body = new JsonBody(Json.mapper());
         List<ContractApi> apis = List.of(
@@ -72,7 +86,7 @@ class HttpServerTest {
                 withRoutes(new GatewayApi(), r -> r.get("/api/v1/workers/{id}/boom", ctx -> {
                     throw new IllegalStateException("secret internal detail");
                 })),
-                withRoutes(new ExecutorApi(), r -> {
+                withRoutes(contract(path -> path.startsWith("/api/jobs"), ExecutorApi::errorBody), r -> {
                     r.post("/api/jobs/echo", ctx -> ctx.json(body.read(ctx, Echo.class)));
                     r.get("/api/jobs/missing", ctx -> {
                         throw new NotFoundException("JOB_NOT_FOUND", "Job not found");
@@ -97,7 +111,7 @@ class HttpServerTest {
                 }));
         Settings.Server settings = new Settings.Server("127.0.0.1", 0, extraPorts, cors, trustedProxies,
                 64 * 1024, Duration.ofSeconds(5));
-        server = new HttpServer(settings, Json.mapper(), registry, apis,
+        server = new HttpServer(settings, 1 << 20, Json.mapper(), registry, apis,
                 new ErrorRenderer(apis, new HouseErrors(), Clock.systemUTC()));
         server.start();
         http = new Http("http://127.0.0.1:" + server.port());

@@ -1,12 +1,22 @@
 package dev.vectis.api.executor;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.auth.Credentials;
+import dev.vectis.config.Settings;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
+import dev.vectis.http.JsonBody;
 import dev.vectis.http.PathPrefix;
+import dev.vectis.jobs.Bundles;
+import dev.vectis.jobs.DirectExecutor;
+import dev.vectis.jobs.JobQueue;
+import dev.vectis.jobs.JobResults;
+import dev.vectis.workers.WorkerRegistry;
+import io.javalin.config.RoutesConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** command-executor.md: worker, job and execute endpoints. */
+/** command-executor.md: worker, job and execute endpoints, over the shared registry and queue. */
 public final class ExecutorApi implements ContractApi {
 
     private static final PathPrefix[] PATHS = {
@@ -14,19 +24,46 @@ public final class ExecutorApi implements ContractApi {
         new PathPrefix("/api/execute"), new PathPrefix("/uploads")
     };
 
+    private final WorkerRoutes workers;
+    private final JobRoutes jobs;
+    private final JobStream stream;
+    private final ExecuteRoutes execute;
+
+    public ExecutorApi(Settings.Executor settings, Credentials credentials, ObjectMapper mapper,
+                       WorkerRegistry registry, JobQueue queue, JobResults results, Bundles bundles,
+                       DirectExecutor direct) {
+        ExecutorGuard guard = new ExecutorGuard(settings.auth(), credentials);
+        JsonBody json = new JsonBody(mapper);
+        this.workers = new WorkerRoutes(guard, json, registry);
+        this.jobs = new JobRoutes(guard, json, registry, queue, results);
+        this.stream = new JobStream(guard, queue);
+        this.execute = new ExecuteRoutes(guard, queue, bundles, direct, settings.directEnabled(),
+                settings.defaultMode(), mapper);
+    }
+
     @Override
     public boolean owns(String path) {
         return PathPrefix.any(path, PATHS);
     }
 
+    @Override
+    public void routes(RoutesConfig routes) {
+        workers.register(routes);
+        jobs.register(routes);
+        stream.register(routes);
+        execute.register(routes);
+    }
+
     /** The spec's {@code {"error": "...", "statusCode": 400}}. */
     @Override
     public ErrorShape errorShape() {
-        return e -> {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", e.message());
-            body.put("statusCode", e.status());
-            return body;
-        };
+        return ExecutorApi::errorBody;
+    }
+
+    public static Map<String, Object> errorBody(dev.vectis.http.ApiError e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.message());
+        body.put("statusCode", e.status());
+        return body;
     }
 }

@@ -1,0 +1,152 @@
+package dev.vectis.api.executor;
+
+import dev.vectis.error.ForbiddenException;
+import dev.vectis.error.InvalidInputException;
+import dev.vectis.error.NotFoundException;
+import dev.vectis.jobs.Bundles;
+import dev.vectis.jobs.DirectExecutor;
+import dev.vectis.jobs.Job;
+import dev.vectis.jobs.JobQueue;
+import dev.vectis.jobs.NewJob;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Endpoint 10 (POST /api/execute, multipart) and the bundle downloads it creates (GET /uploads/{name}). */
+final class ExecuteRoutes {
+
+    private final ExecutorGuard guard;
+    private final JobQueue queue;
+    private final Bundles bundles;
+    private final DirectExecutor direct;
+    private final boolean directEnabled;
+    private final String defaultMode;
+    private final ObjectMapper mapper;
+
+    ExecuteRoutes(ExecutorGuard guard, JobQueue queue, Bundles bundles, DirectExecutor direct, boolean directEnabled,
+                  String defaultMode, ObjectMapper mapper) {
+        this.guard = guard;
+        this.queue = queue;
+        this.bundles = bundles;
+        this.direct = direct;
+        this.directEnabled = directEnabled;
+        this.defaultMode = defaultMode;
+        this.mapper = mapper;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.post("/api/execute", this::execute);
+        routes.get("/uploads/{name}", this::download);
+    }
+
+    private void execute(Context ctx) throws IOException {
+        guard.admin(ctx);
+        String mode = Params.blankToNull(ctx.formParam("mode"));
+        mode = mode == null ? defaultMode : mode.trim();
+        if (!mode.equals("distributed") && !mode.equals("direct")) {
+            throw new InvalidInputException("mode", "mode must be \"distributed\" or \"direct\"");
+        }
+        if (mode.equals("direct") && !directEnabled) {
+            throw new ForbiddenException("DIRECT_MODE_DISABLED", "Direct mode runs commands on the server itself and "
+                    + "is disabled here; use mode=distributed, or set executor.direct_enabled: true");
+        }
+        String commands = ctx.formParam("commands");
+        UploadedFile file = ctx.uploadedFile("file");
+        if (file == null || Params.blankToNull(commands) == null) {
+            throw new InvalidInputException(file == null ? "file" : "commands", "file and commands are required");
+        }
+        Text.max(commands, "commands", 64 * 1024);
+        String name;
+        try (InputStream in = file.content()) {
+            name = bundles.store(in);
+        }
+        if (mode.equals("direct")) {
+            runDirect(ctx, name, commands);
+            return;
+        }
+        Job job = queue.create(new NewJob(commands, "/uploads/" + name, displayName(file.filename()), null, null));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("jobId", job.id());
+        body.put("mode", "distributed");
+        body.put("message", "Job created. Waiting for idle worker to pick it up.");
+        body.put("checkStatusUrl", "/api/jobs/status?jobId=" + job.id());
+        ctx.json(body);
+    }
+
+    /** Streams the run as Server-Sent Events: stdout / stderr chunks, then one exit event. */
+    private void runDirect(Context ctx, String bundle, String commands) throws IOException {
+        String execId = "exec-" + UUID.randomUUID();
+        ctx.status(200);
+        ctx.res().setContentType("text/event-stream");
+        ctx.res().setCharacterEncoding("UTF-8");
+        ctx.res().setHeader("Cache-Control", "no-cache");
+        ctx.res().setHeader("X-Exec-Id", execId);
+        OutputStream out = ctx.res().getOutputStream();
+        Object lock = new Object();
+        boolean[] gone = {false};
+        DirectExecutor.OutputSink sink = (stream, text) -> {
+            synchronized (lock) {
+                if (!gone[0]) {
+                    try {
+                        event(out, stream, Map.of("data", text));
+                    } catch (IOException e) {
+                        gone[0] = true; // the client left; the run still finishes and cleans up
+                    }
+                }
+            }
+        };
+        Path zip = bundles.find(bundle).orElseThrow();
+        DirectExecutor.Result result = direct.run(zip, commands, sink);
+        synchronized (lock) {
+            if (!gone[0]) {
+                Map<String, Object> exit = new LinkedHashMap<>();
+                exit.put("execId", execId);
+                exit.put("exitCode", result.exitCode());
+                exit.put("timedOut", result.timedOut());
+                exit.put("truncated", result.truncated());
+                event(out, "exit", exit);
+            }
+        }
+    }
+
+    private void event(OutputStream out, String name, Map<String, Object> data) throws IOException {
+        out.write(("event: " + name + "\ndata: " + mapper.writeValueAsString(data) + "\n\n")
+                .getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private void download(Context ctx) {
+        guard.worker(ctx);
+        Path file = bundles.find(ctx.pathParam("name"))
+                .orElseThrow(() -> new NotFoundException("FILE_NOT_FOUND", "File not found"));
+        try {
+            ctx.contentType("application/zip");
+            ctx.header("Content-Length", Long.toString(Files.size(file)));
+            ctx.result(Files.newInputStream(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The uploader's file name, kept for display only: never used as a path. */
+    private static String displayName(String filename) {
+        if (filename == null || filename.isBlank()) {
+            return "bundle.zip";
+        }
+        String base = filename.replace('\\', '/');
+        base = base.substring(base.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._ -]", "_");
+        return base.isBlank() ? "bundle.zip" : base.substring(0, Math.min(255, base.length()));
+    }
+}

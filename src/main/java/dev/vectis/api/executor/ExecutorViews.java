@@ -1,0 +1,54 @@
+package dev.vectis.api.executor;
+
+import dev.vectis.jobs.Job;
+import dev.vectis.workers.Worker;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The spec's JSON for workers and jobs, key for key. */
+final class ExecutorViews {
+
+    private ExecutorViews() {
+    }
+
+    static Map<String, Object> worker(Worker w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("workerId", w.id());
+        m.put("hostname", w.hostname());
+        m.put("os", w.os());
+        m.put("cpuCount", w.cpuCount());
+        m.put("status", w.executorStatus());
+        m.put("lastHeartbeat", w.lastSeenAt());
+        m.put("version", w.version());
+        return m;
+    }
+
+    static Map<String, Object> job(Job j) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("jobId", j.id());
+        m.put("status", j.status());
+        m.put("workerId", j.workerId());
+        m.put("command", j.command());
+        m.put("filename", j.filename());
+        m.put("stdout", j.stdout());
+        m.put("stderr", j.stderr());
+        m.put("exitCode", j.exitCode());
+        m.put("errorMessage", j.errorMessage());
+        m.put("createdAt", j.createdAt());
+        m.put("startedAt", j.startedAt());
+        m.put("completedAt", j.completedAt());
+        return m;
+    }
+
+    /** What a polling worker receives; attempt lets it label its reports. */
+    static Map<String, Object> assignment(Job j) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("jobId", j.id());
+        m.put("command", j.command());
+        m.put("fileUrl", j.fileUrl());
+        m.put("filename", j.filename());
+        m.put("attempt", j.attempt());
+        m.put("timeoutSeconds", j.timeoutSeconds());
+        return m;
+    }
+}

@@ -1,0 +1,236 @@
+package dev.vectis.api.executor;
+
+import dev.vectis.db.Page;
+import dev.vectis.error.ForbiddenException;
+import dev.vectis.error.InvalidInputException;
+import dev.vectis.http.JsonBody;
+import dev.vectis.jobs.Claim;
+import dev.vectis.jobs.Job;
+import dev.vectis.jobs.JobQueue;
+import dev.vectis.jobs.JobResults;
+import dev.vectis.jobs.NewJob;
+import dev.vectis.workers.WorkerRegistry;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Endpoints 4-9 and the queue's additions: stream-output, cancel, check-cancel. */
+final class JobRoutes {
+
+    record CreateBody(String command, String fileUrl, String filename, Integer maxAttempts, Integer timeoutSeconds) {
+    }
+
+    record ResultBody(String jobId, String workerId, String stdout, String stderr, Integer exitCode, Integer attempt) {
+    }
+
+    record FailureBody(String jobId, String workerId, String errorMessage, Integer attempt) {
+    }
+
+    record OutputBody(String jobId, String workerId, String data, String type, Integer attempt) {
+    }
+
+    record JobRef(String jobId) {
+    }
+
+    private static final int MAX_COMMAND = 64 * 1024;
+
+    private final ExecutorGuard guard;
+    private final JsonBody json;
+    private final WorkerRegistry registry;
+    private final JobQueue queue;
+    private final JobResults results;
+
+    JobRoutes(ExecutorGuard guard, JsonBody json, WorkerRegistry registry, JobQueue queue, JobResults results) {
+        this.guard = guard;
+        this.json = json;
+        this.registry = registry;
+        this.queue = queue;
+        this.results = results;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.post("/api/jobs/create", this::create);
+        routes.get("/api/jobs/create", this::list);
+        routes.get("/api/jobs/get-job", this::next);
+        routes.get("/api/jobs/status", this::status);
+        routes.post("/api/jobs/submit-result", this::submit);
+        routes.put("/api/jobs/submit-result", this::failure);
+        routes.post("/api/jobs/stream-output", this::output);
+        routes.post("/api/jobs/cancel", this::cancel);
+        routes.get("/api/jobs/check-cancel", this::checkCancel);
+    }
+
+    private void create(Context ctx) {
+        guard.admin(ctx);
+        CreateBody b = json.read(ctx, CreateBody.class);
+        Job job = queue.create(validated(b));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("jobId", job.id());
+        body.put("message", "Job created successfully");
+        ctx.json(body);
+    }
+
+    static NewJob validated(CreateBody b) {
+        if (Params.blankToNull(b.command()) == null || Params.blankToNull(b.fileUrl()) == null
+                || Params.blankToNull(b.filename()) == null) {
+            String missing = Params.blankToNull(b.command()) == null ? "command"
+                    : Params.blankToNull(b.fileUrl()) == null ? "fileUrl" : "filename";
+            throw new InvalidInputException(missing, "command, fileUrl, and filename are required");
+        }
+        Text.max(b.command(), "command", MAX_COMMAND);
+        Text.max(b.filename(), "filename", 255);
+        FileUrls.check(b.fileUrl());
+        if (b.maxAttempts() != null && (b.maxAttempts() < 1 || b.maxAttempts() > 100)) {
+            throw new InvalidInputException("maxAttempts", "maxAttempts must be from 1 to 100");
+        }
+        if (b.timeoutSeconds() != null && (b.timeoutSeconds() < 1 || b.timeoutSeconds() > 604_800)) {
+            throw new InvalidInputException("timeoutSeconds", "timeoutSeconds must be from 1 to 604800");
+        }
+        return new NewJob(b.command(), b.fileUrl(), b.filename(), b.maxAttempts(), b.timeoutSeconds());
+    }
+
+    private void list(Context ctx) {
+        guard.admin(ctx);
+        int limit = Params.integer(ctx, "limit", 100, 1, 1000);
+        String cursor = Params.blankToNull(ctx.queryParam("cursor"));
+        Long after = null;
+        if (cursor != null) {
+            try {
+                after = Long.parseLong(cursor);
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
+            }
+        }
+        Page<Job> page = queue.list(after, limit);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("jobs", page.items().stream().map(ExecutorViews::job).toList());
+        body.put("count", page.total());
+        body.put("nextCursor", page.nextCursor());
+        ctx.json(body);
+    }
+
+    /** The poll: the named worker gets the job (a poll also counts as a heartbeat). */
+    private void next(Context ctx) throws InterruptedException {
+        guard.worker(ctx);
+        String workerId = Params.callerWorkerId(ctx);
+        int wait = Params.integer(ctx, "wait", 0, 0, 30);
+        if (workerId != null) {
+            registry.heartbeat(workerId);
+        }
+        Claim claim = queue.claim(workerId, Duration.ofSeconds(wait));
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (claim.outcome() == Claim.Outcome.CLAIMED) {
+            body.put("success", true);
+            body.put("job", ExecutorViews.assignment(claim.job()));
+            ctx.json(body);
+            return;
+        }
+        body.put("success", false);
+        body.put("message", switch (claim.outcome()) {
+            case NO_IDLE_WORKER -> "No idle workers available";
+            case WORKER_BUSY -> "Worker is busy";
+            default -> "No jobs available";
+        });
+        body.put("job", null);
+        ctx.status(202).json(body);
+    }
+
+    private void status(Context ctx) {
+        guard.admin(ctx);
+        ctx.json(ExecutorViews.job(queue.get(requiredQuery(ctx, "jobId"))));
+    }
+
+    private void submit(Context ctx) {
+        guard.worker(ctx);
+        ResultBody b = json.read(ctx, ResultBody.class);
+        if (Params.blankToNull(b.jobId()) == null || Params.blankToNull(b.workerId()) == null || b.exitCode() == null) {
+            String missing = Params.blankToNull(b.jobId()) == null ? "jobId"
+                    : Params.blankToNull(b.workerId()) == null ? "workerId" : "exitCode";
+            throw new InvalidInputException(missing, "jobId, workerId, and exitCode are required");
+        }
+        sameCaller(ctx, b.workerId());
+        results.complete(b.jobId(), b.workerId(), b.attempt(), b.stdout(), b.stderr(), b.exitCode());
+        ctx.json(ok(b.jobId(), "Job result submitted successfully"));
+    }
+
+    private void failure(Context ctx) {
+        guard.worker(ctx);
+        FailureBody b = json.read(ctx, FailureBody.class);
+        if (Params.blankToNull(b.jobId()) == null || Params.blankToNull(b.workerId()) == null) {
+            throw new InvalidInputException(Params.blankToNull(b.jobId()) == null ? "jobId" : "workerId",
+                    "jobId and workerId are required");
+        }
+        Text.max(b.errorMessage(), "errorMessage", 10_000);
+        sameCaller(ctx, b.workerId());
+        results.fail(b.jobId(), b.workerId(), b.attempt(), b.errorMessage());
+        ctx.json(ok(b.jobId(), "Job failure recorded successfully"));
+    }
+
+    private void output(Context ctx) {
+        guard.worker(ctx);
+        OutputBody b = json.read(ctx, OutputBody.class);
+        if (Params.blankToNull(b.jobId()) == null || b.data() == null || Params.blankToNull(b.type()) == null) {
+            String missing = Params.blankToNull(b.jobId()) == null ? "jobId" : b.data() == null ? "data" : "type";
+            throw new InvalidInputException(missing, "jobId, data, and type are required");
+        }
+        String workerId = b.workerId() != null ? b.workerId() : Params.callerWorkerId(ctx);
+        if (workerId != null) {
+            sameCaller(ctx, workerId);
+        }
+        boolean cancelled = results.appendOutput(b.jobId(), workerId, b.attempt(), b.type(), b.data());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("jobId", b.jobId());
+        body.put("cancelled", cancelled);
+        ctx.json(body);
+    }
+
+    private void cancel(Context ctx) {
+        guard.admin(ctx);
+        JobRef b = json.read(ctx, JobRef.class);
+        if (Params.blankToNull(b.jobId()) == null) {
+            throw new InvalidInputException("jobId", "jobId is required");
+        }
+        Job job = queue.cancel(b.jobId());
+        Map<String, Object> body = ok(job.id(), "Job cancelled");
+        body.put("status", job.status());
+        ctx.json(body);
+    }
+
+    private void checkCancel(Context ctx) {
+        guard.worker(ctx);
+        String jobId = requiredQuery(ctx, "jobId");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("jobId", jobId);
+        body.put("cancelled", queue.isCancelled(jobId));
+        ctx.json(body);
+    }
+
+    /** A worker that named itself in a header may only report as itself. */
+    private static void sameCaller(Context ctx, String workerId) {
+        Params.workerId(workerId, "workerId");
+        String header = Params.blankToNull(ctx.header("X-Worker-Id"));
+        if (header != null && !header.equals(workerId)) {
+            throw new ForbiddenException("NOT_ASSIGNED", "Worker is not assigned to this job");
+        }
+    }
+
+    static String requiredQuery(Context ctx, String name) {
+        String value = Params.blankToNull(ctx.queryParam(name));
+        if (value == null) {
+            throw new InvalidInputException(name, name + " is required");
+        }
+        return value;
+    }
+
+    private static Map<String, Object> ok(String jobId, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("jobId", jobId);
+        body.put("message", message);
+        return body;
+    }
+}

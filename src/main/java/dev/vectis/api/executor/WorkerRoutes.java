@@ -1,0 +1,90 @@
+package dev.vectis.api.executor;
+
+import dev.vectis.db.Page;
+import dev.vectis.error.InvalidInputException;
+import dev.vectis.http.JsonBody;
+import dev.vectis.workers.ExecutorRegistration;
+import dev.vectis.workers.Worker;
+import dev.vectis.workers.WorkerRegistry;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Endpoints 1-3: register, heartbeat, list. */
+final class WorkerRoutes {
+
+    record RegisterBody(String workerId, String hostname, String os, Integer cpuCount, String version, Integer maxJobs) {
+    }
+
+    record HeartbeatBody(String workerId) {
+    }
+
+    private final ExecutorGuard guard;
+    private final JsonBody json;
+    private final WorkerRegistry registry;
+
+    WorkerRoutes(ExecutorGuard guard, JsonBody json, WorkerRegistry registry) {
+        this.guard = guard;
+        this.json = json;
+        this.registry = registry;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.post("/api/workers/register", this::registerWorker);
+        routes.post("/api/workers/heartbeat", this::heartbeat);
+        routes.get("/api/workers/register", this::list);
+    }
+
+    private void registerWorker(Context ctx) {
+        guard.worker(ctx);
+        RegisterBody b = json.read(ctx, RegisterBody.class);
+        if (Params.blankToNull(b.workerId()) == null || Params.blankToNull(b.hostname()) == null) {
+            throw new InvalidInputException(b.workerId() == null ? "workerId" : "hostname",
+                    "workerId and hostname are required");
+        }
+        Params.workerId(b.workerId(), "workerId");
+        Text.max(b.hostname(), "hostname", 255);
+        Text.max(b.os(), "os", 50);
+        Text.max(b.version(), "version", 100);
+        if (b.cpuCount() != null && (b.cpuCount() < 1 || b.cpuCount() > 100_000)) {
+            throw new InvalidInputException("cpuCount", "cpuCount must be from 1 to 100000");
+        }
+        if (b.maxJobs() != null && (b.maxJobs() < 1 || b.maxJobs() > 1000)) {
+            throw new InvalidInputException("maxJobs", "maxJobs must be from 1 to 1000");
+        }
+        Worker w = registry.registerExecutor(new ExecutorRegistration(b.workerId(), b.hostname().trim(), b.os(),
+                b.cpuCount(), b.version(), b.maxJobs() == null ? 1 : b.maxJobs()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("workerId", w.id());
+        body.put("message", "Worker " + w.id() + " registered successfully");
+        ctx.json(body);
+    }
+
+    private void heartbeat(Context ctx) {
+        guard.worker(ctx);
+        HeartbeatBody b = json.read(ctx, HeartbeatBody.class);
+        if (Params.blankToNull(b.workerId()) == null) {
+            throw new InvalidInputException("workerId", "workerId is required");
+        }
+        long at = registry.heartbeat(Params.workerId(b.workerId(), "workerId"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("workerId", b.workerId());
+        body.put("timestamp", at);
+        ctx.json(body);
+    }
+
+    private void list(Context ctx) {
+        guard.admin(ctx);
+        int limit = Params.integer(ctx, "limit", 100, 1, 1000);
+        String cursor = Params.blankToNull(ctx.queryParam("cursor"));
+        Page<Worker> page = registry.list(cursor, limit);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("workers", page.items().stream().map(ExecutorViews::worker).toList());
+        body.put("count", page.total());
+        body.put("nextCursor", page.nextCursor());
+        ctx.json(body);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.vectis.app;
+
+import java.time.Duration;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A named thread that runs a task every interval (or sooner when woken), survives the
+ * task's failures, and stops within a bounded time. The task itself stays a plain method
+ * that tests call directly.
+ */
+public final class BackgroundLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackgroundLoop.class);
+
+    private final String name;
+    private final Duration interval;
+    private final Runnable task;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wakeUp = lock.newCondition();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private boolean woken;
+
+    public BackgroundLoop(String name, Duration interval, Runnable task) {
+        this.name = name;
+        this.interval = interval;
+        this.task = task;
+        this.thread = new Thread(this::loop, "vectis-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    public BackgroundLoop start() {
+        thread.start();
+        return this;
+    }
+
+    /** Runs the task as soon as possible instead of at the next interval. */
+    public void wake() {
+        lock.lock();
+        try {
+            woken = true;
+            wakeUp.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Asks the loop to finish its current run and waits for it, up to the timeout. */
+    public void stop(Duration timeout) {
+        running = false;
+        wake();
+        try {
+            thread.join(timeout.toMillis());
+            if (thread.isAlive()) {
+                LOG.warn("{} did not stop within {}; interrupting it", name, timeout);
+                thread.interrupt();
+                thread.join(1000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                // The loop must outlive a bad run: a dead sweeper would leave jobs stuck forever.
+                LOG.error("{} failed; it will run again in {}", name, interval, t);
+            }
+            pause();
+        }
+    }
+
+    private void pause() {
+        lock.lock();
+        try {
+            long nanos = interval.toNanos();
+            while (running && !woken && nanos > 0) {
+                nanos = wakeUp.awaitNanos(nanos);
+            }
+            woken = false;
+        } catch (InterruptedException e) {
+            running = false;
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.vectis.jobs;
+
+/** The answer to a worker's poll. */
+public record Claim(Outcome outcome, Job job) {
+
+    public enum Outcome {
+        /** The job is now the worker's. */
+        CLAIMED,
+        /** Nothing is pending. */
+        NO_JOB,
+        /** The worker already runs as many jobs as it may. */
+        WORKER_BUSY,
+        /** Anonymous poll and no worker is idle (the spec's rule). */
+        NO_IDLE_WORKER
+    }
+
+    static Claim of(Outcome outcome) {
+        return new Claim(outcome, null);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.vectis.jobs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Writes a job's history next to each state change (same transaction), and wakes this
+ * node's waiters: pollers when work appears, stream readers when anything happens.
+ */
+public final class JobEvents {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Signal workAvailable = new Signal();
+    private final Signal changed = new Signal();
+    private volatile boolean closing;
+
+    void status(Handle h, String jobId, String status, String workerId, int attempt, Integer exitCode,
+                String errorMessage, long now) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("jobId", jobId);
+        data.put("status", status);
+        data.put("workerId", workerId);
+        data.put("attempt", attempt);
+        data.put("exitCode", exitCode);
+        data.put("errorMessage", errorMessage);
+        data.put("timestamp", now);
+        JobStore.addEvent(h, jobId, "status", json(data), now);
+    }
+
+    void output(Handle h, String jobId, String stream, String text, long now) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("jobId", jobId);
+        data.put("type", stream);
+        data.put("data", text);
+        data.put("timestamp", now);
+        JobStore.addEvent(h, jobId, "output", json(data), now);
+    }
+
+    public List<JobEvent> after(Handle h, String jobId, long afterId, int limit) {
+        return JobStore.eventsAfter(h, jobId, afterId, limit);
+    }
+
+    /** Fired after a job became pending: long-polling workers look again. */
+    public Signal workAvailable() {
+        return workAvailable;
+    }
+
+    /** Fired after any job changed: event streams look again. */
+    public Signal changed() {
+        return changed;
+    }
+
+    /** Ends long polls and streams promptly, so a shutdown does not wait for them. */
+    public void close() {
+        closing = true;
+        fire(true);
+    }
+
+    public boolean closing() {
+        return closing;
+    }
+
+    void fire(boolean newWork) {
+        if (newWork) {
+            workAvailable.fire();
+        }
+        changed.fire();
+    }
+
+    private String json(Map<String, Object> data) {
+        try {
+            return mapper.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings and numbers always serializes", e);
+        }
+    }
+}

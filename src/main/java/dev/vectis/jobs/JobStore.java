@@ -1,0 +1,128 @@
+package dev.vectis.jobs;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** SQL for jobs and job_events. Every method runs on the caller's handle (and transaction). */
+final class JobStore {
+
+    private static final String COLUMNS = "id, seq, command, file_url, filename, status, worker_id, attempt, "
+            + "max_attempts, timeout_seconds, stdout, stderr, exit_code, error_message, created_at, started_at, "
+            + "deadline_at, completed_at";
+
+    private JobStore() {
+    }
+
+    static void insert(Handle h, String id, NewJob job, int maxAttempts, int timeoutSeconds, long now) {
+        h.createUpdate("INSERT INTO jobs (id, command, file_url, filename, status, max_attempts, timeout_seconds, "
+                        + "created_at) VALUES (:id, :command, :fileUrl, :filename, 'pending', :maxAttempts, "
+                        + ":timeoutSeconds, :now)")
+                .bind("id", id).bind("command", job.command()).bind("fileUrl", job.fileUrl())
+                .bind("filename", job.filename()).bind("maxAttempts", maxAttempts)
+                .bind("timeoutSeconds", timeoutSeconds).bind("now", now).execute();
+    }
+
+    static Optional<Job> find(Handle h, String id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM jobs WHERE id = :id").bind("id", id)
+                .map(JobStore::row).findOne();
+    }
+
+    /** The row, locked until the transaction ends: result, output and cancel calls serialize on it. */
+    static Optional<Job> lock(Handle h, String id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM jobs WHERE id = :id FOR UPDATE").bind("id", id)
+                .map(JobStore::row).findOne();
+    }
+
+    static List<Job> page(Handle h, Long afterSeq, int limit) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM jobs WHERE (:after IS NULL OR seq > :after) "
+                        + "ORDER BY seq LIMIT :limit")
+                .bind("after", afterSeq).bind("limit", limit).map(JobStore::row).list();
+    }
+
+    static long count(Handle h) {
+        return h.createQuery("SELECT COUNT(*) FROM jobs").mapTo(Long.class).one();
+    }
+
+    /** The oldest pending job nobody else is claiming right now. */
+    static Optional<String> nextPending(Handle h) {
+        return h.createQuery("SELECT id FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT 1 "
+                + "FOR UPDATE SKIP LOCKED").mapTo(String.class).findOne();
+    }
+
+    static int runningOn(Handle h, String workerId) {
+        return h.createQuery("SELECT COUNT(*) FROM jobs WHERE worker_id = :w AND status = 'running'")
+                .bind("w", workerId).mapTo(Integer.class).one();
+    }
+
+    static boolean start(Handle h, String jobId, String workerId, long now) {
+        return h.createUpdate("UPDATE jobs SET status = 'running', worker_id = :w, attempt = attempt + 1, "
+                        + "started_at = :now, deadline_at = CAST(:now AS BIGINT) + CAST(timeout_seconds AS BIGINT) * 1000, completed_at = NULL "
+                        + "WHERE id = :id AND status = 'pending'")
+                .bind("id", jobId).bind("w", workerId).bind("now", now).execute() == 1;
+    }
+
+    static void finish(Handle h, String jobId, String status, Integer exitCode, String errorMessage, long now) {
+        h.createUpdate("UPDATE jobs SET status = :status, exit_code = :exitCode, error_message = :error, "
+                        + "completed_at = :now, deadline_at = NULL WHERE id = :id")
+                .bind("id", jobId).bind("status", status).bind("exitCode", exitCode).bind("error", errorMessage)
+                .bind("now", now).execute();
+    }
+
+    static void requeue(Handle h, String jobId) {
+        h.createUpdate("UPDATE jobs SET status = 'pending', worker_id = NULL, started_at = NULL, "
+                + "deadline_at = NULL WHERE id = :id").bind("id", jobId).execute();
+    }
+
+    static void setOutput(Handle h, String jobId, String stdout, String stderr) {
+        h.createUpdate("UPDATE jobs SET stdout = :stdout, stderr = :stderr WHERE id = :id")
+                .bind("id", jobId).bind("stdout", stdout).bind("stderr", stderr).execute();
+    }
+
+    static List<String> runningIdsOf(Handle h, String workerId) {
+        return h.createQuery("SELECT id FROM jobs WHERE worker_id = :w AND status = 'running' ORDER BY seq")
+                .bind("w", workerId).mapTo(String.class).list();
+    }
+
+    static List<String> overdue(Handle h, long now) {
+        return h.createQuery("SELECT id FROM jobs WHERE status = 'running' AND deadline_at < :now ORDER BY seq")
+                .bind("now", now).mapTo(String.class).list();
+    }
+
+    static long addEvent(Handle h, String jobId, String kind, String data, long now) {
+        return h.createUpdate("INSERT INTO job_events (job_id, kind, data, created_at) VALUES (:job, :kind, :data, :now)")
+                .bind("job", jobId).bind("kind", kind).bind("data", data).bind("now", now)
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    }
+
+    static List<JobEvent> eventsAfter(Handle h, String jobId, long afterId, int limit) {
+        return h.createQuery("SELECT id, job_id, kind, data, created_at FROM job_events "
+                        + "WHERE job_id = :job AND id > :after ORDER BY id LIMIT :limit")
+                .bind("job", jobId).bind("after", afterId).bind("limit", limit)
+                .map((rs, ctx) -> new JobEvent(rs.getLong("id"), rs.getString("job_id"), rs.getString("kind"),
+                        rs.getString("data"), rs.getLong("created_at")))
+                .list();
+    }
+
+    private static Job row(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Job(rs.getString("id"), rs.getLong("seq"), rs.getString("command"), rs.getString("file_url"),
+                rs.getString("filename"), rs.getString("status"), rs.getString("worker_id"), rs.getInt("attempt"),
+                rs.getInt("max_attempts"), rs.getInt("timeout_seconds"), rs.getString("stdout"),
+                rs.getString("stderr"), nullableInt(rs, "exit_code"), rs.getString("error_message"),
+                rs.getLong("created_at"), nullableLong(rs, "started_at"), nullableLong(rs, "deadline_at"),
+                nullableLong(rs, "completed_at"));
+    }
+
+    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.vectis.workers;
+
+import dev.vectis.db.Dialect;
+import dev.vectis.db.Page;
+import dev.vectis.db.Singleton;
+import dev.vectis.error.NotFoundException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one worker registry every contract enrols into, and the liveness rules they share. */
+public final class WorkerRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
+    private static final long SWEEP_LOCK = 0x5645435449530001L;
+    /** How long a node trusts that a worker id exists before asking the database again. */
+    private static final long KNOWN_FOR_MILLIS = 60_000;
+
+    private final Jdbi jdbi;
+    private final Dialect dialect;
+    private final Clock clock;
+    private final Duration offlineAfter;
+    private final long startedAt;
+    private final HeartbeatBuffer heartbeats = new HeartbeatBuffer();
+    private final Map<String, Long> known = new ConcurrentHashMap<>();
+
+    public WorkerRegistry(Jdbi jdbi, Dialect dialect, Clock clock, Duration offlineAfter) {
+        this.jdbi = jdbi;
+        this.dialect = dialect;
+        this.clock = clock;
+        this.offlineAfter = offlineAfter;
+        this.startedAt = clock.millis();
+    }
+
+    /** Enrols a worker, or refreshes it when it registers again (a restart). */
+    public Worker registerExecutor(ExecutorRegistration registration) {
+        long now = clock.millis();
+        Worker worker = jdbi.inTransaction(h -> {
+            if (!WorkerStore.updateExecutorFields(h, registration, now)) {
+                WorkerStore.insertExecutor(h, registration, now);
+            }
+            return WorkerStore.find(h, registration.workerId()).orElseThrow();
+        });
+        known.put(worker.id(), now + KNOWN_FOR_MILLIS);
+        return worker;
+    }
+
+    /** Records that the worker is alive; the write happens in the next batch. */
+    public long heartbeat(String workerId) {
+        long now = clock.millis();
+        requireKnown(workerId, now);
+        heartbeats.record(workerId, now);
+        return now;
+    }
+
+    public Optional<Worker> find(String workerId) {
+        return jdbi.withHandle(h -> WorkerStore.find(h, workerId));
+    }
+
+    public Worker get(String workerId) {
+        return find(workerId).orElseThrow(WorkerRegistry::notFound);
+    }
+
+    public Page<Worker> list(String afterId, int limit) {
+        return jdbi.withHandle(h -> {
+            List<Worker> items = WorkerStore.page(h, afterId, limit);
+            String next = items.size() == limit ? items.get(items.size() - 1).id() : null;
+            return new Page<>(items, WorkerStore.count(h), next);
+        });
+    }
+
+    /** Writes buffered heartbeats in one transaction. */
+    public void flush() {
+        Map<String, Long> batch = heartbeats.drain();
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            jdbi.useTransaction(h -> WorkerStore.touch(h, batch));
+        } catch (RuntimeException e) {
+            heartbeats.restore(batch);
+            throw e;
+        }
+    }
+
+    /**
+     * Marks workers silent for the offline window as offline and tells the listener, each in
+     * its own transaction. After a start, every worker first gets a full window to be heard.
+     */
+    public int sweep(OfflineListener listener) {
+        flush();
+        long now = clock.millis();
+        if (now - startedAt < offlineAfter.toMillis()) {
+            return 0;
+        }
+        long cutoff = now - offlineAfter.toMillis();
+        return jdbi.inTransaction(h -> {
+            if (!Singleton.tryLock(h, dialect, SWEEP_LOCK)) {
+                return 0;
+            }
+            int marked = 0;
+            for (String id : WorkerStore.silentSince(h, cutoff)) {
+                if (WorkerStore.markOffline(h, id, cutoff, now)) {
+                    listener.workerOffline(h, id, now);
+                    marked++;
+                    LOG.info("Worker {} is offline: silent for more than {}s", id, offlineAfter.toSeconds());
+                }
+            }
+            return marked;
+        });
+    }
+
+    private void requireKnown(String workerId, long now) {
+        Long until = known.get(workerId);
+        if (until != null && until > now) {
+            return;
+        }
+        if (!jdbi.withHandle(h -> WorkerStore.exists(h, workerId))) {
+            known.remove(workerId);
+            throw notFound();
+        }
+        known.put(workerId, now + KNOWN_FOR_MILLIS);
+    }
+
+    /** Forgets a worker this node had cached (it was removed). */
+    public void forget(String workerId) {
+        known.remove(workerId);
+    }
+
+    static NotFoundException notFound() {
+        return new NotFoundException("WORKER_NOT_FOUND", "Worker not found");
+    }
+}

@@ -1,0 +1,82 @@
+package dev.vectis.workers;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/** SQL for the workers table. Every method runs on the caller's handle (and transaction). */
+final class WorkerStore {
+
+    private static final String SELECT = "SELECT w.id, w.enrolled_via, w.hostname, w.os, w.cpu_count, w.version, "
+            + "w.max_jobs, w.online, w.last_seen_at, w.created_at, w.updated_at, "
+            + "(SELECT COUNT(*) FROM jobs j WHERE j.worker_id = w.id AND j.status = 'running') AS running_jobs "
+            + "FROM workers w ";
+
+    private WorkerStore() {
+    }
+
+    static Optional<Worker> find(Handle h, String id) {
+        return h.createQuery(SELECT + "WHERE w.id = :id").bind("id", id).map(WorkerStore::row).findOne();
+    }
+
+    static List<Worker> page(Handle h, String afterId, int limit) {
+        return h.createQuery(SELECT + "WHERE (:after IS NULL OR w.id > :after) ORDER BY w.id LIMIT :limit")
+                .bind("after", afterId).bind("limit", limit).map(WorkerStore::row).list();
+    }
+
+    static long count(Handle h) {
+        return h.createQuery("SELECT COUNT(*) FROM workers").mapTo(Long.class).one();
+    }
+
+    static boolean exists(Handle h, String id) {
+        return h.createQuery("SELECT COUNT(*) FROM workers WHERE id = :id").bind("id", id).mapTo(Integer.class).one() > 0;
+    }
+
+    /** Updates the executor-contract fields of an existing worker; false when there is none. */
+    static boolean updateExecutorFields(Handle h, ExecutorRegistration r, long now) {
+        return h.createUpdate("UPDATE workers SET hostname = :hostname, os = :os, cpu_count = :cpuCount, "
+                        + "version = :version, max_jobs = :maxJobs, online = TRUE, "
+                        + "last_seen_at = :now, updated_at = :now WHERE id = :workerId")
+                .bindMethods(r).bind("now", now).execute() == 1;
+    }
+
+    static void insertExecutor(Handle h, ExecutorRegistration r, long now) {
+        h.createUpdate("INSERT INTO workers (id, enrolled_via, hostname, os, cpu_count, version, max_jobs, online, "
+                        + "last_seen_at, created_at, updated_at) VALUES (:workerId, 'executor', :hostname, :os, "
+                        + ":cpuCount, :version, :maxJobs, TRUE, :now, :now, :now)")
+                .bindMethods(r).bind("now", now).execute();
+    }
+
+    /** Applies buffered heartbeats; a later flush never moves last_seen_at backwards. */
+    static void touch(Handle h, Map<String, Long> seen) {
+        PreparedBatch batch = h.prepareBatch("UPDATE workers SET last_seen_at = GREATEST(last_seen_at, :seen), "
+                + "online = TRUE, updated_at = GREATEST(updated_at, :seen) WHERE id = :id");
+        seen.forEach((id, at) -> batch.bind("id", id).bind("seen", at).add());
+        if (batch.size() > 0) {
+            batch.execute();
+        }
+    }
+
+    static List<String> silentSince(Handle h, long cutoff) {
+        return h.createQuery("SELECT id FROM workers WHERE online = TRUE AND last_seen_at < :cutoff")
+                .bind("cutoff", cutoff).mapTo(String.class).list();
+    }
+
+    /** Conditional, so a heartbeat that landed meanwhile keeps the worker online. */
+    static boolean markOffline(Handle h, String id, long cutoff, long now) {
+        return h.createUpdate("UPDATE workers SET online = FALSE, updated_at = :now "
+                        + "WHERE id = :id AND online = TRUE AND last_seen_at < :cutoff")
+                .bind("id", id).bind("cutoff", cutoff).bind("now", now).execute() == 1;
+    }
+
+    private static Worker row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws java.sql.SQLException {
+        int cpu = rs.getInt("cpu_count");
+        return new Worker(rs.getString("id"), rs.getString("enrolled_via"), rs.getString("hostname"),
+                rs.getString("os"), rs.wasNull() ? null : cpu, rs.getString("version"), rs.getInt("max_jobs"),
+                rs.getBoolean("online"), rs.getLong("last_seen_at"), rs.getLong("created_at"),
+                rs.getLong("updated_at"), rs.getInt("running_jobs"));
+    }
+}
