@@ -18,6 +18,7 @@ import java.util.Map;
 public final class TestApp implements AutoCloseable {
 
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+    public static final String WORKER_TOKEN = "test-worker-token-0123456789abcdef";
 
     private final Application app;
     private final ByteArrayOutputStream console;
@@ -37,6 +38,10 @@ public final class TestApp implements AutoCloseable {
 
     /** Starts with the admin token set, unless {@code env} maps VECTIS_ADMIN_TOKEN to "". */
     public static TestApp start(TestDatabase db, Map<String, String> extraEnv) {
+        return start(db, extraEnv, Clock.systemUTC());
+    }
+
+    public static TestApp start(TestDatabase db, Map<String, String> extraEnv, Clock clock) {
         try {
             Path dataDir = Files.createTempDirectory("vectis-test");
             Map<String, String> env = new HashMap<>(db.env());
@@ -44,12 +49,13 @@ public final class TestApp implements AutoCloseable {
             env.put("VECTIS_SERVER_HOST", "127.0.0.1");
             env.put("VECTIS_DATA_DIR", dataDir.toString());
             env.put("VECTIS_ADMIN_TOKEN", ADMIN_TOKEN);
+            env.put("VECTIS_WORKER_TOKENS", WORKER_TOKEN);
             env.put("VECTIS_SERVER_SHUTDOWN_TIMEOUT_SECONDS", "2");
             env.putAll(extraEnv);
             Settings settings = ConfigLoader.fromEnvironment(dataDir, env);
             ByteArrayOutputStream console = new ByteArrayOutputStream();
             Application app = Application.start(settings, new PrintStream(console, true, StandardCharsets.UTF_8),
-                    Clock.systemUTC());
+                    clock);
             return new TestApp(app, console, dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -62,6 +68,15 @@ public final class TestApp implements AutoCloseable {
 
     public String console() {
         return console.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Authorization header values for the configured tokens. */
+    public static String[] admin() {
+        return new String[] {"Authorization", "Bearer " + ADMIN_TOKEN};
+    }
+
+    public static String[] worker() {
+        return new String[] {"Authorization", "Bearer " + WORKER_TOKEN};
     }
 
     public Path dataDir() {

@@ -1,0 +1,63 @@
+package dev.vectis.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class BackgroundLoopTest {
+
+    @Test
+    void survivesFailuresAndRunsAgain() {
+        AtomicInteger runs = new AtomicInteger();
+        BackgroundLoop loop = new BackgroundLoop("flaky", Duration.ofMillis(10), () -> {
+            if (runs.incrementAndGet() % 2 == 1) {
+                throw new IllegalStateException("boom");
+            }
+        }).start();
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() >= 5);
+        } finally {
+            loop.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void wakeRunsItBeforeTheInterval() {
+        AtomicInteger runs = new AtomicInteger();
+        BackgroundLoop loop = new BackgroundLoop("sleepy", Duration.ofHours(1), runs::incrementAndGet).start();
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);
+            loop.wake();
+            await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 2);
+        } finally {
+            loop.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void stopsPromptlyWhileWaiting() {
+        BackgroundLoop loop = new BackgroundLoop("idle", Duration.ofHours(1), () -> { }).start();
+        long started = System.nanoTime();
+        loop.stop(Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void aTaskThatIgnoresStopIsInterruptedAfterTheBound() {
+        AtomicInteger interrupted = new AtomicInteger();
+        BackgroundLoop loop = new BackgroundLoop("stubborn", Duration.ofMillis(1), () -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                interrupted.incrementAndGet();
+                Thread.currentThread().interrupt();
+            }
+        }).start();
+        await().pollDelay(Duration.ofMillis(50)).until(() -> true);
+        loop.stop(Duration.ofMillis(200));
+        assertThat(interrupted).hasValue(1);
+    }
+}

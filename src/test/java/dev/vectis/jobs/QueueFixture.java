@@ -1,0 +1,55 @@
+package dev.vectis.jobs;
+
+import dev.vectis.db.Database;
+import dev.vectis.testing.MutableClock;
+import dev.vectis.testing.TestDatabase;
+import dev.vectis.workers.ExecutorRegistration;
+import dev.vectis.workers.WorkerRegistry;
+import java.time.Duration;
+
+/** The queue's services on one test database, with a clock the test moves. */
+final class QueueFixture implements AutoCloseable {
+
+    static final Duration OFFLINE_AFTER = Duration.ofSeconds(30);
+
+    final MutableClock clock = new MutableClock();
+    final Database database;
+    final JobEvents events = new JobEvents();
+    final WorkerRegistry workers;
+    final JobQueue queue;
+    final JobResults results;
+    final JobReaper reaper;
+
+    QueueFixture(TestDatabase db, long outputCap) {
+        database = db.open();
+        workers = new WorkerRegistry(database.jdbi(), database.dialect(), clock, OFFLINE_AFTER);
+        queue = new JobQueue(database.jdbi(), clock, events, Duration.ofHours(1));
+        results = new JobResults(database.jdbi(), clock, events, outputCap);
+        reaper = new JobReaper(database.jdbi(), clock, events);
+    }
+
+    QueueFixture(TestDatabase db) {
+        this(db, 4L << 20);
+    }
+
+    void worker(String id, int maxJobs) {
+        workers.registerExecutor(new ExecutorRegistration(id, id + ".local", "linux", 2, "1.0", maxJobs));
+    }
+
+    Job job(String command, Integer maxAttempts, Integer timeoutSeconds) {
+        return queue.create(new NewJob(command, "/uploads/x.zip", "x.zip", maxAttempts, timeoutSeconds));
+    }
+
+    /** Lets the offline window pass since start-up and runs one sweep. */
+    int sweepAfter(Duration silence) {
+        clock.advance(silence);
+        int marked = workers.sweep(reaper);
+        reaper.expireOverdue();
+        return marked;
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}
