@@ -10,6 +10,7 @@ import io.javalin.json.JavalinJackson;
 import io.javalin.util.ConcurrencyUtil;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -44,7 +45,8 @@ public final class HttpServer {
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new JavalinJackson(mapper, virtualThreads));
             config.http.maxRequestSize = settings.maxBodyBytes();
-            config.jetty.multipartConfig.maxFileSize(maxUploadBytes, SizeUnit.BYTES);
+            // The upload's own handler enforces maxUploadBytes with a clear 413; Jetty's limits sit just above it.
+            config.jetty.multipartConfig.maxFileSize(maxUploadBytes + (1 << 20), SizeUnit.BYTES);
             config.jetty.multipartConfig.maxTotalRequestSize(maxUploadBytes + (1 << 20), SizeUnit.BYTES);
             config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
             config.concurrency.useVirtualThreads = virtualThreads;
@@ -90,6 +92,14 @@ public final class HttpServer {
                     (e, ctx) -> errors.render(ctx, JsonBody.invalid(e)));
             config.routes.exception(HttpResponseException.class,
                     (e, ctx) -> errors.render(ctx, e.getStatus(), e.getMessage()));
+            config.routes.exception(jakarta.servlet.ServletException.class, (e, ctx) -> {
+                BadMessageException bad = badMessage(e);
+                if (bad != null) {
+                    errors.render(ctx, bad.getCode(), "Malformed request: " + bad.getReason());
+                } else {
+                    errors.renderUnexpected(ctx, e);
+                }
+            });
             config.routes.exception(Exception.class, (e, ctx) -> errors.renderUnexpected(ctx, e));
             for (int status : new int[] {404, 405, 413, 500}) {
                 config.routes.error(status, "*", ctx -> {
@@ -101,6 +111,16 @@ public final class HttpServer {
                 });
             }
         });
+    }
+
+    /** Jetty's word that the request itself was malformed (a broken multipart body, say). */
+    private static BadMessageException badMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BadMessageException bad) {
+                return bad;
+            }
+        }
+        return null;
     }
 
     public void start() {
