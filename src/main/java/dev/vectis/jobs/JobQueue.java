@@ -107,8 +107,11 @@ public final class JobQueue {
 
     public Page<Job> list(Long afterSeq, int limit) {
         return jdbi.withHandle(h -> {
-            List<Job> items = JobStore.page(h, afterSeq, limit);
-            String next = items.size() == limit ? Long.toString(items.get(items.size() - 1).seq()) : null;
+            // One row more than asked tells whether a next page exists, so the last page has no cursor.
+            List<Job> items = JobStore.page(h, afterSeq, limit + 1);
+            boolean more = items.size() > limit;
+            items = more ? items.subList(0, limit) : items;
+            String next = more ? Long.toString(items.get(limit - 1).seq()) : null;
             return new Page<>(items, JobStore.count(h), next);
         });
     }

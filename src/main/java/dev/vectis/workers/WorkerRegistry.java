@@ -69,8 +69,11 @@ public final class WorkerRegistry {
 
     public Page<Worker> list(String afterId, int limit) {
         return jdbi.withHandle(h -> {
-            List<Worker> items = WorkerStore.page(h, afterId, limit);
-            String next = items.size() == limit ? items.get(items.size() - 1).id() : null;
+            // One row more than asked tells whether a next page exists, so the last page has no cursor.
+            List<Worker> items = WorkerStore.page(h, afterId, limit + 1);
+            boolean more = items.size() > limit;
+            items = more ? items.subList(0, limit) : items;
+            String next = more ? items.get(limit - 1).id() : null;
             return new Page<>(items, WorkerStore.count(h), next);
         });
     }
