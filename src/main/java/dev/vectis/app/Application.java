@@ -17,6 +17,8 @@ import dev.vectis.http.ErrorRenderer;
 import dev.vectis.http.HouseErrors;
 import dev.vectis.http.HttpServer;
 import dev.vectis.http.Json;
+import dev.vectis.http.JsonBody;
+import dev.vectis.http.WorkerSignatures;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -89,9 +91,10 @@ public final class Application implements AutoCloseable {
 
             List<ContractApi> apis = List.of(
                     new HealthApi(database, registry, BuildInfo.version(), clock),
-                    new FleetApi(),
+                    new FleetApi(credentials, new JsonBody(mapper), features.enrolments()),
                     new GatewayApi(),
-                    new ExecutorApi(settings.executor(), credentials, mapper, features.workers(), features.jobs(),
+                    new ExecutorApi(settings.executor(), credentials, mapper,
+                            new WorkerSignatures(features.secrets(), clock), features.workers(), features.jobs(),
                             features.results(), features.bundles(), features.direct()),
                     new ProviderApi(),
                     new MarketplaceApi());

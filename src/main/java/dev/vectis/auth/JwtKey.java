@@ -1,15 +1,7 @@
 package dev.vectis.auth;
 
 import dev.vectis.config.Secret;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -31,37 +23,7 @@ public final class JwtKey {
         if (configured.isPresent()) {
             return new JwtKey(configured.get().bytes());
         }
-        Path file = dataDir.resolve(FILE);
-        try {
-            if (!Files.exists(file)) {
-                create(file);
-            }
-            byte[] key = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).trim());
-            if (key.length < BYTES) {
-                throw new IllegalStateException(file + " holds fewer than " + BYTES + " bytes; delete it to generate a new key");
-            }
-            return new JwtKey(key);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(file + " is not base64; delete it to generate a new key", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or write " + file, e);
-        }
-    }
-
-    private static void create(Path file) throws IOException {
-        byte[] key = new byte[BYTES];
-        new SecureRandom().nextBytes(key);
-        Path tmp = Files.createTempFile(file.getParent(), ".jwt", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
-        try {
-            // A hard link fails if the name exists, so two processes racing keep the first key.
-            Files.createLink(file, tmp);
-        } catch (FileAlreadyExistsException e) {
-            // the other process's key stands
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        return new JwtKey(KeyFile.loadOrCreate(dataDir.resolve(FILE), BYTES));
     }
 
     public byte[] bytes() {

@@ -32,6 +32,7 @@ final class ConfigKeys {
             key("jwt.expiry_hours", 24, ConfigParsers.integer(1, 8760)),
             key("rate_limit.enabled", true, ConfigParsers::bool),
             key("rate_limit.requests_per_minute", 60, ConfigParsers.integer(1, 1_000_000)),
+            key("fleet.domain", "vectis.dev", ConfigKeys::domain),
             key("heartbeat.offline_after_seconds", 30, ConfigParsers.integer(5, 86_400)),
             key("log.level", "info", ConfigParsers.oneOf("trace", "debug", "info", "warn", "error")),
             key("log.format", "text", ConfigParsers.oneOf("text", "json")));
@@ -48,6 +49,14 @@ final class ConfigKeys {
 
     private static ConfigKey secret(String path, Function<Object, Object> parser) {
         return new ConfigKey(path, path.equals("worker_tokens") ? List.of() : null, parser, true);
+    }
+
+    private static Object domain(Object raw) {
+        String domain = ((String) ConfigParsers.text(raw)).toLowerCase(java.util.Locale.ROOT);
+        if (!domain.matches("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,62}")) {
+            throw new IllegalArgumentException("\"" + raw + "\" is not a DNS domain (e.g. fleet.example.com)");
+        }
+        return domain;
     }
 
     private static Object jwtSecret(Object raw) {

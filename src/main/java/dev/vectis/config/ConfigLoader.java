@@ -26,7 +26,9 @@ public final class ConfigLoader {
     /** provider-registry.md promises this prefix for its settings. */
     static final String ALIAS_PREFIX = "PROVIDER_REGISTRY_";
     /** Environment names under the prefix that are not configuration keys. */
-    private static final List<String> NOT_KEYS = List.of("VECTIS_TEST_", "VECTIS_JAVA_OPTS", "VECTIS_HOME");
+    private static final List<String> NOT_KEYS = List.of("VECTIS_TEST_", "VECTIS_JAVA_OPTS", "VECTIS_HOME",
+            // the install script's and the agent's, often set in the same shell
+            "VECTIS_URL", "VECTIS_TOKEN", "VECTIS_INSTALL_ROOT", "VECTIS_IP_DETECT_URL");
 
     public record Loaded(Settings settings, ConfigValues values, Optional<Path> file) {
     }

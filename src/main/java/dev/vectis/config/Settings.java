@@ -15,6 +15,7 @@ public record Settings(
         Executor executor,
         Jwt jwt,
         RateLimit rateLimit,
+        Fleet fleet,
         Heartbeat heartbeat,
         Log log) {
 
@@ -38,6 +39,10 @@ public record Settings(
     }
 
     public record RateLimit(boolean enabled, int requestsPerMinute) {
+    }
+
+    /** Workers enrolled through fleet-registration.md get subdomains under this domain. */
+    public record Fleet(String domain) {
     }
 
     public record Heartbeat(Duration offlineAfter) {
@@ -66,6 +71,7 @@ public record Settings(
                         v.get("executor.output_cap_bytes"), v.get("executor.max_upload_bytes")),
                 new Jwt(v.optional("jwt.secret"), v.integer("jwt.expiry_hours")),
                 new RateLimit(v.get("rate_limit.enabled"), v.integer("rate_limit.requests_per_minute")),
+                new Fleet(v.text("fleet.domain")),
                 new Heartbeat(Duration.ofSeconds(v.integer("heartbeat.offline_after_seconds"))),
                 new Log(v.text("log.level"), LogFormat.valueOf(v.text("log.format").toUpperCase(java.util.Locale.ROOT))));
     }

@@ -80,7 +80,7 @@ class HttpServerTest {
     private void start(List<String> cors, List<String> trustedProxies, List<Integer> extraPorts) {
         JsonBody body = new JsonBody(Json.mapper());
         List<ContractApi> apis = List.of(
-                withRoutes(new FleetApi(), r -> r.post("/api/v1/workers", ctx -> {
+                withRoutes(contract(path -> path.equals("/api/v1/workers"), FleetApi::errorBody), r -> r.post("/api/v1/workers", ctx -> {
                     throw new ConflictException("WORKER_EXISTS", "A worker with this IP is already registered");
                 })),
                 withRoutes(new GatewayApi(), r -> r.get("/api/v1/workers/{id}/boom", ctx -> {

@@ -7,6 +7,7 @@ import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.PathPrefix;
+import dev.vectis.http.WorkerSignatures;
 import dev.vectis.jobs.Bundles;
 import dev.vectis.jobs.DirectExecutor;
 import dev.vectis.jobs.JobQueue;
@@ -30,9 +31,9 @@ public final class ExecutorApi implements ContractApi {
     private final ExecuteRoutes execute;
 
     public ExecutorApi(Settings.Executor settings, Credentials credentials, ObjectMapper mapper,
-                       WorkerRegistry registry, JobQueue queue, JobResults results, Bundles bundles,
-                       DirectExecutor direct) {
-        ExecutorGuard guard = new ExecutorGuard(settings.auth(), credentials);
+                       WorkerSignatures signatures, WorkerRegistry registry, JobQueue queue, JobResults results,
+                       Bundles bundles, DirectExecutor direct) {
+        ExecutorGuard guard = new ExecutorGuard(settings.auth(), credentials, signatures);
         JsonBody json = new JsonBody(mapper);
         this.workers = new WorkerRoutes(guard, json, registry);
         this.jobs = new JobRoutes(guard, json, registry, queue, results);

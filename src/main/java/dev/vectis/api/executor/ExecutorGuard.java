@@ -4,6 +4,7 @@ import dev.vectis.auth.Credentials;
 import dev.vectis.config.Settings;
 import dev.vectis.error.AuthenticationException;
 import dev.vectis.error.ForbiddenException;
+import dev.vectis.http.WorkerSignatures;
 import io.javalin.http.Context;
 
 /**
@@ -15,14 +16,20 @@ final class ExecutorGuard {
 
     private final Settings.ExecutorAuth mode;
     private final Credentials credentials;
+    private final WorkerSignatures signatures;
 
-    ExecutorGuard(Settings.ExecutorAuth mode, Credentials credentials) {
+    ExecutorGuard(Settings.ExecutorAuth mode, Credentials credentials, WorkerSignatures signatures) {
         this.mode = mode;
         this.credentials = credentials;
+        this.signatures = signatures;
     }
 
+    /** A worker token, the admin token, or an enrolled worker's signature (checked whenever present). */
     void worker(Context ctx) {
-        role(ctx, "a worker token or the admin token");
+        if (signatures.verify(ctx).isPresent()) {
+            return;
+        }
+        role(ctx, "a worker token or the admin token (or sign the request: docs/worker-signatures.md)");
     }
 
     void admin(Context ctx) {

@@ -1,7 +1,6 @@
 package dev.vectis.api.executor;
 
 import dev.vectis.db.Page;
-import dev.vectis.error.ForbiddenException;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.JsonBody;
 import dev.vectis.jobs.Claim;
@@ -151,7 +150,7 @@ final class JobRoutes {
                     : Params.blankToNull(b.workerId()) == null ? "workerId" : "exitCode";
             throw new InvalidInputException(missing, "jobId, workerId, and exitCode are required");
         }
-        sameCaller(ctx, b.workerId());
+        Params.sameCaller(ctx, b.workerId());
         results.complete(b.jobId(), b.workerId(), b.attempt(), b.stdout(), b.stderr(), b.exitCode());
         ctx.json(ok(b.jobId(), "Job result submitted successfully"));
     }
@@ -164,7 +163,7 @@ final class JobRoutes {
                     "jobId and workerId are required");
         }
         Text.max(b.errorMessage(), "errorMessage", 10_000);
-        sameCaller(ctx, b.workerId());
+        Params.sameCaller(ctx, b.workerId());
         results.fail(b.jobId(), b.workerId(), b.attempt(), b.errorMessage());
         ctx.json(ok(b.jobId(), "Job failure recorded successfully"));
     }
@@ -178,7 +177,7 @@ final class JobRoutes {
         }
         String workerId = b.workerId() != null ? b.workerId() : Params.callerWorkerId(ctx);
         if (workerId != null) {
-            sameCaller(ctx, workerId);
+            Params.sameCaller(ctx, workerId);
         }
         boolean cancelled = results.appendOutput(b.jobId(), workerId, b.attempt(), b.type(), b.data());
         Map<String, Object> body = new LinkedHashMap<>();
@@ -207,15 +206,6 @@ final class JobRoutes {
         body.put("jobId", jobId);
         body.put("cancelled", queue.isCancelled(jobId));
         ctx.json(body);
-    }
-
-    /** A worker that named itself in a header may only report as itself. */
-    private static void sameCaller(Context ctx, String workerId) {
-        Params.workerId(workerId, "workerId");
-        String header = Params.blankToNull(ctx.header("X-Worker-Id"));
-        if (header != null && !header.equals(workerId)) {
-            throw new ForbiddenException("NOT_ASSIGNED", "Worker is not assigned to this job");
-        }
     }
 
     static String requiredQuery(Context ctx, String name) {

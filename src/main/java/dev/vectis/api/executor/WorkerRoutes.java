@@ -3,6 +3,7 @@ package dev.vectis.api.executor;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.JsonBody;
+import dev.vectis.http.WorkerSignatures;
 import dev.vectis.workers.ExecutorRegistration;
 import dev.vectis.workers.Worker;
 import dev.vectis.workers.WorkerRegistry;
@@ -19,6 +20,9 @@ final class WorkerRoutes {
 
     record HeartbeatBody(String workerId) {
     }
+
+    /** What the spec's workers do (~10 s); sent so agents can be slowed down centrally later. */
+    static final int HEARTBEAT_INTERVAL_SECONDS = 10;
 
     private final ExecutorGuard guard;
     private final JsonBody json;
@@ -43,7 +47,7 @@ final class WorkerRoutes {
             throw new InvalidInputException(b.workerId() == null ? "workerId" : "hostname",
                     "workerId and hostname are required");
         }
-        Params.workerId(b.workerId(), "workerId");
+        Params.sameCaller(ctx, b.workerId());
         Text.max(b.hostname(), "hostname", 255);
         Text.max(b.os(), "os", 50);
         Text.max(b.version(), "version", 100);
@@ -68,11 +72,16 @@ final class WorkerRoutes {
         if (Params.blankToNull(b.workerId()) == null) {
             throw new InvalidInputException("workerId", "workerId is required");
         }
-        long at = registry.heartbeat(Params.workerId(b.workerId(), "workerId"));
+        Params.sameCaller(ctx, b.workerId());
+        long at = registry.heartbeat(b.workerId());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
         body.put("workerId", b.workerId());
         body.put("timestamp", at);
+        if (WorkerSignatures.signedWorker(ctx) != null) {
+            // Only Vectis's own agents sign; spec clients keep the spec's exact body.
+            body.put("heartbeatIntervalSeconds", HEARTBEAT_INTERVAL_SECONDS);
+        }
         ctx.json(body);
     }
 

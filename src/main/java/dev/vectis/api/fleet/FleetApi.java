@@ -1,27 +1,103 @@
 package dev.vectis.api.fleet;
 
+import dev.vectis.auth.Credentials;
+import dev.vectis.error.AuthenticationException;
+import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
+import dev.vectis.http.JsonBody;
+import dev.vectis.net.IpLiteral;
+import dev.vectis.workers.Enrolment;
+import dev.vectis.workers.FleetEnrolments;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** fleet-registration.md: POST /api/v1/workers, exactly that path (deeper paths are the gateway's). */
+/**
+ * fleet-registration.md: POST /api/v1/workers, exactly that path (deeper paths are the
+ * gateway's), plus what a new machine downloads to join: /install.sh and the agent jar.
+ */
 public final class FleetApi implements ContractApi {
+
+    record Body(String ip, String secret) {
+    }
+
+    static final int MIN_SECRET = 32;
+    static final int MAX_SECRET = 512;
+
+    private final Credentials credentials;
+    private final JsonBody json;
+    private final FleetEnrolments enrolments;
+    private final Downloads downloads = new Downloads();
+
+    public FleetApi(Credentials credentials, JsonBody json, FleetEnrolments enrolments) {
+        this.credentials = credentials;
+        this.json = json;
+        this.enrolments = enrolments;
+    }
 
     @Override
     public boolean owns(String path) {
-        return path.equals("/api/v1/workers") || path.equals("/api/v1/workers/");
+        return path.equals("/api/v1/workers") || path.equals("/api/v1/workers/") || path.equals("/install.sh")
+                || path.startsWith("/downloads/");
+    }
+
+    @Override
+    public void routes(RoutesConfig routes) {
+        routes.post("/api/v1/workers", this::enrol);
+        routes.get("/install.sh", downloads::installScript);
+        routes.get("/downloads/vectis.jar", downloads::agentJar);
+    }
+
+    private void enrol(Context ctx) {
+        if (credentials.roleOf(Credentials.bearer(ctx.header("Authorization"))) == Credentials.Role.NONE) {
+            throw new AuthenticationException("Invalid or missing token");
+        }
+        Body body = json.read(ctx, Body.class);
+        if (body.ip() == null || body.ip().isBlank()) {
+            throw new InvalidInputException("ip", "IP address is required");
+        }
+        InetAddress ip = IpLiteral.parse(body.ip())
+                .orElseThrow(() -> new InvalidInputException("ip", "IP address must be an IPv4 or IPv6 address"));
+        if (body.secret() == null || body.secret().isBlank()) {
+            throw new InvalidInputException("secret", "Secret is required");
+        }
+        if (body.secret().length() < MIN_SECRET || body.secret().length() > MAX_SECRET) {
+            throw new InvalidInputException("secret", "Secret must be " + MIN_SECRET + " to " + MAX_SECRET + " characters");
+        }
+        Enrolment e = enrolments.enrol(IpLiteral.canonical(ip), body.secret());
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (e.created()) {
+            out.put("id", e.id());
+            out.put("subdomain", e.subdomain());
+            out.put("ip", e.ip());
+            ctx.status(201).json(out);
+            return;
+        }
+        out.put("error", "Worker already exists");
+        out.put("message", "A worker with this IP is already registered");
+        if (e.secretMatches()) {
+            // The caller proved it is that worker (a reinstall that lost worker.conf): give its identity back.
+            out.put("id", e.id());
+            out.put("subdomain", e.subdomain());
+            out.put("ip", e.ip());
+        }
+        ctx.status(409).json(out);
     }
 
     /** The spec's {@code {"error": "Invalid request", "message": "IP address is required"}}. */
     @Override
     public ErrorShape errorShape() {
-        return e -> {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", title(e.status(), e.reason()));
-            body.put("message", e.message());
-            return body;
-        };
+        return FleetApi::errorBody;
+    }
+
+    public static Map<String, Object> errorBody(dev.vectis.http.ApiError e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", title(e.status(), e.reason()));
+        body.put("message", e.message());
+        return body;
     }
 
     private static String title(int status, String reason) {

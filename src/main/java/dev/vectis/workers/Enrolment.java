@@ -1,0 +1,8 @@
+package dev.vectis.workers;
+
+/**
+ * The answer to a fleet enrolment. {@code created} false means a worker already had that IP;
+ * {@code secretMatches} then says whether the caller proved it is that worker.
+ */
+public record Enrolment(boolean created, String id, String subdomain, String ip, boolean secretMatches) {
+}

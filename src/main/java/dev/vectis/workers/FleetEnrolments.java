@@ -1,0 +1,92 @@
+package dev.vectis.workers;
+
+import dev.vectis.auth.SecretBox;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementException;
+
+/**
+ * fleet-registration.md enrolment: one worker per IP, a random id and a unique subdomain,
+ * the HMAC secret sealed at rest. The unique indexes decide races between nodes.
+ */
+public final class FleetEnrolments {
+
+    private static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+    private static final String LABEL_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final int ATTEMPTS = 5;
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final SecretBox box;
+    private final String domain;
+    private final SecureRandom random = new SecureRandom();
+
+    public FleetEnrolments(Jdbi jdbi, Clock clock, SecretBox box, String domain) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.box = box;
+        this.domain = domain;
+    }
+
+    /** {@code ip} must already be in canonical form, so one machine cannot enrol twice under two spellings. */
+    public Enrolment enrol(String ip, String secret) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<Enrolment> existing = existing(ip, secret);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            String id = "wrk_" + random(ID_ALPHABET, 21);
+            String subdomain = "worker-" + random(LABEL_ALPHABET, 8) + "." + domain;
+            long now = clock.millis();
+            try {
+                jdbi.useHandle(h -> h.createUpdate("INSERT INTO workers (id, enrolled_via, ip, subdomain, "
+                                + "secret_sealed, online, last_seen_at, created_at, updated_at) VALUES (:id, 'fleet', "
+                                + ":ip, :subdomain, :secret, TRUE, :now, :now, :now)")
+                        .bind("id", id).bind("ip", ip).bind("subdomain", subdomain).bind("secret", box.seal(secret))
+                        .bind("now", now).execute());
+                return new Enrolment(true, id, subdomain, ip, true);
+            } catch (StatementException e) {
+                if (!uniqueViolation(e)) {
+                    throw e;
+                }
+                // Another node enrolled this IP meanwhile (answered by the next look-up),
+                // or the random subdomain or id was taken (the next attempt draws new ones).
+            }
+        }
+        throw new IllegalStateException("could not allocate a unique worker id and subdomain in " + ATTEMPTS + " tries");
+    }
+
+    private Optional<Enrolment> existing(String ip, String secret) {
+        return jdbi.withHandle(h -> find(h, ip)).map(row -> new Enrolment(false, row[0], row[1], ip,
+                row[2] != null && MessageDigest.isEqual(box.open(row[2]).getBytes(StandardCharsets.UTF_8),
+                        secret.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private static Optional<String[]> find(Handle h, String ip) {
+        return h.createQuery("SELECT id, subdomain, secret_sealed FROM workers WHERE ip = :ip").bind("ip", ip)
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).findOne();
+    }
+
+    private String random(String alphabet, int length) {
+        StringBuilder out = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            out.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return out.toString();
+    }
+
+    private static boolean uniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
