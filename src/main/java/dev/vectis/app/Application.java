@@ -12,6 +12,7 @@ import dev.vectis.auth.Credentials;
 import dev.vectis.auth.JwtKey;
 import dev.vectis.config.Settings;
 import dev.vectis.db.Database;
+import dev.vectis.http.Callers;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorRenderer;
 import dev.vectis.http.HouseErrors;
@@ -45,6 +46,7 @@ public final class Application implements AutoCloseable {
     /** Heartbeats are written at most this often, however many workers there are. */
     static final Duration HEARTBEAT_FLUSH = Duration.ofMillis(250);
     static final Duration SWEEP = Duration.ofSeconds(1);
+    static final Duration RETENTION = Duration.ofMinutes(10);
 
     private final Database database;
     private final HttpServer http;
@@ -88,13 +90,13 @@ public final class Application implements AutoCloseable {
             ObjectMapper mapper = Json.mapper();
             Credentials credentials = new Credentials(admin, settings.workerTokens());
             Features features = Features.create(settings, database, clock);
+            Callers callers = new Callers(credentials, new WorkerSignatures(features.secrets(), clock));
 
             List<ContractApi> apis = List.of(
                     new HealthApi(database, registry, BuildInfo.version(), clock),
                     new FleetApi(credentials, new JsonBody(mapper), features.enrolments()),
-                    new GatewayApi(),
-                    new ExecutorApi(settings.executor(), credentials, mapper,
-                            new WorkerSignatures(features.secrets(), clock), features.workers(), features.jobs(),
+                    new GatewayApi(callers, mapper, features),
+                    new ExecutorApi(settings.executor(), callers, mapper, features.workers(), features.jobs(),
                             features.results(), features.bundles(), features.direct()),
                     new ProviderApi(),
                     new MarketplaceApi());
@@ -102,7 +104,11 @@ public final class Application implements AutoCloseable {
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
                     apis, errors);
             List<BackgroundLoop> loops = List.of(
-                    new BackgroundLoop("heartbeat-flusher", HEARTBEAT_FLUSH, features.workers()::flush).start(),
+                    new BackgroundLoop("heartbeat-flusher", HEARTBEAT_FLUSH, () -> {
+                        features.workers().flush();
+                        features.metrics().flush();
+                    }).start(),
+                    new BackgroundLoop("metrics-retention", RETENTION, features.metrics()::prune).start(),
                     new BackgroundLoop("liveness-sweeper", SWEEP, () -> {
                         features.workers().sweep(features.reaper());
                         features.reaper().expireOverdue();
@@ -155,6 +161,7 @@ public final class Application implements AutoCloseable {
             loops.forEach(l -> l.stop(Duration.ofSeconds(5)));
             try {
                 features.workers().flush();
+                features.metrics().flush();
             } catch (RuntimeException e) {
                 LOG.warn("Could not write the last heartbeats: {}", e.getMessage());
             }

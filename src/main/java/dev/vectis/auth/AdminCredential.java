@@ -1,8 +1,8 @@
 package dev.vectis.auth;
 
+import dev.vectis.db.UniqueViolation;
 import dev.vectis.config.Secret;
 import java.io.PrintStream;
-import java.sql.SQLException;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementException;
@@ -41,7 +41,7 @@ public final class AdminCredential {
             jdbi.useHandle(h -> h.createUpdate("INSERT INTO server_secrets (name, hash) VALUES (:name, :hash)")
                     .bind("name", ROW).bind("hash", hash).execute());
         } catch (StatementException e) {
-            if (!isUniqueViolation(e)) {
+            if (!UniqueViolation.in(e)) {
                 throw e;
             }
             // Another node sharing this database generated one first; theirs stands.
@@ -63,12 +63,4 @@ public final class AdminCredential {
                 .bind("name", ROW).mapTo(String.class).findOne());
     }
 
-    static boolean isUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

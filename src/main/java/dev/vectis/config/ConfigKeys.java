@@ -34,6 +34,7 @@ final class ConfigKeys {
             key("rate_limit.requests_per_minute", 60, ConfigParsers.integer(1, 1_000_000)),
             key("fleet.domain", "vectis.dev", ConfigKeys::domain),
             key("heartbeat.offline_after_seconds", 30, ConfigParsers.integer(5, 86_400)),
+            key("metrics.retention_days", 7, ConfigParsers.integer(1, 3650)),
             key("log.level", "info", ConfigParsers.oneOf("trace", "debug", "info", "warn", "error")),
             key("log.format", "text", ConfigParsers.oneOf("text", "json")));
 

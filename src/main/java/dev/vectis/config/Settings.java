@@ -17,6 +17,7 @@ public record Settings(
         RateLimit rateLimit,
         Fleet fleet,
         Heartbeat heartbeat,
+        Duration metricsRetention,
         Log log) {
 
     public record Server(String host, int port, List<Integer> extraPorts, List<String> corsAllowedOrigins,
@@ -73,6 +74,7 @@ public record Settings(
                 new RateLimit(v.get("rate_limit.enabled"), v.integer("rate_limit.requests_per_minute")),
                 new Fleet(v.text("fleet.domain")),
                 new Heartbeat(Duration.ofSeconds(v.integer("heartbeat.offline_after_seconds"))),
+                Duration.ofDays(v.integer("metrics.retention_days")),
                 new Log(v.text("log.level"), LogFormat.valueOf(v.text("log.format").toUpperCase(java.util.Locale.ROOT))));
     }
 }

@@ -2,6 +2,9 @@ package dev.vectis.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.events.EventLog;
+import dev.vectis.events.NewEvent;
+import dev.vectis.events.Signal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +17,14 @@ import org.jdbi.v3.core.Handle;
 public final class JobEvents {
 
     private final ObjectMapper mapper = new ObjectMapper();
+    private final EventLog log;
     private final Signal workAvailable = new Signal();
     private final Signal changed = new Signal();
     private volatile boolean closing;
+
+    public JobEvents(EventLog log) {
+        this.log = log;
+    }
 
     void status(Handle h, String jobId, String status, String workerId, int attempt, Integer exitCode,
                 String errorMessage, long now) {
@@ -29,6 +37,7 @@ public final class JobEvents {
         data.put("errorMessage", errorMessage);
         data.put("timestamp", now);
         JobStore.addEvent(h, jobId, "status", json(data), now);
+        log.append(h, NewEvent.of("job." + status, "executor", workerId, data));
     }
 
     void output(Handle h, String jobId, String stream, String text, long now) {
@@ -69,6 +78,7 @@ public final class JobEvents {
             workAvailable.fire();
         }
         changed.fire();
+        log.notifyAppended();
     }
 
     private String json(Map<String, Object> data) {

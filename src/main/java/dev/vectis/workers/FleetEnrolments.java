@@ -1,10 +1,10 @@
 package dev.vectis.workers;
 
+import dev.vectis.db.UniqueViolation;
 import dev.vectis.auth.SecretBox;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -52,7 +52,7 @@ public final class FleetEnrolments {
                         .bind("now", now).execute());
                 return new Enrolment(true, id, subdomain, ip, true);
             } catch (StatementException e) {
-                if (!uniqueViolation(e)) {
+                if (!UniqueViolation.in(e)) {
                     throw e;
                 }
                 // Another node enrolled this IP meanwhile (answered by the next look-up),
@@ -81,12 +81,4 @@ public final class FleetEnrolments {
         return out.toString();
     }
 
-    private static boolean uniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

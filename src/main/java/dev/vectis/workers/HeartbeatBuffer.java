@@ -11,16 +11,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class HeartbeatBuffer {
 
-    private final ConcurrentHashMap<String, Long> pending = new ConcurrentHashMap<>();
+    /** When the worker was heard, and the status it reported (null: it reports none). */
+    record Beat(long at, String status) {
 
-    void record(String workerId, long at) {
-        pending.merge(workerId, at, Math::max);
+        Beat newer(Beat other) {
+            return other.at >= at ? new Beat(other.at, other.status != null ? other.status : status) : this;
+        }
+    }
+
+    private final ConcurrentHashMap<String, Beat> pending = new ConcurrentHashMap<>();
+
+    void record(String workerId, long at, String status) {
+        pending.merge(workerId, new Beat(at, status), Beat::newer);
     }
 
     /** Takes what is pending; an entry updated meanwhile stays for the next flush. */
-    Map<String, Long> drain() {
-        Map<String, Long> batch = new HashMap<>();
-        for (Map.Entry<String, Long> e : pending.entrySet()) {
+    Map<String, Beat> drain() {
+        Map<String, Beat> batch = new HashMap<>();
+        for (Map.Entry<String, Beat> e : pending.entrySet()) {
             if (pending.remove(e.getKey(), e.getValue())) {
                 batch.put(e.getKey(), e.getValue());
             }
@@ -29,11 +37,7 @@ final class HeartbeatBuffer {
     }
 
     /** Puts back a batch whose write failed. */
-    void restore(Map<String, Long> batch) {
-        batch.forEach(this::record);
-    }
-
-    boolean isEmpty() {
-        return pending.isEmpty();
+    void restore(Map<String, Beat> batch) {
+        batch.forEach((id, beat) -> pending.merge(id, beat, Beat::newer));
     }
 }

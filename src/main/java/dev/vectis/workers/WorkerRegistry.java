@@ -1,8 +1,10 @@
 package dev.vectis.workers;
 
+import dev.vectis.db.UniqueViolation;
 import dev.vectis.db.Dialect;
 import dev.vectis.db.Page;
 import dev.vectis.db.Singleton;
+import dev.vectis.error.ConflictException;
 import dev.vectis.error.NotFoundException;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,11 +53,61 @@ public final class WorkerRegistry {
         return worker;
     }
 
+    /**
+     * Registers a session-gateway worker, or refreshes it on a restart. Another worker
+     * already holding the endpoint is a conflict, decided by the endpoint's unique index.
+     */
+    public Worker registerGateway(GatewayRegistration registration) {
+        long now = clock.millis();
+        Worker worker;
+        try {
+            worker = jdbi.inTransaction(h -> {
+                if (!WorkerStore.updateGatewayFields(h, registration, now)) {
+                    WorkerStore.insertGateway(h, registration, now);
+                }
+                return WorkerStore.find(h, registration.workerId()).orElseThrow();
+            });
+        } catch (org.jdbi.v3.core.statement.StatementException e) {
+            if (!UniqueViolation.in(e)) {
+                throw e;
+            }
+            throw new ConflictException("ENDPOINT_CONFLICT",
+                    "Endpoint " + registration.endpoint() + " is already registered by another worker");
+        }
+        known.put(worker.id(), now + KNOWN_FOR_MILLIS);
+        return worker;
+    }
+
+    /** Sets the status a worker reports about itself (its own events say it is stopping or started). */
+    public void reportStatus(org.jdbi.v3.core.Handle h, String workerId, String status) {
+        WorkerStore.setReportedStatus(h, workerId, status, clock.millis());
+    }
+
+    /** Removes a worker; its running jobs are handed to the listener first, as if it went silent. */
+    public boolean unregister(String workerId, OfflineListener listener) {
+        long now = clock.millis();
+        boolean removed = jdbi.inTransaction(h -> {
+            if (WorkerStore.find(h, workerId).isEmpty()) {
+                return false;
+            }
+            listener.workerOffline(h, workerId, now);
+            return WorkerStore.delete(h, workerId);
+        });
+        forget(workerId);
+        return removed;
+    }
+
+
     /** Records that the worker is alive; the write happens in the next batch. */
     public long heartbeat(String workerId) {
+        return heartbeat(workerId, null);
+    }
+
+    /** As {@link #heartbeat(String)}, also keeping the status the worker reports (ONLINE, MAINTENANCE…). */
+    public long heartbeat(String workerId, String reportedStatus) {
         long now = clock.millis();
         requireKnown(workerId, now);
-        heartbeats.record(workerId, now);
+        heartbeats.record(workerId, now, reportedStatus);
         return now;
     }
 
@@ -80,7 +132,7 @@ public final class WorkerRegistry {
 
     /** Writes buffered heartbeats in one transaction. */
     public void flush() {
-        Map<String, Long> batch = heartbeats.drain();
+        Map<String, HeartbeatBuffer.Beat> batch = heartbeats.drain();
         if (batch.isEmpty()) {
             return;
         }

@@ -10,7 +10,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 final class WorkerStore {
 
     private static final String SELECT = "SELECT w.id, w.enrolled_via, w.hostname, w.os, w.cpu_count, w.version, "
-            + "w.max_jobs, w.online, w.last_seen_at, w.created_at, w.updated_at, "
+            + "w.max_jobs, w.online, w.last_seen_at, w.created_at, w.updated_at, w.ip, w.subdomain, w.endpoint, "
+            + "w.description, w.max_sessions, w.environment, w.reported_status, w.status, "
             + "(SELECT COUNT(*) FROM jobs j WHERE j.worker_id = w.id AND j.status = 'running') AS running_jobs "
             + "FROM workers w ";
 
@@ -50,10 +51,11 @@ final class WorkerStore {
     }
 
     /** Applies buffered heartbeats; a later flush never moves last_seen_at backwards. */
-    static void touch(Handle h, Map<String, Long> seen) {
+    static void touch(Handle h, Map<String, HeartbeatBuffer.Beat> beats) {
         PreparedBatch batch = h.prepareBatch("UPDATE workers SET last_seen_at = GREATEST(last_seen_at, :seen), "
-                + "online = TRUE, updated_at = GREATEST(updated_at, :seen) WHERE id = :id");
-        seen.forEach((id, at) -> batch.bind("id", id).bind("seen", at).add());
+                + "online = TRUE, updated_at = GREATEST(updated_at, :seen), "
+                + "reported_status = COALESCE(:status, reported_status) WHERE id = :id");
+        beats.forEach((id, beat) -> batch.bind("id", id).bind("seen", beat.at()).bind("status", beat.status()).add());
         if (batch.size() > 0) {
             batch.execute();
         }
@@ -71,12 +73,45 @@ final class WorkerStore {
                 .bind("id", id).bind("cutoff", cutoff).bind("now", now).execute() == 1;
     }
 
+    private static Integer nullableInt(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    /** Registers or refreshes a session-gateway worker; the endpoint's unique index refuses a second claimant. */
+    static boolean updateGatewayFields(Handle h, GatewayRegistration r, long now) {
+        return h.createUpdate("UPDATE workers SET endpoint = :endpoint, description = :description, "
+                        + "max_sessions = :maxSessions, reported_status = :status, version = :version, "
+                        + "environment = :environment, online = TRUE, last_seen_at = :now, updated_at = :now "
+                        + "WHERE id = :workerId")
+                .bindMethods(r).bind("now", now).execute() == 1;
+    }
+
+    static void insertGateway(Handle h, GatewayRegistration r, long now) {
+        h.createUpdate("INSERT INTO workers (id, enrolled_via, endpoint, description, max_sessions, reported_status, "
+                        + "version, environment, online, last_seen_at, created_at, updated_at) VALUES (:workerId, "
+                        + "'gateway', :endpoint, :description, :maxSessions, :status, :version, :environment, TRUE, "
+                        + ":now, :now, :now)")
+                .bindMethods(r).bind("now", now).execute();
+    }
+
+    static void setReportedStatus(Handle h, String id, String status, long now) {
+        h.createUpdate("UPDATE workers SET reported_status = :status, updated_at = :now WHERE id = :id")
+                .bind("id", id).bind("status", status).bind("now", now).execute();
+    }
+
+    static boolean delete(Handle h, String id) {
+        return h.createUpdate("DELETE FROM workers WHERE id = :id").bind("id", id).execute() == 1;
+    }
+
     private static Worker row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
             throws java.sql.SQLException {
         int cpu = rs.getInt("cpu_count");
         return new Worker(rs.getString("id"), rs.getString("enrolled_via"), rs.getString("hostname"),
                 rs.getString("os"), rs.wasNull() ? null : cpu, rs.getString("version"), rs.getInt("max_jobs"),
                 rs.getBoolean("online"), rs.getLong("last_seen_at"), rs.getLong("created_at"),
-                rs.getLong("updated_at"), rs.getInt("running_jobs"));
+                rs.getLong("updated_at"), rs.getInt("running_jobs"), rs.getString("ip"), rs.getString("subdomain"),
+                rs.getString("endpoint"), rs.getString("description"), nullableInt(rs, "max_sessions"),
+                rs.getString("environment"), rs.getString("reported_status"), rs.getString("status"));
     }
 }

@@ -83,7 +83,8 @@ class HttpServerTest {
                 withRoutes(contract(path -> path.equals("/api/v1/workers"), FleetApi::errorBody), r -> r.post("/api/v1/workers", ctx -> {
                     throw new ConflictException("WORKER_EXISTS", "A worker with this IP is already registered");
                 })),
-                withRoutes(new GatewayApi(), r -> r.get("/api/v1/workers/{id}/boom", ctx -> {
+                withRoutes(contract(path -> path.startsWith("/api/v1/workers/") || path.startsWith("/api/v1/webhooks"),
+                        GatewayApi::errorBody), r -> r.get("/api/v1/workers/{id}/boom", ctx -> {
                     throw new IllegalStateException("secret internal detail");
                 })),
                 withRoutes(contract(path -> path.startsWith("/api/jobs"), ExecutorApi::errorBody), r -> {

@@ -14,7 +14,7 @@ final class QueueFixture implements AutoCloseable {
 
     final MutableClock clock = new MutableClock();
     final Database database;
-    final JobEvents events = new JobEvents();
+    final JobEvents events;
     final WorkerRegistry workers;
     final JobQueue queue;
     final JobResults results;
@@ -22,6 +22,7 @@ final class QueueFixture implements AutoCloseable {
 
     QueueFixture(TestDatabase db, long outputCap) {
         database = db.open();
+        events = new JobEvents(new dev.vectis.events.EventLog(database.jdbi(), clock));
         workers = new WorkerRegistry(database.jdbi(), database.dialect(), clock, OFFLINE_AFTER);
         queue = new JobQueue(database.jdbi(), clock, events, Duration.ofHours(1));
         results = new JobResults(database.jdbi(), clock, events, outputCap);

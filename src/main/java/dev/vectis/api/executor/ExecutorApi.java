@@ -1,13 +1,12 @@
 package dev.vectis.api.executor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vectis.auth.Credentials;
 import dev.vectis.config.Settings;
+import dev.vectis.http.Callers;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.PathPrefix;
-import dev.vectis.http.WorkerSignatures;
 import dev.vectis.jobs.Bundles;
 import dev.vectis.jobs.DirectExecutor;
 import dev.vectis.jobs.JobQueue;
@@ -30,10 +29,9 @@ public final class ExecutorApi implements ContractApi {
     private final JobStream stream;
     private final ExecuteRoutes execute;
 
-    public ExecutorApi(Settings.Executor settings, Credentials credentials, ObjectMapper mapper,
-                       WorkerSignatures signatures, WorkerRegistry registry, JobQueue queue, JobResults results,
-                       Bundles bundles, DirectExecutor direct) {
-        ExecutorGuard guard = new ExecutorGuard(settings.auth(), credentials, signatures);
+    public ExecutorApi(Settings.Executor settings, Callers callers, ObjectMapper mapper, WorkerRegistry registry,
+                       JobQueue queue, JobResults results, Bundles bundles, DirectExecutor direct) {
+        ExecutorGuard guard = new ExecutorGuard(settings.auth(), callers);
         JsonBody json = new JsonBody(mapper);
         this.workers = new WorkerRoutes(guard, json, registry);
         this.jobs = new JobRoutes(guard, json, registry, queue, results);

@@ -1,4 +1,4 @@
-package dev.vectis.jobs;
+package dev.vectis.events;
 
 import java.time.Duration;
 

@@ -1,0 +1,259 @@
+package dev.vectis.api.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.app.Features;
+import dev.vectis.db.Page;
+import dev.vectis.error.InvalidInputException;
+import dev.vectis.error.NotFoundException;
+import dev.vectis.events.Event;
+import dev.vectis.http.Callers;
+import dev.vectis.http.EventStream;
+import dev.vectis.http.JsonBody;
+import dev.vectis.sessions.ChatSession;
+import dev.vectis.workers.MetricsSample;
+import dev.vectis.workers.Worker;
+import dev.vectis.workers.WorkerCommands;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What operators see (admin token): every worker of every contract, its metrics, sessions and events. */
+final class OperatorRoutes {
+
+    record CommandBody(String type, JsonNode payload) {
+    }
+
+    private final Callers callers;
+    private final JsonBody json;
+    private final ObjectMapper mapper;
+    private final Features f;
+
+    OperatorRoutes(Callers callers, JsonBody json, ObjectMapper mapper, Features features) {
+        this.callers = callers;
+        this.json = json;
+        this.mapper = mapper;
+        this.f = features;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/api/v1/workers", this::list);
+        routes.get("/api/v1/workers/{workerId}", this::show);
+        routes.get("/api/v1/workers/{workerId}/metrics", this::metrics);
+        routes.get("/api/v1/workers/{workerId}/events", this::events);
+        routes.get("/api/v1/sessions/{sessionId}", this::session);
+        routes.get("/api/v1/events/stream", this::stream);
+        routes.post("/admin/workers/{workerId}/commands", this::queueCommand);
+    }
+
+    private void list(Context ctx) {
+        callers.admin(ctx);
+        int limit = integer(ctx, "limit", 100, 1, 1000);
+        Page<Worker> page = f.workers().list(blankToNull(ctx.queryParam("cursor")), limit);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("workers", page.items().stream().map(this::view).toList());
+        data.put("count", page.total());
+        data.put("nextCursor", page.nextCursor());
+        ctx.json(GatewayApi.ok(data));
+    }
+
+    private void show(Context ctx) {
+        callers.admin(ctx);
+        Worker w = worker(ctx);
+        Map<String, Object> data = view(w);
+        data.put("assignedSessions", f.chatSessions().liveOn(w.id()));
+        ctx.json(GatewayApi.ok(data));
+    }
+
+    private void metrics(Context ctx) {
+        callers.admin(ctx);
+        Worker w = worker(ctx);
+        long since = since(ctx.queryParam("since"));
+        int limit = integer(ctx, "limit", 1000, 1, 10_000);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("workerId", w.id());
+        data.put("metrics", f.metrics().since(w.id(), since, limit).stream().map(OperatorRoutes::sample).toList());
+        ctx.json(GatewayApi.ok(data));
+    }
+
+    private void events(Context ctx) {
+        callers.admin(ctx);
+        Worker w = worker(ctx);
+        int limit = integer(ctx, "limit", 100, 1, 1000);
+        String cursor = blankToNull(ctx.queryParam("cursor"));
+        Long before;
+        try {
+            before = cursor == null ? null : Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
+        }
+        List<Event> events = f.events().forWorker(w.id(), before, limit + 1);
+        boolean more = events.size() > limit;
+        events = more ? events.subList(0, limit) : events;
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("events", events.stream().map(this::event).toList());
+        data.put("nextCursor", more ? Long.toString(events.get(limit - 1).id()) : null);
+        ctx.json(GatewayApi.ok(data));
+    }
+
+    private void session(Context ctx) {
+        callers.admin(ctx);
+        ChatSession s = f.chatSessions().find(ctx.pathParam("sessionId"))
+                .orElseThrow(() -> new NotFoundException("SESSION_NOT_FOUND", "Session not found"));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("sessionId", s.id());
+        data.put("workerId", s.workerId());
+        data.put("status", s.status());
+        data.put("phoneNumber", s.phoneNumber());
+        data.put("qrCode", s.qrCode());
+        data.put("qrString", s.qrString());
+        data.put("createdAt", Instant.ofEpochMilli(s.createdAt()).toString());
+        data.put("updatedAt", Instant.ofEpochMilli(s.updatedAt()).toString());
+        ctx.json(GatewayApi.ok(data));
+    }
+
+    /** Every event of every contract as Server-Sent Events, resumable with Last-Event-ID. */
+    private void stream(Context ctx) throws IOException, InterruptedException {
+        callers.admin(ctx);
+        EventStream.serve(ctx, EventStream.lastEventId(ctx),
+                after -> f.events().after(after, 500).stream()
+                        .map(e -> new EventStream.Item(e.id(), e.type(), eventJson(e))).toList(),
+                f.events().appended(), () -> false, () -> f.jobs().events().closing());
+    }
+
+    private void queueCommand(Context ctx) {
+        callers.admin(ctx);
+        CommandBody b = json.read(ctx, CommandBody.class);
+        if (b.type() == null || b.type().isBlank()) {
+            throw new InvalidInputException("type", "type is required");
+        }
+        WorkerRoutes.max(b.type(), "type", 100);
+        String payload = b.payload() == null || b.payload().isNull() ? null : b.payload().toString();
+        if (payload != null && payload.length() > 64 * 1024) {
+            throw new InvalidInputException("payload", "payload must be at most 64 KiB of JSON");
+        }
+        WorkerCommands.Command c = f.commands().queue(ctx.pathParam("workerId"), b.type(), payload);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", c.id());
+        out.put("worker_id", c.workerId());
+        out.put("type", c.type());
+        out.put("payload", b.payload());
+        out.put("created_at", Instant.ofEpochMilli(c.createdAt()).toString());
+        ctx.status(201).json(out);
+    }
+
+    private Worker worker(Context ctx) {
+        return f.workers().find(ctx.pathParam("workerId"))
+                .orElseThrow(() -> new NotFoundException("WORKER_NOT_FOUND", "Worker not found"));
+    }
+
+    private Map<String, Object> view(Worker w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("workerId", w.id());
+        m.put("enrolledVia", w.enrolledVia());
+        m.put("status", w.gatewayStatus());
+        m.put("liveness", w.online() ? "online" : "offline");
+        m.put("lastHeartbeat", Instant.ofEpochMilli(w.lastSeenAt()).toString());
+        m.put("endpoint", w.endpoint());
+        m.put("description", w.description());
+        m.put("maxSessions", w.maxSessions());
+        m.put("currentSessions", f.chatSessions().liveOn(w.id()).size());
+        m.put("runningJobs", w.runningJobs());
+        m.put("environment", w.environment());
+        m.put("version", w.version());
+        m.put("hostname", w.hostname());
+        m.put("ip", w.ip());
+        m.put("subdomain", w.subdomain());
+        List<MetricsSample> last = f.metrics().latest(w.id());
+        m.put("lastMetrics", last.isEmpty() ? null : sample(last.get(0)));
+        m.put("createdAt", Instant.ofEpochMilli(w.createdAt()).toString());
+        return m;
+    }
+
+    private static Map<String, Object> sample(MetricsSample s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", s.status());
+        m.put("cpuUsage", s.cpuUsage());
+        m.put("memoryUsage", s.memoryUsage());
+        m.put("uptime", s.uptime());
+        m.put("messageCount", s.messageCount());
+        Map<String, Object> sessions = new LinkedHashMap<>();
+        sessions.put("total", s.sessionTotal());
+        sessions.put("connected", s.sessionConnected());
+        sessions.put("disconnected", s.sessionDisconnected());
+        sessions.put("qr_required", s.sessionQrRequired());
+        sessions.put("reconnecting", s.sessionReconnecting());
+        sessions.put("error", s.sessionError());
+        m.put("sessions", sessions);
+        m.put("timestamp", s.reportedAt());
+        m.put("receivedAt", Instant.ofEpochMilli(s.createdAt()).toString());
+        return m;
+    }
+
+    private Map<String, Object> event(Event e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", e.id());
+        m.put("type", e.type());
+        m.put("source", e.source());
+        m.put("workerId", e.workerId());
+        m.put("known", e.known());
+        m.put("sessionId", e.sessionId());
+        m.put("messageId", e.messageId());
+        m.put("data", tree(e.data()));
+        m.put("receivedAt", Instant.ofEpochMilli(e.createdAt()).toString());
+        return m;
+    }
+
+    private String eventJson(Event e) {
+        try {
+            return mapper.writeValueAsString(event(e));
+        } catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private JsonNode tree(String data) {
+        try {
+            return mapper.readTree(data);
+        } catch (IOException e) {
+            return mapper.getNodeFactory().textNode(data);
+        }
+    }
+
+    /** ?since= as epoch milliseconds or an RFC 3339 time; absent means the last hour. */
+    private long since(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return System.currentTimeMillis() - 3_600_000L;
+        }
+        try {
+            return raw.matches("[0-9]{1,15}") ? Long.parseLong(raw) : Instant.parse(raw).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException("since", "since must be epoch milliseconds or an RFC 3339 time");
+        }
+    }
+
+    private static int integer(Context ctx, String name, int fallback, int min, int max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            int v = Integer.parseInt(raw.trim());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new InvalidInputException(name, name + " must be a whole number from " + min + " to " + max);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,244 @@
+package dev.vectis.api.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.app.Features;
+import dev.vectis.error.InvalidInputException;
+import dev.vectis.error.NotFoundException;
+import dev.vectis.http.Callers;
+import dev.vectis.http.JsonBody;
+import dev.vectis.http.WorkerSignatures;
+import dev.vectis.sessions.GatewayEvent;
+import dev.vectis.workers.GatewayRegistration;
+import dev.vectis.workers.MetricsSample;
+import dev.vectis.workers.Worker;
+import dev.vectis.workers.WorkerCommands;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The six endpoints a chat-session worker calls. */
+final class WorkerRoutes {
+
+    record RegisterBody(String workerId, String endpoint, Integer maxSessions, String description, String status,
+                        String version, String environment, String timestamp) {
+    }
+
+    record Sessions(Integer total, Integer connected, Integer disconnected,
+                    @com.fasterxml.jackson.annotation.JsonProperty("qr_required") Integer qrRequired,
+                    Integer reconnecting, Integer error) {
+    }
+
+    record HeartbeatBody(String status, Double cpuUsage, Double memoryUsage, Long uptime, Long messageCount,
+                         Sessions sessions, String timestamp) {
+    }
+
+    record EventBody(String event, String sessionId, String workerId, Map<String, Object> data, String timestamp) {
+    }
+
+    static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,100}");
+    static final Set<String> STATUSES = Set.of("ONLINE", "OFFLINE", "MAINTENANCE");
+    static final Set<String> ENVIRONMENTS = Set.of("DEVELOPMENT", "STAGING", "TESTING", "PRODUCTION");
+
+    private final Callers callers;
+    private final JsonBody json;
+    private final ObjectMapper mapper;
+    private final Features f;
+
+    WorkerRoutes(Callers callers, JsonBody json, ObjectMapper mapper, Features features) {
+        this.callers = callers;
+        this.json = json;
+        this.mapper = mapper;
+        this.f = features;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.post("/api/v1/workers/register", this::registerWorker);
+        routes.put("/api/v1/workers/{workerId}/heartbeat", this::heartbeat);
+        routes.post("/api/v1/workers/{workerId}/events", ctx -> event(ctx, "events", ctx.pathParam("workerId"),
+                "Event received"));
+        routes.post("/api/v1/webhooks/session-status", ctx -> event(ctx, "session-status", null,
+                "Session status updated"));
+        routes.post("/api/v1/webhooks/message-status", ctx -> event(ctx, "message-status", null,
+                "Message status updated"));
+        routes.delete("/api/v1/workers/{workerId}", this::unregister);
+    }
+
+    private void registerWorker(Context ctx) {
+        callers.worker(ctx);
+        RegisterBody b = json.read(ctx, RegisterBody.class);
+        String workerId = workerId(b.workerId(), "workerId");
+        sameCaller(ctx, workerId);
+        String endpoint = endpoint(b.endpoint());
+        int maxSessions = b.maxSessions() == null ? 50 : b.maxSessions();
+        if (maxSessions < 1 || maxSessions > 10_000) {
+            throw new InvalidInputException("maxSessions", "maxSessions must be from 1 to 10000");
+        }
+        String status = oneOf(b.status(), "status", STATUSES, "ONLINE");
+        String environment = oneOf(b.environment(), "environment", ENVIRONMENTS, "DEVELOPMENT");
+        max(b.version(), "version", 100);
+        max(b.description(), "description", 1000);
+        Worker w = f.workers().registerGateway(new GatewayRegistration(workerId, endpoint, maxSessions,
+                b.description(), status, b.version(), environment));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("workerId", w.id());
+        data.put("status", "registered");
+        data.put("assignedSessions", f.chatSessions().liveOn(w.id()));
+        data.put("message", "Worker registered successfully");
+        ctx.json(GatewayApi.ok(data));
+    }
+
+    private void heartbeat(Context ctx) {
+        callers.worker(ctx);
+        String workerId = workerId(ctx.pathParam("workerId"), "workerId");
+        sameCaller(ctx, workerId);
+        HeartbeatBody b = json.read(ctx, HeartbeatBody.class);
+        String status = b.status() == null ? null : oneOf(b.status(), "status", STATUSES, null);
+        percent(b.cpuUsage(), "cpuUsage");
+        percent(b.memoryUsage(), "memoryUsage");
+        count(b.uptime(), "uptime");
+        count(b.messageCount(), "messageCount");
+        Sessions s = b.sessions() == null ? new Sessions(null, null, null, null, null, null) : b.sessions();
+        for (Map.Entry<String, Integer> e : Map.of("sessions.total", nz(s.total()), "sessions.connected",
+                nz(s.connected()), "sessions.disconnected", nz(s.disconnected()), "sessions.qr_required",
+                nz(s.qrRequired()), "sessions.reconnecting", nz(s.reconnecting()), "sessions.error",
+                nz(s.error())).entrySet()) {
+            if (e.getValue() < 0) {
+                throw new InvalidInputException(e.getKey(), e.getKey() + " must not be negative");
+            }
+        }
+        max(b.timestamp(), "timestamp", 64);
+        long now;
+        try {
+            now = f.workers().heartbeat(workerId, status);
+        } catch (NotFoundException e) {
+            throw new NotFoundException("WORKER_NOT_REGISTERED", "Worker " + workerId + " is not registered; "
+                    + "register it again");
+        }
+        f.metrics().record(new MetricsSample(workerId, status, b.cpuUsage(), b.memoryUsage(), b.uptime(),
+                b.messageCount(), s.total(), s.connected(), s.disconnected(), s.qrRequired(), s.reconnecting(),
+                s.error(), b.timestamp(), now));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("workerId", workerId);
+        data.put("status", "acknowledged");
+        data.put("commands", f.commands().pending(workerId).stream().map(this::command).toList());
+        ctx.json(GatewayApi.ok(data));
+    }
+
+    private void event(Context ctx, String source, String pathWorkerId, String answer) {
+        callers.worker(ctx);
+        EventBody b = json.read(ctx, EventBody.class);
+        if (pathWorkerId != null && b.workerId() != null && !b.workerId().equals(pathWorkerId)) {
+            throw new InvalidInputException("workerId", "workerId in the body (" + b.workerId()
+                    + ") differs from the path (" + pathWorkerId + ")");
+        }
+        String workerId = b.workerId() != null ? b.workerId() : null;
+        if (workerId != null) {
+            workerId(workerId, "workerId");
+            sameCaller(ctx, workerId);
+        }
+        max(b.timestamp(), "timestamp", 64);
+        f.gatewayEvents().record(new GatewayEvent(source, b.event(), workerId, b.sessionId(),
+                b.data() == null ? Map.of() : b.data(), b.timestamp()));
+        ctx.json(GatewayApi.message(answer));
+    }
+
+    private void unregister(Context ctx) {
+        callers.worker(ctx);
+        String workerId = workerId(ctx.pathParam("workerId"), "workerId");
+        sameCaller(ctx, workerId);
+        if (!f.gatewayEvents().unregister(workerId, f.reaper())) {
+            throw new NotFoundException("WORKER_NOT_REGISTERED", "Worker " + workerId + " is not registered");
+        }
+        ctx.json(GatewayApi.message("Worker unregistered successfully"));
+    }
+
+    private Map<String, Object> command(WorkerCommands.Command c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", c.id());
+        m.put("type", c.type());
+        m.put("payload", parse(c.payload()));
+        m.put("createdAt", java.time.Instant.ofEpochMilli(c.createdAt()).toString());
+        return m;
+    }
+
+    private Object parse(String payload) {
+        try {
+            return payload == null ? null : mapper.readTree(payload);
+        } catch (java.io.IOException e) {
+            return payload;
+        }
+    }
+
+    /** A worker that signed its request may only speak for itself. */
+    private static void sameCaller(Context ctx, String workerId) {
+        String signed = WorkerSignatures.signedWorker(ctx);
+        if (signed != null && !signed.equals(workerId)) {
+            throw new dev.vectis.error.ForbiddenException("NOT_THIS_WORKER",
+                    "The request is signed by " + signed + " but speaks for " + workerId);
+        }
+    }
+
+    static String workerId(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidInputException(field, field + " is required");
+        }
+        if (!WORKER_ID.matcher(value).matches()) {
+            throw new InvalidInputException(field, field + " must be 1-100 characters of letters, digits and . _ : @ -");
+        }
+        return value;
+    }
+
+    private static String endpoint(String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidInputException("endpoint", "endpoint is required");
+        }
+        max(value, "endpoint", 2048);
+        try {
+            URI uri = new URI(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return value;
+            }
+        } catch (URISyntaxException e) {
+            // falls through
+        }
+        throw new InvalidInputException("endpoint", "endpoint must be an http(s) URL, e.g. http://localhost:8001");
+    }
+
+    private static String oneOf(String value, String field, Set<String> allowed, String fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        if (!allowed.contains(value)) {
+            throw new InvalidInputException(field, field + " must be one of " + String.join(", ",
+                    allowed.stream().sorted().toList()));
+        }
+        return value;
+    }
+
+    private static void percent(Double value, String field) {
+        if (value != null && (value.isNaN() || value < 0 || value > 100)) {
+            throw new InvalidInputException(field, field + " must be a percentage from 0 to 100");
+        }
+    }
+
+    private static void count(Long value, String field) {
+        if (value != null && value < 0) {
+            throw new InvalidInputException(field, field + " must not be negative");
+        }
+    }
+
+    private static int nz(Integer v) {
+        return v == null ? 0 : v;
+    }
+
+    static void max(String value, String field, int max) {
+        if (value != null && value.length() > max) {
+            throw new InvalidInputException(field, field + " must be at most " + max + " characters");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.vectis.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The installation's event log: every state change a person may want to watch, from every
+ * contract, in one ordered table. Writers append inside their own transaction; streams read
+ * by id, so any node can serve them and a client resumes with Last-Event-ID.
+ */
+public final class EventLog {
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Signal appended = new Signal();
+
+    public EventLog(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    /** Appends on the caller's transaction; call {@link #notifyAppended()} after it commits. */
+    public long append(Handle h, NewEvent e) {
+        return h.createUpdate("INSERT INTO events (type, source, worker_id, session_id, message_id, known, data, "
+                        + "dedup_key, created_at) VALUES (:type, :source, :workerId, :sessionId, :messageId, :known, "
+                        + ":data, :dedupKey, :now)")
+                .bind("type", e.type()).bind("source", e.source()).bind("workerId", e.workerId())
+                .bind("sessionId", e.sessionId()).bind("messageId", e.messageId()).bind("known", e.known())
+                .bind("data", json(e.data())).bind("dedupKey", e.dedupKey()).bind("now", clock.millis())
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    }
+
+    public long append(NewEvent e) {
+        long id = jdbi.inTransaction(h -> append(h, e));
+        notifyAppended();
+        return id;
+    }
+
+    public boolean seen(Handle h, String dedupKey) {
+        return h.createQuery("SELECT COUNT(*) FROM events WHERE dedup_key = :k").bind("k", dedupKey)
+                .mapTo(Integer.class).one() > 0;
+    }
+
+    public void notifyAppended() {
+        appended.fire();
+    }
+
+    public Signal appended() {
+        return appended;
+    }
+
+    /** Oldest first, after the given id: what a stream sends next. */
+    public List<Event> after(long afterId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery(SELECT + "WHERE id > :after ORDER BY id LIMIT :limit")
+                .bind("after", afterId).bind("limit", limit).map(EventLog::row).list());
+    }
+
+    /** Newest first, one worker's, before the cursor (an id) when given. */
+    public List<Event> forWorker(String workerId, Long beforeId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery(SELECT + "WHERE worker_id = :w AND (:before IS NULL OR id < :before) "
+                        + "ORDER BY id DESC LIMIT :limit")
+                .bind("w", workerId).bind("before", beforeId).bind("limit", limit).map(EventLog::row).list());
+    }
+
+    public Optional<Long> lastId() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT MAX(id) FROM events").mapTo(Long.class).findOne());
+    }
+
+    private static final String SELECT = "SELECT id, type, source, worker_id, session_id, message_id, known, data, "
+            + "created_at FROM events ";
+
+    private static Event row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws java.sql.SQLException {
+        return new Event(rs.getLong("id"), rs.getString("type"), rs.getString("source"), rs.getString("worker_id"),
+                rs.getString("session_id"), rs.getString("message_id"), rs.getBoolean("known"), rs.getString("data"),
+                rs.getLong("created_at"));
+    }
+
+    private String json(Map<String, Object> data) {
+        try {
+            return mapper.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event data must be plain JSON values", e);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.vectis.sessions;
+
+import dev.vectis.auth.Tokens;
+import dev.vectis.db.UniqueViolation;
+import dev.vectis.error.InvalidInputException;
+import dev.vectis.error.NotFoundException;
+import dev.vectis.events.EventLog;
+import dev.vectis.events.NewEvent;
+import dev.vectis.workers.OfflineListener;
+import dev.vectis.workers.WorkerCommands;
+import dev.vectis.workers.WorkerRegistry;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Stores every event a chat-session worker sends, once, and applies the ones Vectis knows
+ * to the state of sessions, messages and workers. Unknown names are stored and flagged, so a
+ * newer worker is never refused.
+ */
+public final class GatewayEvents {
+
+    static final Set<String> SESSION_EVENTS = Set.of("session_created", "session_qr_ready", "session_connected",
+            "session_disconnected", "session_deleted", "session_status_changed", "qr_ready");
+    static final Set<String> MESSAGE_EVENTS = Set.of("message_sent", "message_received", "message_failed",
+            "message_status");
+    static final Set<String> WORKER_EVENTS = Set.of("worker_started", "worker_stopping", "worker_error", "command_ack");
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.:-]{0,99}");
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final EventLog log;
+    private final WorkerRegistry workers;
+    private final WorkerCommands commands;
+
+    public GatewayEvents(Jdbi jdbi, Clock clock, EventLog log, WorkerRegistry workers, WorkerCommands commands) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.log = log;
+        this.workers = workers;
+        this.commands = commands;
+    }
+
+    /** Returns false when this exact event was already received (a retry): acknowledged, stored once. */
+    public boolean record(GatewayEvent e) {
+        validate(e);
+        if (workers.find(e.workerId()).isEmpty()) {
+            throw new NotFoundException("WORKER_NOT_REGISTERED", "Worker " + e.workerId() + " is not registered");
+        }
+        String messageId = text(e.data(), "messageId");
+        String dedup = dedupKey(e, messageId);
+        try {
+            boolean stored = jdbi.inTransaction(h -> {
+                if (log.seen(h, dedup)) {
+                    return false;
+                }
+                boolean known = SESSION_EVENTS.contains(e.event()) || MESSAGE_EVENTS.contains(e.event())
+                        || WORKER_EVENTS.contains(e.event()) || e.event().startsWith("session_")
+                        || e.event().startsWith("message_");
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("event", e.event());
+                data.put("workerId", e.workerId());
+                data.put("sessionId", e.sessionId());
+                data.put("data", e.data());
+                data.put("timestamp", e.timestamp());
+                log.append(h, new NewEvent(e.event(), "gateway:" + e.source(), e.workerId(), e.sessionId(), messageId,
+                        known, data, dedup));
+                apply(h, e, messageId);
+                return true;
+            });
+            log.notifyAppended();
+            return stored;
+        } catch (RuntimeException ex) {
+            if (UniqueViolation.in(ex)) {
+                return false; // the same event, delivered twice at once: the other delivery stored it
+            }
+            throw ex;
+        }
+    }
+
+    /**
+     * Removes a worker: its live sessions become disconnected and its running jobs are handed
+     * to {@code jobs} (retried or failed), all in one transaction. False for an unknown worker.
+     */
+    public boolean unregister(String workerId, OfflineListener jobs) {
+        boolean removed = workers.unregister(workerId, (h, id, now) -> {
+            ChatSessions.disconnectAll(h, id, now);
+            jobs.workerOffline(h, id, now);
+            log.append(h, NewEvent.of("worker.unregistered", "gateway", id, Map.of("workerId", id)));
+        });
+        if (removed) {
+            log.notifyAppended();
+        }
+        return removed;
+    }
+
+    private void apply(Handle h, GatewayEvent e, String messageId) {
+        long now = clock.millis();
+        Map<String, Object> d = e.data();
+        if (SESSION_EVENTS.contains(e.event()) || (e.event().startsWith("session_") && e.sessionId() != null)) {
+            String status = text(d, "status") != null ? text(d, "status") : sessionStatusOf(e.event());
+            ChatSessions.upsertSession(h, e.sessionId(), e.workerId(), status, text(d, "phoneNumber"),
+                    text(d, "qrCode"), text(d, "qrString"), now);
+        } else if (MESSAGE_EVENTS.contains(e.event()) || e.event().startsWith("message_")) {
+            String status = text(d, "status") != null ? text(d, "status") : messageStatusOf(e.event());
+            ChatSessions.upsertMessage(h, messageId, e.sessionId(), status, text(d, "to"), text(d, "sentAt"),
+                    text(d, "deliveredAt"), text(d, "readAt"), text(d, "failedAt"), now);
+        } else if (e.event().equals("worker_stopping")) {
+            workers.reportStatus(h, e.workerId(), "OFFLINE");
+        } else if (e.event().equals("worker_started")) {
+            workers.reportStatus(h, e.workerId(), "ONLINE");
+        } else if (e.event().equals("command_ack")) {
+            commands.acknowledge(h, e.workerId(), commandId(e));
+        }
+    }
+
+    private static void validate(GatewayEvent e) {
+        if (e.event() == null || e.event().isBlank()) {
+            throw new InvalidInputException("event", "event is required");
+        }
+        if (!NAME.matcher(e.event()).matches()) {
+            throw new InvalidInputException("event", "event must be a lowercase name like session_connected");
+        }
+        if (e.workerId() == null || e.workerId().isBlank()) {
+            throw new InvalidInputException("workerId", "workerId is required");
+        }
+        boolean workerLevel = WORKER_EVENTS.contains(e.event()) || e.event().startsWith("worker_");
+        if (!workerLevel && (e.sessionId() == null || e.sessionId().isBlank())) {
+            throw new InvalidInputException("sessionId", "sessionId is required");
+        }
+        if (e.sessionId() != null && e.sessionId().length() > 200) {
+            throw new InvalidInputException("sessionId", "sessionId must be at most 200 characters");
+        }
+        boolean message = MESSAGE_EVENTS.contains(e.event()) || e.event().startsWith("message_");
+        String messageId = text(e.data(), "messageId");
+        if (message && (messageId == null || messageId.isBlank())) {
+            throw new InvalidInputException("data.messageId", "data.messageId is required for message events");
+        }
+        if (messageId != null && messageId.length() > 200) {
+            throw new InvalidInputException("data.messageId", "data.messageId must be at most 200 characters");
+        }
+        if (e.event().equals("command_ack") && commandId(e) == null) {
+            throw new InvalidInputException("data.commandId", "data.commandId is required for command_ack");
+        }
+    }
+
+    private static String commandId(GatewayEvent e) {
+        return text(e.data(), "commandId");
+    }
+
+    /** The spec's retry identity; without a timestamp the payload itself tells deliveries apart. */
+    private static String dedupKey(GatewayEvent e, String messageId) {
+        String key = String.join("\u0000", e.workerId(), e.event(), String.valueOf(e.sessionId()),
+                String.valueOf(messageId), String.valueOf(e.timestamp()),
+                e.timestamp() == null ? String.valueOf(e.data()) : "");
+        return Tokens.sha256Hex(key);
+    }
+
+    static String sessionStatusOf(String event) {
+        return switch (event) {
+            case "session_created" -> "created";
+            case "session_qr_ready", "qr_ready" -> "qr_required";
+            case "session_connected" -> "connected";
+            case "session_disconnected" -> "disconnected";
+            case "session_deleted" -> "deleted";
+            default -> null;
+        };
+    }
+
+    static String messageStatusOf(String event) {
+        return switch (event) {
+            case "message_sent" -> "sent";
+            case "message_received" -> "received";
+            case "message_failed" -> "failed";
+            default -> null;
+        };
+    }
+
+    static String text(Map<String, Object> data, String key) {
+        Object v = data == null ? null : data.get(key);
+        return v == null ? null : v.toString();
+    }
+}

@@ -1,0 +1,8 @@
+package dev.vectis.workers;
+
+/** One heartbeat's metrics (session-worker-gateway.md); any field may be absent. */
+public record MetricsSample(String workerId, String status, Double cpuUsage, Double memoryUsage, Long uptime,
+                            Long messageCount, Integer sessionTotal, Integer sessionConnected,
+                            Integer sessionDisconnected, Integer sessionQrRequired, Integer sessionReconnecting,
+                            Integer sessionError, String reportedAt, long createdAt) {
+}

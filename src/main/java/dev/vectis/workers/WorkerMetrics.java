@@ -1,0 +1,103 @@
+package dev.vectis.workers;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * Metrics samples from heartbeats: queued in memory, inserted in batches, pruned after the
+ * retention period. Like heartbeats, a crash loses at most one flush interval.
+ */
+public final class WorkerMetrics {
+
+    private static final int MAX_QUEUED = 200_000;
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final Duration retention;
+    private final ConcurrentLinkedQueue<MetricsSample> queue = new ConcurrentLinkedQueue<>();
+
+    public WorkerMetrics(Jdbi jdbi, Clock clock, Duration retention) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    public void record(MetricsSample sample) {
+        // If the database is down for long, drop the oldest rather than run out of memory.
+        while (queue.size() >= MAX_QUEUED) {
+            queue.poll();
+        }
+        queue.add(sample);
+    }
+
+    public void flush() {
+        List<MetricsSample> batch = new ArrayList<>();
+        for (MetricsSample s; batch.size() < 10_000 && (s = queue.poll()) != null; ) {
+            batch.add(s);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            jdbi.useTransaction(h -> {
+                PreparedBatch insert = h.prepareBatch("INSERT INTO worker_metrics (worker_id, status, cpu_usage, "
+                        + "memory_usage, uptime, message_count, session_total, session_connected, session_disconnected, "
+                        + "session_qr_required, session_reconnecting, session_error, reported_at, created_at) "
+                        + "SELECT :workerId, :status, :cpuUsage, :memoryUsage, :uptime, :messageCount, :sessionTotal, "
+                        + ":sessionConnected, :sessionDisconnected, :sessionQrRequired, :sessionReconnecting, "
+                        + ":sessionError, :reportedAt, :createdAt WHERE EXISTS (SELECT 1 FROM workers WHERE id = :workerId)");
+                batch.forEach(s -> insert.bindMethods(s).add());
+                insert.execute();
+            });
+        } catch (RuntimeException e) {
+            batch.forEach(queue::add);
+            throw e;
+        }
+    }
+
+    /** Deletes samples older than the retention period; returns how many. */
+    public int prune() {
+        long cutoff = clock.millis() - retention.toMillis();
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM worker_metrics WHERE created_at < :cutoff")
+                .bind("cutoff", cutoff).execute());
+    }
+
+    /** Oldest first, since the given time, at most {@code limit}. */
+    public List<MetricsSample> since(String workerId, long since, int limit) {
+        return query("WHERE worker_id = :w AND created_at >= :since ORDER BY created_at, id LIMIT :limit",
+                workerId, since, limit);
+    }
+
+    /** The newest sample, when there is one. */
+    public List<MetricsSample> latest(String workerId) {
+        return query("WHERE worker_id = :w AND created_at >= :since ORDER BY created_at DESC, id DESC LIMIT :limit",
+                workerId, 0, 1);
+    }
+
+    private List<MetricsSample> query(String where, String workerId, long since, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM worker_metrics " + where)
+                .bind("w", workerId).bind("since", since).bind("limit", limit)
+                .map((rs, ctx) -> new MetricsSample(rs.getString("worker_id"), rs.getString("status"),
+                        (Double) rs.getObject("cpu_usage"), (Double) rs.getObject("memory_usage"),
+                        longOrNull(rs, "uptime"), longOrNull(rs, "message_count"), intOrNull(rs, "session_total"),
+                        intOrNull(rs, "session_connected"), intOrNull(rs, "session_disconnected"),
+                        intOrNull(rs, "session_qr_required"), intOrNull(rs, "session_reconnecting"),
+                        intOrNull(rs, "session_error"), rs.getString("reported_at"), rs.getLong("created_at")))
+                .list());
+    }
+
+    private static Long longOrNull(java.sql.ResultSet rs, String c) throws java.sql.SQLException {
+        long v = rs.getLong(c);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Integer intOrNull(java.sql.ResultSet rs, String c) throws java.sql.SQLException {
+        int v = rs.getInt(c);
+        return rs.wasNull() ? null : v;
+    }
+}
