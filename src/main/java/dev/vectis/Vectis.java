@@ -1,5 +1,6 @@
 package dev.vectis;
 
+import dev.vectis.agent.AgentCommand;
 import dev.vectis.app.BuildInfo;
 import dev.vectis.app.MigrateCommand;
 import dev.vectis.app.ServerCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vectis", mixinStandardHelpOptions = true,
         versionProvider = Vectis.Version.class,
         description = "Control plane for fleets of remote workers.",
-        subcommands = {ServerCommand.class, MigrateCommand.class, VersionCommand.class})
+        subcommands = {ServerCommand.class, AgentCommand.class, MigrateCommand.class, VersionCommand.class})
 public final class Vectis implements Runnable {
 
     /** Exit status for a configuration error, distinct from a runtime failure (1). */

@@ -19,7 +19,9 @@ import dev.vectis.http.HouseErrors;
 import dev.vectis.http.HttpServer;
 import dev.vectis.http.Json;
 import dev.vectis.http.JsonBody;
+import dev.vectis.http.RateLimiter;
 import dev.vectis.http.WorkerSignatures;
+import dev.vectis.providers.ProviderServices;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -47,6 +49,7 @@ public final class Application implements AutoCloseable {
     static final Duration HEARTBEAT_FLUSH = Duration.ofMillis(250);
     static final Duration SWEEP = Duration.ofSeconds(1);
     static final Duration RETENTION = Duration.ofMinutes(10);
+    static final Duration VPS_TICK = Duration.ofSeconds(2);
 
     private final Database database;
     private final HttpServer http;
@@ -89,7 +92,8 @@ public final class Application implements AutoCloseable {
             JwtKey jwtKey = JwtKey.resolve(settings.jwt().secret(), settings.dataDir());
             ObjectMapper mapper = Json.mapper();
             Credentials credentials = new Credentials(admin, settings.workerTokens());
-            Features features = Features.create(settings, database, clock);
+            Features features = Features.create(settings, database, clock, jwtKey,
+                    session -> MarketplaceApi.render(mapper, session));
             Callers callers = new Callers(credentials, new WorkerSignatures(features.secrets(), clock));
 
             List<ContractApi> apis = List.of(
@@ -98,17 +102,24 @@ public final class Application implements AutoCloseable {
                     new GatewayApi(callers, mapper, features),
                     new ExecutorApi(settings.executor(), callers, mapper, features.workers(), features.jobs(),
                             features.results(), features.bundles(), features.direct()),
-                    new ProviderApi(),
-                    new MarketplaceApi());
+                    new ProviderApi(ProviderServices.create(database.jdbi(), clock, features.events(), jwtKey.bytes(),
+                            settings), callers, new JsonBody(mapper),
+                            new HealthApi(database, registry, BuildInfo.version(), clock)::health),
+                    new MarketplaceApi(callers, mapper, features.users(), features.ledger(), features.marketWorkers(),
+                            features.products(), features.vpsSessions()));
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
-                    apis, errors);
+                    apis, errors, new RateLimiter(settings.rateLimit(), clock));
             List<BackgroundLoop> loops = List.of(
                     new BackgroundLoop("heartbeat-flusher", HEARTBEAT_FLUSH, () -> {
                         features.workers().flush();
                         features.metrics().flush();
                     }).start(),
-                    new BackgroundLoop("metrics-retention", RETENTION, features.metrics()::prune).start(),
+                    new BackgroundLoop("retention", RETENTION, () -> {
+                        features.metrics().prune();
+                        features.idempotencyKeys().prune();
+                    }).start(),
+                    new BackgroundLoop("vps-sessions", VPS_TICK, features.vpsSessions()::tick).start(),
                     new BackgroundLoop("liveness-sweeper", SWEEP, () -> {
                         features.workers().sweep(features.reaper());
                         features.reaper().expireOverdue();
@@ -155,6 +166,7 @@ public final class Application implements AutoCloseable {
     public void close() {
         LOG.info("Stopping");
         features.jobs().events().close();
+        features.events().close();
         try {
             http.stop();
         } finally {

@@ -1,6 +1,13 @@
 package dev.vectis.app;
 
+import dev.vectis.auth.Jwt;
+import dev.vectis.auth.JwtKey;
+import dev.vectis.auth.Passwords;
 import dev.vectis.auth.SecretBox;
+import dev.vectis.billing.IdempotencyKeys;
+import dev.vectis.billing.Ledger;
+import dev.vectis.billing.Products;
+import dev.vectis.billing.Users;
 import dev.vectis.config.Settings;
 import dev.vectis.db.Database;
 import dev.vectis.events.EventLog;
@@ -12,20 +19,33 @@ import dev.vectis.jobs.JobReaper;
 import dev.vectis.jobs.JobResults;
 import dev.vectis.sessions.ChatSessions;
 import dev.vectis.sessions.GatewayEvents;
+import dev.vectis.sessions.SessionEvents;
+import dev.vectis.sessions.VmClient;
+import dev.vectis.sessions.VpsSession;
+import dev.vectis.sessions.VpsSessions;
 import dev.vectis.workers.FleetEnrolments;
+import dev.vectis.workers.MarketplaceWorkers;
 import dev.vectis.workers.WorkerCommands;
 import dev.vectis.workers.WorkerMetrics;
 import dev.vectis.workers.WorkerRegistry;
 import dev.vectis.workers.WorkerSecrets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Function;
 
 /** The feature services, created once and shared by every contract. */
 public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments enrolments, WorkerSecrets secrets,
                        WorkerMetrics metrics, WorkerCommands commands, ChatSessions chatSessions,
                        GatewayEvents gatewayEvents, JobQueue jobs, JobResults results, JobReaper reaper,
-                       Bundles bundles, DirectExecutor direct) {
+                       Bundles bundles, DirectExecutor direct, Users users, Ledger ledger,
+                       MarketplaceWorkers marketWorkers, Products products, IdempotencyKeys idempotencyKeys,
+                       VpsSessions vpsSessions) {
 
-    static Features create(Settings settings, Database database, Clock clock) {
+    /** bcrypt cost for user passwords: ~50 ms a check, enough against offline guessing of a leaked hash. */
+    static final int PASSWORD_COST = 10;
+
+    static Features create(Settings settings, Database database, Clock clock, JwtKey jwtKey,
+                           Function<VpsSession, String> renderSession) {
         Settings.Executor executor = settings.executor();
         WorkerRegistry workers = new WorkerRegistry(database.jdbi(), database.dialect(), clock,
                 settings.heartbeat().offlineAfter());
@@ -33,11 +53,14 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
         JobEvents events = new JobEvents(log);
         SecretBox box = SecretBox.open(settings.dataDir());
         WorkerCommands commands = new WorkerCommands(database.jdbi(), clock);
+        WorkerSecrets secrets = new WorkerSecrets(database.jdbi(), box, clock);
+        MarketplaceWorkers marketWorkers = new MarketplaceWorkers(database.jdbi(), clock);
+        IdempotencyKeys keys = new IdempotencyKeys(database.jdbi(), clock);
         return new Features(
                 log,
                 workers,
                 new FleetEnrolments(database.jdbi(), clock, box, settings.fleet().domain()),
-                new WorkerSecrets(database.jdbi(), box, clock),
+                secrets,
                 new WorkerMetrics(database.jdbi(), clock, settings.metricsRetention()),
                 commands,
                 new ChatSessions(database.jdbi()),
@@ -47,6 +70,16 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                 new JobReaper(database.jdbi(), clock, events),
                 new Bundles(settings.dataDir().resolve("uploads"), executor.maxUploadBytes()),
                 new DirectExecutor(settings.dataDir().resolve("exec"), executor.directTimeout(),
-                        executor.outputCapBytes()));
+                        executor.outputCapBytes()),
+                new Users(database.jdbi(), clock, new Passwords(PASSWORD_COST), new Jwt(jwtKey.bytes(), "vectis", clock),
+                        Duration.ofHours(settings.jwt().expiryHours())),
+                new Ledger(database.jdbi(), clock),
+                marketWorkers,
+                new Products(database.jdbi(), clock, marketWorkers::missing),
+                keys,
+                new VpsSessions(database.jdbi(), clock,
+                        new VmClient(secrets, clock, settings.marketplace().workerTimeout()),
+                        new SessionEvents(database.jdbi(), log), keys, settings.marketplace().provisionTimeout(),
+                        renderSession));
     }
 }

@@ -32,9 +32,12 @@ final class ConfigKeys {
             key("jwt.expiry_hours", 24, ConfigParsers.integer(1, 8760)),
             key("rate_limit.enabled", true, ConfigParsers::bool),
             key("rate_limit.requests_per_minute", 60, ConfigParsers.integer(1, 1_000_000)),
+            key("providers.bcrypt_cost", 12, ConfigParsers.integer(4, 16)),
             key("fleet.domain", "vectis.dev", ConfigKeys::domain),
             key("heartbeat.offline_after_seconds", 30, ConfigParsers.integer(5, 86_400)),
             key("metrics.retention_days", 7, ConfigParsers.integer(1, 3650)),
+            key("marketplace.provision_timeout_seconds", 900, ConfigParsers.integer(10, 86_400)),
+            key("marketplace.worker_timeout_seconds", 15, ConfigParsers.integer(1, 300)),
             key("log.level", "info", ConfigParsers.oneOf("trace", "debug", "info", "warn", "error")),
             key("log.format", "text", ConfigParsers.oneOf("text", "json")));
 

@@ -18,7 +18,9 @@ public record Settings(
         Fleet fleet,
         Heartbeat heartbeat,
         Duration metricsRetention,
-        Log log) {
+        Marketplace marketplace,
+        Log log,
+        Providers providers) {
 
     public record Server(String host, int port, List<Integer> extraPorts, List<String> corsAllowedOrigins,
                          List<String> trustedProxies, long maxBodyBytes, Duration shutdownTimeout) {
@@ -42,6 +44,10 @@ public record Settings(
     public record RateLimit(boolean enabled, int requestsPerMinute) {
     }
 
+    /** How long a VM may take to become ready, and how long one call to a worker may take. */
+    public record Marketplace(Duration provisionTimeout, Duration workerTimeout) {
+    }
+
     /** Workers enrolled through fleet-registration.md get subdomains under this domain. */
     public record Fleet(String domain) {
     }
@@ -52,6 +58,10 @@ public record Settings(
     public enum LogFormat { TEXT, JSON }
 
     public record Log(String level, LogFormat format) {
+    }
+
+    /** provider-registry.md accounts; bcrypt_cost prices every API-key check (12: about a quarter second). */
+    public record Providers(int bcryptCost) {
     }
 
     static Settings from(ConfigValues v, Path workingDir) {
@@ -75,6 +85,9 @@ public record Settings(
                 new Fleet(v.text("fleet.domain")),
                 new Heartbeat(Duration.ofSeconds(v.integer("heartbeat.offline_after_seconds"))),
                 Duration.ofDays(v.integer("metrics.retention_days")),
-                new Log(v.text("log.level"), LogFormat.valueOf(v.text("log.format").toUpperCase(java.util.Locale.ROOT))));
+                new Marketplace(Duration.ofSeconds(v.integer("marketplace.provision_timeout_seconds")),
+                        Duration.ofSeconds(v.integer("marketplace.worker_timeout_seconds"))),
+                new Log(v.text("log.level"), LogFormat.valueOf(v.text("log.format").toUpperCase(java.util.Locale.ROOT))),
+                new Providers(v.integer("providers.bcrypt_cost")));
     }
 }

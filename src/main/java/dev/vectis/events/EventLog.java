@@ -20,6 +20,7 @@ public final class EventLog {
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
     private final Signal appended = new Signal();
+    private volatile boolean closing;
 
     public EventLog(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
@@ -46,6 +47,16 @@ public final class EventLog {
     public boolean seen(Handle h, String dedupKey) {
         return h.createQuery("SELECT COUNT(*) FROM events WHERE dedup_key = :k").bind("k", dedupKey)
                 .mapTo(Integer.class).one() > 0;
+    }
+
+    /** Ends event streams promptly, so a shutdown does not wait for them. */
+    public void close() {
+        closing = true;
+        appended.fire();
+    }
+
+    public boolean closing() {
+        return closing;
     }
 
     public void notifyAppended() {

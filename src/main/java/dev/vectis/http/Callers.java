@@ -32,6 +32,11 @@ public final class Callers {
         }
     }
 
+    /** True for the admin token or a worker token: valid credentials that are not a user's. */
+    public boolean isPrivileged(String bearer) {
+        return credentials.roleOf(bearer) != Credentials.Role.NONE;
+    }
+
     /** Checks a signature when one is sent, and nothing else: for contracts served without tokens. */
     public void signatureIfPresent(Context ctx) {
         signatures.verify(ctx);

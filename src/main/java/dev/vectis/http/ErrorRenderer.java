@@ -71,6 +71,7 @@ public final class ErrorRenderer {
         return switch (kind) {
             case INVALID_REQUEST -> 400;
             case UNAUTHORIZED -> 401;
+            case PAYMENT_REQUIRED -> 402;
             case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;

@@ -49,6 +49,12 @@ public final class EventStream {
      */
     public static void serve(Context ctx, long lastId, LongFunction<List<Item>> after, Signal changed,
                              BooleanSupplier finished, BooleanSupplier closing) throws IOException, InterruptedException {
+        serve(ctx, List.of(), lastId, after, changed, finished, closing);
+    }
+
+    /** As above, sending {@code first} (e.g. the current state) before anything stored. */
+    public static void serve(Context ctx, List<Item> first, long lastId, LongFunction<List<Item>> after, Signal changed,
+                             BooleanSupplier finished, BooleanSupplier closing) throws IOException, InterruptedException {
         ctx.status(200);
         ctx.res().setContentType("text/event-stream");
         ctx.res().setCharacterEncoding("UTF-8");
@@ -56,6 +62,9 @@ public final class EventStream {
         ctx.res().setHeader("X-Accel-Buffering", "no");
         OutputStream out = ctx.res().getOutputStream();
         write(out, "retry: 2000\n\n");
+        for (Item item : first) {
+            write(out, "id: " + item.id() + "\nevent: " + item.event() + "\ndata: " + item.data() + "\n\n");
+        }
         long last = lastId;
         long quietSince = System.nanoTime();
         while (true) {

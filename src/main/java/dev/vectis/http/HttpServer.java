@@ -34,6 +34,12 @@ public final class HttpServer {
     /** @param maxUploadBytes the cap for multipart bodies (file uploads), which outgrow ordinary requests */
     public HttpServer(Settings.Server settings, long maxUploadBytes, ObjectMapper mapper, MeterRegistry registry,
                       List<ContractApi> apis, ErrorRenderer errors) {
+        this(settings, maxUploadBytes, mapper, registry, apis, errors, RateLimiter.disabled());
+    }
+
+    /** As above, with every contract's requests counted against the client IP's rate limit. */
+    public HttpServer(Settings.Server settings, long maxUploadBytes, ObjectMapper mapper, MeterRegistry registry,
+                      List<ContractApi> apis, ErrorRenderer errors, RateLimiter limiter) {
         this.virtualThreads = Runtime.version().feature() >= 21;
         ClientAddress clients = new ClientAddress(settings.trustedProxies());
         SecurityHeaders security = new SecurityHeaders(clients);
@@ -75,6 +81,7 @@ public final class HttpServer {
                     ctx.skipRemainingHandlers();
                     return;
                 }
+                limiter.apply(ctx, clients.ip(ctx));
                 String type = ctx.header("Content-Type");
                 long cap = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")
                         ? maxUploadBytes + (1 << 20) : settings.maxBodyBytes();

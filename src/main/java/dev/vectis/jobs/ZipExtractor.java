@@ -20,13 +20,19 @@ import java.util.zip.ZipFile;
 /**
  * Unpacks an untrusted ZIP. Every entry name is checked before anything is written, so a
  * zip-slip archive leaves no trace. Sizes are counted as bytes are written because headers
- * can claim anything. Only regular files and directories are created: a ZIP cannot plant a
- * symlink that a later entry writes through.
+ * can claim anything. An entry that expands past {@value #MAX_RATIO} times its compressed size
+ * (once over {@value #RATIO_FLOOR_BYTES} bytes) is refused as a zip bomb, long before the
+ * total limit would stop it. Only regular files and directories are created, with default
+ * permissions: a symlink entry becomes a file holding the link text, so a ZIP cannot plant a
+ * link that a later entry (or a command) writes through; executable bits are not restored.
  *
  * <p>When the byte limit is hit part way, {@code target} holds partial content; the caller
  * owns {@code target} and deletes it.
  */
 public final class ZipExtractor {
+
+    static final int MAX_RATIO = 100;
+    static final long RATIO_FLOOR_BYTES = 1L << 20;
 
     private ZipExtractor() {
     }
@@ -95,12 +101,20 @@ public final class ZipExtractor {
         }
         Files.createDirectories(p.path().getParent());
         byte[] buffer = new byte[64 * 1024];
+        // The central directory's figure; a lie only makes the total limit the one that stops it.
+        long compressed = Math.max(0, p.entry().getCompressedSize());
+        long entryBytes = 0;
         try (InputStream in = file.getInputStream(p.entry());
              OutputStream out = Files.newOutputStream(p.path(), StandardOpenOption.CREATE_NEW)) {
             for (int n; (n = in.read(buffer)) != -1; ) {
                 written[0] += n;
+                entryBytes += n;
                 if (written[0] > max) {
                     throw new InvalidInputException("file", "archive expands to more than " + max + " bytes");
+                }
+                if (entryBytes > RATIO_FLOOR_BYTES && entryBytes > compressed * MAX_RATIO) {
+                    throw new InvalidInputException("file", "archive entry expands more than " + MAX_RATIO
+                            + " times its compressed size (a zip bomb?): " + p.entry().getName());
                 }
                 out.write(buffer, 0, n);
             }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectis.api.executor.ExecutorApi;
 import dev.vectis.api.fleet.FleetApi;
 import dev.vectis.api.gateway.GatewayApi;
-import dev.vectis.api.marketplace.MarketplaceApi;
 import dev.vectis.api.provider.ProviderApi;
 import dev.vectis.config.Settings;
 import dev.vectis.error.ConflictException;
@@ -101,7 +100,7 @@ class HttpServerTest {
                                 new Violation("endpoints[0].url", "Invalid URL", "INVALID_URL")));
                     });
                 }),
-                withRoutes(new MarketplaceApi(), r -> {
+                withRoutes(contract(path -> path.startsWith("/admin"), new HouseErrors()), r -> {
                     r.get("/admin/slow", ctx -> {
                         slowStarted.countDown();
                         Thread.sleep(1500);

@@ -123,7 +123,7 @@ final class OperatorRoutes {
         EventStream.serve(ctx, EventStream.lastEventId(ctx),
                 after -> f.events().after(after, 500).stream()
                         .map(e -> new EventStream.Item(e.id(), e.type(), eventJson(e))).toList(),
-                f.events().appended(), () -> false, () -> f.jobs().events().closing());
+                f.events().appended(), () -> false, f.events()::closing);
     }
 
     private void queueCommand(Context ctx) {

@@ -1,9 +1,18 @@
 package dev.vectis.api.marketplace;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.billing.Ledger;
+import dev.vectis.billing.Products;
+import dev.vectis.billing.Users;
+import dev.vectis.http.Callers;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
 import dev.vectis.http.HouseErrors;
+import dev.vectis.http.JsonBody;
 import dev.vectis.http.PathPrefix;
+import dev.vectis.sessions.VpsSessions;
+import dev.vectis.workers.MarketplaceWorkers;
+import io.javalin.config.RoutesConfig;
 
 /**
  * vps-marketplace.md: /admin, /vps, and the user endpoints it assumes (/auth, /me). The spec
@@ -15,10 +24,35 @@ public final class MarketplaceApi implements ContractApi {
         new PathPrefix("/admin"), new PathPrefix("/vps"), new PathPrefix("/auth"), new PathPrefix("/me")
     };
     private final ErrorShape shape = new HouseErrors();
+    private final AdminRoutes admin;
+    private final UserRoutes user;
+
+    public MarketplaceApi(Callers callers, ObjectMapper mapper, Users users, Ledger ledger, MarketplaceWorkers workers,
+                          Products products, VpsSessions sessions) {
+        Access access = new Access(callers, users);
+        JsonBody json = new JsonBody(mapper);
+        this.admin = new AdminRoutes(access, json, users, ledger, workers, products);
+        this.user = new UserRoutes(access, json, mapper, users, ledger, products, sessions);
+    }
+
+    /** A session as the purchase answers it (and replays it, byte for byte). */
+    public static String render(ObjectMapper mapper, dev.vectis.sessions.VpsSession session) {
+        try {
+            return mapper.writeValueAsString(MarketViews.session(session));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Override
     public boolean owns(String path) {
         return PathPrefix.any(path, PATHS);
+    }
+
+    @Override
+    public void routes(RoutesConfig routes) {
+        admin.register(routes);
+        user.register(routes);
     }
 
     @Override

@@ -1,19 +1,50 @@
 package dev.vectis.api.provider;
 
+import dev.vectis.http.Callers;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
+import dev.vectis.http.JsonBody;
 import dev.vectis.http.PathPrefix;
+import dev.vectis.providers.ProviderServices;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Handler;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** provider-registry.md: provider onboarding under /api/v1/registration. */
+/**
+ * provider-registry.md: provider onboarding under /api/v1/registration, and the operator's
+ * approval routes under /admin/providers (those render errors in the /admin paths' shape).
+ */
 public final class ProviderApi implements ContractApi {
 
     private static final PathPrefix PATHS = new PathPrefix("/api/v1/registration");
 
+    private final RegistrationRoutes registration;
+    private final ApprovalRoutes approvals;
+
+    /** The contract's paths and error shape without routes: for exercising shared HTTP behaviour. */
+    public ProviderApi() {
+        this.registration = null;
+        this.approvals = null;
+    }
+
+    /** @param health the health handler also served at /api/v1/registration/health */
+    public ProviderApi(ProviderServices providers, Callers callers, JsonBody json, Handler health) {
+        this.registration = new RegistrationRoutes(providers, json, health);
+        this.approvals = new ApprovalRoutes(providers.approvals(), callers, json);
+    }
+
     @Override
     public boolean owns(String path) {
         return PATHS.covers(path);
+    }
+
+    @Override
+    public void routes(RoutesConfig routes) {
+        if (registration != null) {
+            registration.register(routes);
+            approvals.register(routes);
+        }
     }
 
     /**

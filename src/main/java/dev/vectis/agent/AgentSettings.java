@@ -1,0 +1,26 @@
+package dev.vectis.agent;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Everything {@code vectis agent} was told, checked; the token is never printed. */
+record AgentSettings(URI server, Optional<String> token, Path configDir, Optional<String> ip,
+                     Optional<URI> ipDetectUrl, int vmPort, int maxJobs, Optional<Path> provisioners,
+                     Duration heartbeatInterval, Duration grace) {
+
+    Path workRoot() {
+        return configDir.resolve("work");
+    }
+
+    Path vmLogs() {
+        return configDir.resolve("vm-logs");
+    }
+
+    @Override
+    public String toString() {
+        return "AgentSettings[server=" + server + ", token=" + (token.isPresent() ? "(set)" : "(none)")
+                + ", configDir=" + configDir + ", vmPort=" + vmPort + ", maxJobs=" + maxJobs + "]";
+    }
+}

@@ -1,0 +1,58 @@
+package dev.vectis.agent;
+
+import dev.vectis.jobs.ShellRunner;
+
+/**
+ * The stop switch of one running job. The first reason given wins; a run attached later is
+ * stopped at once if the switch was already thrown (say, during the download).
+ */
+final class JobControl {
+
+    enum Reason {
+        /** The server cancelled the job or gave it to someone else: report nothing. */
+        SERVER,
+        /** This agent is shutting down: report the job failed. */
+        AGENT_STOPPED
+    }
+
+    private final Job job;
+    private Reason reason;
+    private ShellRunner.Run run;
+
+    JobControl(Job job) {
+        this.job = job;
+    }
+
+    Job job() {
+        return job;
+    }
+
+    void stop(Reason why) {
+        ShellRunner.Run toCancel;
+        synchronized (this) {
+            if (reason != null) {
+                return;
+            }
+            reason = why;
+            toCancel = run;
+        }
+        if (toCancel != null) {
+            toCancel.cancel();
+        }
+    }
+
+    synchronized Reason reason() {
+        return reason;
+    }
+
+    void attach(ShellRunner.Run started) {
+        boolean stopNow;
+        synchronized (this) {
+            run = started;
+            stopNow = reason != null;
+        }
+        if (stopNow) {
+            started.cancel();
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.vectis.api.marketplace;
+
+import dev.vectis.billing.Ledger;
+import dev.vectis.billing.LedgerEntry;
+import dev.vectis.billing.Products;
+import dev.vectis.billing.User;
+import dev.vectis.billing.Users;
+import dev.vectis.db.Page;
+import dev.vectis.error.InvalidInputException;
+import dev.vectis.http.JsonBody;
+import dev.vectis.http.RequestIds;
+import dev.vectis.workers.MarketplaceWorkers;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** /admin/**: users, their coins and ledgers, marketplace workers and VPS products. */
+final class AdminRoutes {
+
+    record NewUser(String email, String name, String password, Long coins) {
+    }
+
+    record CoinsBody(String op, Long amount, String reason) {
+    }
+
+    record WorkerBody(String name, String base_url, Integer max_sessions, String status) {
+    }
+
+    record ProductBody(String name, String description, Long price_coins, Integer provision_action, Boolean is_active,
+                       List<String> worker_ids) {
+    }
+
+    private final Access access;
+    private final JsonBody json;
+    private final Users users;
+    private final Ledger ledger;
+    private final MarketplaceWorkers workers;
+    private final Products products;
+
+    AdminRoutes(Access access, JsonBody json, Users users, Ledger ledger, MarketplaceWorkers workers, Products products) {
+        this.access = access;
+        this.json = json;
+        this.users = users;
+        this.ledger = ledger;
+        this.workers = workers;
+        this.products = products;
+    }
+
+    void register(RoutesConfig r) {
+        r.post("/admin/users", this::createUser);
+        r.get("/admin/users", this::listUsers);
+        r.get("/admin/users/{userId}", ctx -> {
+            access.admin(ctx);
+            ctx.json(MarketViews.user(users.get(ctx.pathParam("userId"))));
+        });
+        r.post("/admin/users/{userId}/tokens", ctx -> {
+            access.admin(ctx);
+            ctx.status(201).json(Map.of("token", users.newToken(ctx.pathParam("userId"))));
+        });
+        r.patch("/admin/users/{userId}/coins", this::coins);
+        r.get("/admin/users/{userId}/ledger", ctx -> {
+            access.admin(ctx);
+            ctx.json(ledgerPage(ledger, ctx, ctx.pathParam("userId")));
+        });
+        r.post("/admin/workers/register", this::registerWorker);
+        r.get("/admin/workers", ctx -> {
+            access.admin(ctx);
+            ctx.json(workers.list().stream().map(MarketViews::worker).toList());
+        });
+        r.patch("/admin/workers/{workerId}", this::updateWorker);
+        r.post("/admin/workers/{workerId}/disable", ctx -> {
+            access.admin(ctx);
+            ctx.json(MarketViews.worker(workers.disable(ctx.pathParam("workerId"))));
+        });
+        r.post("/admin/vps-products", this::createProduct);
+        r.get("/admin/vps-products", ctx -> {
+            access.admin(ctx);
+            ctx.json(products.list(false).stream().map(p -> MarketViews.product(p, true)).toList());
+        });
+        r.patch("/admin/vps-products/{productId}", this::updateProduct);
+        r.delete("/admin/vps-products/{productId}", ctx -> {
+            access.admin(ctx);
+            ctx.json(MarketViews.product(products.deactivate(ctx.pathParam("productId")), true));
+        });
+    }
+
+    private void createUser(Context ctx) {
+        access.admin(ctx);
+        NewUser b = json.read(ctx, NewUser.class);
+        Users.Created created = users.create(b.email(), b.name(), b.password(), b.coins() == null ? 0 : b.coins(),
+                "admin", RequestIds.of(ctx));
+        Map<String, Object> out = MarketViews.user(created.user());
+        out.put("token", created.token());
+        ctx.status(201).json(out);
+    }
+
+    private void listUsers(Context ctx) {
+        access.admin(ctx);
+        Page<User> page = users.list(Query.text(ctx, "cursor"), Query.integer(ctx, "limit", 50, 1, 500));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("users", page.items().stream().map(MarketViews::user).toList());
+        out.put("count", page.total());
+        out.put("next_cursor", page.nextCursor());
+        ctx.json(out);
+    }
+
+    private void coins(Context ctx) {
+        access.admin(ctx);
+        CoinsBody b = json.read(ctx, CoinsBody.class);
+        if (b.op() == null || !List.of("add", "sub", "set").contains(b.op())) {
+            throw new InvalidInputException("op", "op must be \"add\", \"sub\" or \"set\"");
+        }
+        if (b.amount() == null) {
+            throw new InvalidInputException("amount", "amount is required");
+        }
+        if (b.reason() != null && b.reason().length() > 500) {
+            throw new InvalidInputException("reason", "reason must be at most 500 characters");
+        }
+        Ledger.Change change = ledger.adjust(ctx.pathParam("userId"), b.op(), b.amount(), b.reason(), "admin",
+                RequestIds.of(ctx));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("user_id", ctx.pathParam("userId"));
+        out.put("coins", change.balance());
+        out.put("entry", MarketViews.entry(change.entry()));
+        ctx.json(out);
+    }
+
+    static Map<String, Object> ledgerPage(Ledger ledger, Context ctx, String userId) {
+        String cursor = Query.text(ctx, "cursor");
+        Long before;
+        try {
+            before = cursor == null ? null : Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("cursor", "cursor must be a value from a previous page's next_cursor");
+        }
+        Page<LedgerEntry> page = ledger.entries(userId, before, Query.integer(ctx, "limit", 50, 1, 500));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("entries", page.items().stream().map(MarketViews::entry).toList());
+        out.put("count", page.total());
+        out.put("next_cursor", page.nextCursor());
+        return out;
+    }
+
+    private void registerWorker(Context ctx) {
+        access.admin(ctx);
+        WorkerBody b = json.read(ctx, WorkerBody.class);
+        ctx.status(201).json(MarketViews.worker(workers.register(b.name(), b.base_url(), b.max_sessions())));
+    }
+
+    private void updateWorker(Context ctx) {
+        access.admin(ctx);
+        WorkerBody b = json.read(ctx, WorkerBody.class);
+        ctx.json(MarketViews.worker(workers.update(ctx.pathParam("workerId"), b.name(), b.base_url(), b.status(),
+                b.max_sessions())));
+    }
+
+    private void createProduct(Context ctx) {
+        access.admin(ctx);
+        ProductBody b = json.read(ctx, ProductBody.class);
+        ctx.status(201).json(MarketViews.product(products.create(changes(b)), true));
+    }
+
+    private void updateProduct(Context ctx) {
+        access.admin(ctx);
+        ProductBody b = json.read(ctx, ProductBody.class);
+        ctx.json(MarketViews.product(products.update(ctx.pathParam("productId"), changes(b)), true));
+    }
+
+    private static Products.Changes changes(ProductBody b) {
+        return new Products.Changes(b.name(), b.description(), b.price_coins(), b.provision_action(), b.is_active(),
+                b.worker_ids());
+    }
+}

@@ -1,0 +1,92 @@
+package dev.vectis.api.marketplace;
+
+import dev.vectis.billing.LedgerEntry;
+import dev.vectis.billing.Product;
+import dev.vectis.billing.User;
+import dev.vectis.sessions.VpsSession;
+import dev.vectis.workers.MarketplaceWorkers;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The marketplace's JSON: snake_case, RFC 3339 times, and never a worker's address in a user's view. */
+final class MarketViews {
+
+    private MarketViews() {
+    }
+
+    static String time(long millis) {
+        return Instant.ofEpochMilli(millis).toString();
+    }
+
+    static Map<String, Object> user(User u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", u.id());
+        m.put("email", u.email());
+        m.put("name", u.name());
+        m.put("coins", u.coins());
+        m.put("created_at", time(u.createdAt()));
+        return m;
+    }
+
+    static Map<String, Object> entry(LedgerEntry e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", e.id());
+        m.put("user_id", e.userId());
+        m.put("delta", e.delta());
+        m.put("balance_after", e.balanceAfter());
+        m.put("op", e.op());
+        m.put("reason", e.reason());
+        m.put("actor", e.actor());
+        m.put("request_id", e.requestId());
+        m.put("session_id", e.sessionId());
+        m.put("created_at", time(e.createdAt()));
+        return m;
+    }
+
+    static Map<String, Object> worker(MarketplaceWorkers.View w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", w.id());
+        m.put("name", w.name());
+        m.put("base_url", w.baseUrl());
+        m.put("status", w.status());
+        m.put("max_sessions", w.maxSessions());
+        m.put("active_sessions", w.activeSessions());
+        m.put("created_at", time(w.createdAt()));
+        m.put("updated_at", time(w.updatedAt()));
+        return m;
+    }
+
+    static Map<String, Object> product(Product p, boolean forAdmin) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", p.id());
+        m.put("name", p.name());
+        m.put("description", p.description());
+        m.put("price_coins", p.priceCoins());
+        m.put("provision_action", p.provisionAction());
+        m.put("is_active", p.active());
+        if (forAdmin) {
+            m.put("worker_ids", p.workerIds());
+        }
+        m.put("created_at", time(p.createdAt()));
+        m.put("updated_at", time(p.updatedAt()));
+        return m;
+    }
+
+    static Map<String, Object> session(VpsSession s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        Map<String, Object> product = new LinkedHashMap<>();
+        product.put("id", s.productId());
+        product.put("name", s.productName());
+        m.put("product", product);
+        m.put("status", s.status());
+        m.put("price_coins", s.priceCoins());
+        if (s.error() != null) {
+            m.put("error", s.error());
+        }
+        m.put("created_at", time(s.createdAt()));
+        m.put("updated_at", time(s.updatedAt()));
+        return m;
+    }
+}

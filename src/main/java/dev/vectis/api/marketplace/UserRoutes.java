@@ -1,0 +1,135 @@
+package dev.vectis.api.marketplace;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vectis.auth.Jwt;
+import dev.vectis.auth.Tokens;
+import dev.vectis.billing.Ledger;
+import dev.vectis.billing.Products;
+import dev.vectis.billing.Users;
+import dev.vectis.db.Page;
+import dev.vectis.error.InvalidInputException;
+import dev.vectis.http.EventStream;
+import dev.vectis.http.JsonBody;
+import dev.vectis.http.RequestIds;
+import dev.vectis.sessions.SessionEvents;
+import dev.vectis.sessions.VpsSession;
+import dev.vectis.sessions.VpsSessions;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What users call: login, their profile and ledger, products, and their VPS sessions. */
+final class UserRoutes {
+
+    record Login(String email, String password) {
+    }
+
+    record Purchase(String product_id) {
+    }
+
+    static final int MAX_KEY = 255;
+
+    private final Access access;
+    private final JsonBody json;
+    private final ObjectMapper mapper;
+    private final Users users;
+    private final Ledger ledger;
+    private final Products products;
+    private final VpsSessions sessions;
+    private final ObjectMapper canonical;
+
+    UserRoutes(Access access, JsonBody json, ObjectMapper mapper, Users users, Ledger ledger, Products products,
+               VpsSessions sessions) {
+        this.access = access;
+        this.json = json;
+        this.mapper = mapper;
+        this.users = users;
+        this.ledger = ledger;
+        this.products = products;
+        this.sessions = sessions;
+        this.canonical = mapper.copy().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    }
+
+    void register(RoutesConfig r) {
+        r.post("/auth/login", this::login);
+        r.get("/me", ctx -> ctx.json(MarketViews.user(users.get(access.user(ctx, false)))));
+        r.get("/me/ledger", ctx -> ctx.json(AdminRoutes.ledgerPage(ledger, ctx, access.user(ctx, false))));
+        r.get("/vps/products", ctx -> ctx.json(products.list(true).stream()
+                .map(p -> MarketViews.product(p, false)).toList()));
+        r.post("/vps/purchase-and-create", this::purchase);
+        r.get("/vps/sessions", this::list);
+        r.get("/vps/sessions/{sessionId}", ctx -> ctx.json(MarketViews.session(
+                sessions.owned(access.user(ctx, false), ctx.pathParam("sessionId")))));
+        r.get("/vps/sessions/{sessionId}/log", ctx -> {
+            String log = sessions.log(access.user(ctx, false), ctx.pathParam("sessionId"));
+            ctx.contentType("text/plain; charset=utf-8").result(log);
+        });
+        r.delete("/vps/sessions/{sessionId}", ctx -> {
+            VpsSession s = sessions.delete(access.user(ctx, false), ctx.pathParam("sessionId"));
+            ctx.status(s.status().equals("deleted") ? 200 : 202).json(MarketViews.session(s));
+        });
+        r.get("/vps/sessions/{sessionId}/events", this::events);
+    }
+
+    private void login(Context ctx) {
+        Login b = json.read(ctx, Login.class);
+        Jwt.Issued issued = users.login(b.email(), b.password());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("token", issued.token());
+        out.put("expires_at", issued.expiresAt().toString());
+        ctx.json(out);
+    }
+
+    private void purchase(Context ctx) throws IOException {
+        String userId = access.user(ctx, false);
+        String key = ctx.header("Idempotency-Key");
+        if (key == null || key.isBlank()) {
+            throw new InvalidInputException("Idempotency-Key", "The Idempotency-Key header is required");
+        }
+        if (key.length() > MAX_KEY) {
+            throw new InvalidInputException("Idempotency-Key", "Idempotency-Key must be at most 255 characters");
+        }
+        Purchase b = json.read(ctx, Purchase.class);
+        if (b.product_id() == null || b.product_id().isBlank()) {
+            throw new InvalidInputException("product_id", "product_id is required");
+        }
+        // The same request means the same JSON, however its keys are ordered or spaced.
+        JsonNode tree = mapper.readTree(ctx.bodyAsBytes());
+        String hash = Tokens.sha256Hex(canonical.writeValueAsString(mapper.treeToValue(tree, Object.class)));
+        VpsSessions.Answer answer = sessions.purchase(userId, key, hash, b.product_id(), RequestIds.of(ctx));
+        ctx.status(answer.status()).contentType("application/json").result(answer.body());
+    }
+
+    private void list(Context ctx) {
+        String userId = access.user(ctx, false);
+        Page<VpsSession> page = sessions.list(userId, Query.text(ctx, "cursor"), Query.integer(ctx, "limit", 50, 1, 500));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sessions", page.items().stream().map(MarketViews::session).toList());
+        out.put("count", page.total());
+        out.put("next_cursor", page.nextCursor());
+        ctx.json(out);
+    }
+
+    /** status.update and checklist.update; the current state first, then each change. */
+    private void events(Context ctx) throws IOException, InterruptedException {
+        String userId = access.user(ctx, true);
+        String id = ctx.pathParam("sessionId");
+        VpsSession s = sessions.owned(userId, id);
+        SessionEvents events = sessions.events();
+        long resume = EventStream.lastEventId(ctx);
+        List<SessionEvents.Stored> history = events.after(id, 0);
+        long latest = history.isEmpty() ? 0 : history.get(history.size() - 1).id();
+        List<EventStream.Item> first = resume > 0 ? List.of() : List.of(
+                new EventStream.Item(latest, "status.update", events.json(SessionEvents.status(s))),
+                new EventStream.Item(latest, "checklist.update", events.json(SessionEvents.checklist(s))));
+        EventStream.serve(ctx, first, resume > 0 ? resume : latest,
+                after -> events.after(id, after).stream()
+                        .map(e -> new EventStream.Item(e.id(), e.kind(), e.data())).toList(),
+                events.changed(), () -> sessions.get(id).status().equals("deleted"), events::closing);
+    }
+}

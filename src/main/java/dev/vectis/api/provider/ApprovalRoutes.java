@@ -1,0 +1,95 @@
+package dev.vectis.api.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vectis.db.Page;
+import dev.vectis.error.InvalidInputException;
+import dev.vectis.http.Callers;
+import dev.vectis.http.JsonBody;
+import dev.vectis.providers.Provider;
+import dev.vectis.providers.ProviderApprovals;
+import dev.vectis.providers.ProviderStatus;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/** The operator's approval routes (admin token): list providers, approve, reject or suspend one. */
+final class ApprovalRoutes {
+
+    static final int MAX_REASON = 1000;
+
+    private final ProviderApprovals approvals;
+    private final Callers callers;
+    private final JsonBody json;
+
+    ApprovalRoutes(ProviderApprovals approvals, Callers callers, JsonBody json) {
+        this.approvals = approvals;
+        this.callers = callers;
+        this.json = json;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/admin/providers", this::list);
+        routes.post("/admin/providers/{id}/approve", ctx -> move(ctx, approvals::approve));
+        routes.post("/admin/providers/{id}/reject", ctx -> move(ctx, approvals::reject));
+        routes.post("/admin/providers/{id}/suspend", ctx -> move(ctx, approvals::suspend));
+    }
+
+    private void list(Context ctx) {
+        callers.admin(ctx);
+        String statusText = blankToNull(ctx.queryParam("status"));
+        ProviderStatus status = statusText == null ? null : ProviderStatus.parse(statusText).orElseThrow(() ->
+                new InvalidInputException("status", "status must be one of pending, approved, rejected, suspended"));
+        int limit = limit(ctx.queryParam("limit"));
+        Page<Provider> page = approvals.list(status, blankToNull(ctx.queryParam("cursor")), limit);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("providers", page.items().stream().map(ProviderViews::profile).toList());
+        body.put("total", page.total());
+        body.put("next_cursor", page.nextCursor());
+        ctx.json(body);
+    }
+
+    private void move(Context ctx, BiFunction<String, String, Provider> change) {
+        callers.admin(ctx);
+        ctx.json(ProviderViews.profile(change.apply(ctx.pathParam("id"), reason(ctx))));
+    }
+
+    /** {"reason": "..."} is optional, and so is the body itself. */
+    private String reason(Context ctx) {
+        if (ctx.bodyAsBytes().length == 0) {
+            return null;
+        }
+        JsonNode reason = json.read(ctx, JsonNode.class).get("reason");
+        if (reason == null || reason.isNull()) {
+            return null;
+        }
+        if (!reason.isTextual()) {
+            throw new InvalidInputException("reason", "reason must be a string");
+        }
+        String text = reason.textValue().trim();
+        if (text.length() > MAX_REASON) {
+            throw new InvalidInputException("reason", "reason must be at most " + MAX_REASON + " characters");
+        }
+        return text.isEmpty() ? null : text;
+    }
+
+    private static int limit(String text) {
+        if (text == null || text.isBlank()) {
+            return 100;
+        }
+        try {
+            int limit = Integer.parseInt(text.trim());
+            if (limit >= 1 && limit <= 1000) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidInputException("limit", "limit must be a whole number from 1 to 1000");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.vectis.billing;
+
+import dev.vectis.db.UniqueViolation;
+import dev.vectis.error.ConflictException;
+import dev.vectis.error.VectisException;
+import java.time.Clock;
+import java.time.Duration;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Idempotency-Key handling after Stripe and the IETF draft, per user: the first request with
+ * a key runs; the same key with the same body replays its stored response; with another body
+ * it is 422; while the first still runs it is 409. Records live at least {@link #KEEP}.
+ */
+public final class IdempotencyKeys {
+
+    public static final Duration KEEP = Duration.ofHours(24);
+    /** A running record this old whose purchase committed belongs to a request that died. */
+    static final Duration ABANDONED = Duration.ofMinutes(2);
+
+    /** What to do with a request: run it, replay a stored answer, or answer from a committed session. */
+    public record Decision(String kind, int status, String body, String sessionId) {
+
+        public static final String RUN = "run";
+        public static final String REPLAY = "replay";
+        public static final String RECOVER = "recover";
+    }
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public IdempotencyKeys(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    public Decision begin(String userId, String key, String requestHash) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                return jdbi.inTransaction(h -> decide(h, userId, key, requestHash));
+            } catch (RuntimeException e) {
+                if (!UniqueViolation.in(e)) {
+                    throw e;
+                }
+                // Two first requests raced to insert; the loser re-reads the winner's record.
+            }
+        }
+        throw new ConflictException("IDEMPOTENCY_KEY_IN_USE", "A request with this Idempotency-Key is in progress");
+    }
+
+    private Decision decide(Handle h, String userId, String key, String requestHash) {
+        long now = clock.millis();
+        Object[] row = h.createQuery("SELECT request_hash, state, response_status, response_body, session_id, "
+                        + "created_at FROM idempotency_keys WHERE user_id = :u AND idem_key = :k FOR UPDATE")
+                .bind("u", userId).bind("k", key)
+                .map((rs, ctx) -> new Object[] {rs.getString(1), rs.getString(2), rs.getObject(3), rs.getString(4),
+                        rs.getString(5), rs.getLong(6)})
+                .findOne().orElse(null);
+        if (row == null) {
+            h.createUpdate("INSERT INTO idempotency_keys (user_id, idem_key, request_hash, state, created_at) "
+                    + "VALUES (:u, :k, :h, 'running', :now)").bind("u", userId).bind("k", key)
+                    .bind("h", requestHash).bind("now", now).execute();
+            return new Decision(Decision.RUN, 0, null, null);
+        }
+        if (!row[0].equals(requestHash)) {
+            throw new VectisException(VectisException.Kind.UNPROCESSABLE, "IDEMPOTENCY_KEY_REUSED",
+                    "This Idempotency-Key was used with a different request body");
+        }
+        if ("done".equals(row[1])) {
+            return new Decision(Decision.REPLAY, ((Number) row[2]).intValue(), (String) row[3], (String) row[4]);
+        }
+        boolean abandoned = (Long) row[5] < now - ABANDONED.toMillis();
+        if (abandoned && row[4] != null) {
+            return new Decision(Decision.RECOVER, 0, null, (String) row[4]);
+        }
+        if (abandoned) {
+            // The request died before anything was bought: run it again under the same key.
+            h.createUpdate("UPDATE idempotency_keys SET created_at = :now WHERE user_id = :u AND idem_key = :k")
+                    .bind("now", now).bind("u", userId).bind("k", key).execute();
+            return new Decision(Decision.RUN, 0, null, null);
+        }
+        throw new ConflictException("IDEMPOTENCY_KEY_IN_USE",
+                "A request with this Idempotency-Key is still in progress; retry after it finishes");
+    }
+
+    /** Ties the key to the session, in the purchase's own transaction. */
+    public static void attach(Handle h, String userId, String key, String sessionId) {
+        h.createUpdate("UPDATE idempotency_keys SET session_id = :s WHERE user_id = :u AND idem_key = :k")
+                .bind("s", sessionId).bind("u", userId).bind("k", key).execute();
+    }
+
+    public void finish(String userId, String key, int status, String body) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE idempotency_keys SET state = 'done', response_status = :st, "
+                        + "response_body = :b WHERE user_id = :u AND idem_key = :k")
+                .bind("st", status).bind("b", body).bind("u", userId).bind("k", key).execute());
+    }
+
+    /** Nothing happened (refused before any change): the key is free for a corrected retry. */
+    public void forget(String userId, String key) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM idempotency_keys WHERE user_id = :u AND idem_key = :k "
+                + "AND session_id IS NULL").bind("u", userId).bind("k", key).execute());
+    }
+
+    /** Removes finished records past the keep period. */
+    public int prune() {
+        long cutoff = clock.millis() - KEEP.toMillis();
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM idempotency_keys WHERE state = 'done' "
+                + "AND created_at < :c").bind("c", cutoff).execute());
+    }
+}

@@ -1,0 +1,119 @@
+package dev.vectis.billing;
+
+import dev.vectis.db.Page;
+import dev.vectis.error.ConflictException;
+import dev.vectis.error.InvalidInputException;
+import dev.vectis.error.NotFoundException;
+import java.time.Clock;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Every change of a balance, by any path, goes through here: the user's row is locked, the
+ * new balance written and an entry appended in the same transaction. A CHECK keeps balances
+ * non-negative even against a bug here, so two nodes can never overspend.
+ */
+public final class Ledger {
+
+    /** Far below Long.MAX_VALUE, so sums never overflow. */
+    public static final long MAX_AMOUNT = 1_000_000_000_000L;
+
+    /** Who and what caused a change, kept on the entry. */
+    public record Cause(String op, String reason, String actor, String requestId, String sessionId) {
+    }
+
+    public record Change(long balance, LedgerEntry entry) {
+    }
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public Ledger(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    /** The admin operations: add, sub (never below zero: 409, nothing changed) and set. */
+    public Change adjust(String userId, String op, long amount, String reason, String actor, String requestId) {
+        if (amount <= 0 || amount > MAX_AMOUNT) {
+            throw new InvalidInputException("amount", "amount must be a whole number from 1 to " + MAX_AMOUNT);
+        }
+        return jdbi.inTransaction(h -> {
+            long balance = lockBalance(h, userId);
+            long delta = switch (op) {
+                case "add" -> amount;
+                case "sub" -> -amount;
+                case "set" -> amount - balance;
+                default -> throw new InvalidInputException("op", "op must be add, sub or set");
+            };
+            if (balance + delta > MAX_AMOUNT * 1000) {
+                throw new ConflictException("BALANCE_LIMIT", "The balance would exceed the largest allowed");
+            }
+            return apply(h, userId, balance, delta, new Cause(op, reason, actor, requestId, null), clock.millis());
+        });
+    }
+
+    /** The user's balance, with the row locked until the transaction ends. */
+    public static long lockBalance(Handle h, String userId) {
+        return h.createQuery("SELECT coins FROM users WHERE id = :id FOR UPDATE").bind("id", userId)
+                .mapTo(Long.class).findOne()
+                .orElseThrow(() -> new NotFoundException("USER_NOT_FOUND", "User not found"));
+    }
+
+    /** For other features' transactions: applies a change to a row locked with {@link #lockBalance}. */
+    public static Change applyLocked(Handle h, String userId, long balance, long delta, Cause cause, long now) {
+        return apply(h, userId, balance, delta, cause, now);
+    }
+
+    /** Applies a change on a locked row; a balance that would go negative is 409 insufficient_coins. */
+    static Change apply(Handle h, String userId, long balance, long delta, Cause cause, long now) {
+        long after = balance + delta;
+        if (after < 0) {
+            throw new ConflictException("INSUFFICIENT_COINS", "Insufficient coins: the balance is " + balance);
+        }
+        h.createUpdate("UPDATE users SET coins = :after, updated_at = :now WHERE id = :id")
+                .bind("after", after).bind("now", now).bind("id", userId).execute();
+        long id = h.createUpdate("INSERT INTO ledger_entries (user_id, delta, balance_after, op, reason, actor, "
+                        + "request_id, session_id, created_at) VALUES (:user, :delta, :after, :op, :reason, :actor, "
+                        + ":requestId, :sessionId, :now)")
+                .bind("user", userId).bind("delta", delta).bind("after", after).bind("op", cause.op())
+                .bind("reason", cause.reason()).bind("actor", cause.actor()).bind("requestId", cause.requestId())
+                .bind("sessionId", cause.sessionId()).bind("now", now)
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+        return new Change(after, new LedgerEntry(id, userId, delta, after, cause.op(), cause.reason(), cause.actor(),
+                cause.requestId(), cause.sessionId(), now));
+    }
+
+    /** Newest first; the cursor is the id of the last entry of the previous page. */
+    public Page<LedgerEntry> entries(String userId, Long beforeId, int limit) {
+        return jdbi.withHandle(h -> {
+            requireUser(h, userId);
+            List<LedgerEntry> items = h.createQuery("SELECT * FROM ledger_entries WHERE user_id = :u "
+                            + "AND (:before IS NULL OR id < :before) ORDER BY id DESC LIMIT :limit")
+                    .bind("u", userId).bind("before", beforeId).bind("limit", limit + 1)
+                    .map((rs, ctx) -> new LedgerEntry(rs.getLong("id"), rs.getString("user_id"), rs.getLong("delta"),
+                            rs.getLong("balance_after"), rs.getString("op"), rs.getString("reason"),
+                            rs.getString("actor"), rs.getString("request_id"), rs.getString("session_id"),
+                            rs.getLong("created_at")))
+                    .list();
+            boolean more = items.size() > limit;
+            items = more ? items.subList(0, limit) : items;
+            long total = h.createQuery("SELECT COUNT(*) FROM ledger_entries WHERE user_id = :u").bind("u", userId)
+                    .mapTo(Long.class).one();
+            return new Page<>(items, total, more ? Long.toString(items.get(limit - 1).id()) : null);
+        });
+    }
+
+    private static void requireUser(Handle h, String userId) {
+        if (h.createQuery("SELECT COUNT(*) FROM users WHERE id = :id").bind("id", userId).mapTo(Integer.class).one() == 0) {
+            throw new NotFoundException("USER_NOT_FOUND", "User not found");
+        }
+    }
+
+    /** For tests and audits: the sum of a user's entries, which must equal their balance. */
+    public long sumOfEntries(String userId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(delta), 0) FROM ledger_entries WHERE user_id = :u")
+                .bind("u", userId).mapTo(Long.class).one());
+    }
+}

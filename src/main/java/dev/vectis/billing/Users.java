@@ -1,0 +1,166 @@
+package dev.vectis.billing;
+
+import com.sanctionco.jmail.JMail;
+import dev.vectis.auth.Jwt;
+import dev.vectis.auth.Passwords;
+import dev.vectis.auth.Tokens;
+import dev.vectis.db.Page;
+import dev.vectis.db.UniqueViolation;
+import dev.vectis.error.AuthenticationException;
+import dev.vectis.error.ConflictException;
+import dev.vectis.error.InvalidInputException;
+import dev.vectis.error.NotFoundException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Marketplace users and how they prove who they are: opaque API tokens (stored as SHA-256)
+ * issued by an admin, or a password login that returns a short-lived JWT.
+ */
+public final class Users {
+
+    public static final String AUDIENCE = "vectis-users";
+    private static final String TOKEN_PREFIX = "vu_";
+
+    public record Created(User user, String token) {
+    }
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final Passwords passwords;
+    private final Jwt jwt;
+    private final Duration jwtLifetime;
+    /** Compared against when the e-mail is unknown, so a login takes as long either way. */
+    private final String decoyHash;
+
+    public Users(Jdbi jdbi, Clock clock, Passwords passwords, Jwt jwt, Duration jwtLifetime) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.passwords = passwords;
+        this.jwt = jwt;
+        this.jwtLifetime = jwtLifetime;
+        this.decoyHash = passwords.hash(UUID.randomUUID().toString());
+    }
+
+    public Created create(String email, String name, String password, long coins, String actor, String requestId) {
+        if (email == null || email.isBlank()) {
+            throw new InvalidInputException("email", "email is required");
+        }
+        if (email.length() > 320 || !JMail.strictValidator().isValid(email.trim())) {
+            throw new InvalidInputException("email", "email is not a valid address");
+        }
+        if (name == null || name.isBlank()) {
+            throw new InvalidInputException("name", "name is required");
+        }
+        if (name.length() > 200) {
+            throw new InvalidInputException("name", "name must be at most 200 characters");
+        }
+        if (password != null && (password.length() < 8 || password.length() > 1024)) {
+            throw new InvalidInputException("password", "password must be 8 to 1024 characters");
+        }
+        if (coins < 0 || coins > Ledger.MAX_AMOUNT) {
+            throw new InvalidInputException("coins", "coins must be from 0 to " + Ledger.MAX_AMOUNT);
+        }
+        String id = UUID.randomUUID().toString();
+        String token = Tokens.generate(TOKEN_PREFIX);
+        long now = clock.millis();
+        String hash = password == null ? null : passwords.hash(password);
+        try {
+            jdbi.useTransaction(h -> {
+                h.createUpdate("INSERT INTO users (id, email, email_lower, name, password_hash, coins, created_at, "
+                                + "updated_at) VALUES (:id, :email, :lower, :name, :hash, 0, :now, :now)")
+                        .bind("id", id).bind("email", email.trim()).bind("lower", email.trim().toLowerCase(Locale.ROOT))
+                        .bind("name", name.trim()).bind("hash", hash).bind("now", now).execute();
+                insertToken(h, id, token, now);
+                if (coins > 0) {
+                    Ledger.apply(h, id, 0, coins, new Ledger.Cause("add", "initial balance", actor, requestId, null), now);
+                }
+            });
+        } catch (RuntimeException e) {
+            if (UniqueViolation.in(e)) {
+                throw new ConflictException("EMAIL_TAKEN", "A user with this email already exists");
+            }
+            throw e;
+        }
+        return new Created(get(id), token);
+    }
+
+    public User get(String id) {
+        return jdbi.withHandle(h -> find(h, "id = :v", id))
+                .orElseThrow(() -> new NotFoundException("USER_NOT_FOUND", "User not found"));
+    }
+
+    public Page<User> list(String afterId, int limit) {
+        return jdbi.withHandle(h -> {
+            List<User> items = h.createQuery("SELECT * FROM users WHERE (:after IS NULL OR id > :after) ORDER BY id "
+                            + "LIMIT :limit").bind("after", afterId).bind("limit", limit + 1).map(Users::row).list();
+            boolean more = items.size() > limit;
+            items = more ? items.subList(0, limit) : items;
+            long total = h.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one();
+            return new Page<>(items, total, more ? items.get(limit - 1).id() : null);
+        });
+    }
+
+    /** A new API token for the user; earlier tokens keep working. */
+    public String newToken(String userId) {
+        get(userId);
+        String token = Tokens.generate(TOKEN_PREFIX);
+        jdbi.useHandle(h -> insertToken(h, userId, token, clock.millis()));
+        return token;
+    }
+
+    /** The user a bearer credential belongs to: an API token, or a login JWT. */
+    public Optional<String> authenticate(String bearer) {
+        if (bearer == null) {
+            return Optional.empty();
+        }
+        if (bearer.startsWith(TOKEN_PREFIX)) {
+            return jdbi.withHandle(h -> h.createQuery("SELECT user_id FROM user_tokens WHERE token_hash = :h")
+                    .bind("h", Tokens.sha256Hex(bearer)).mapTo(String.class).findOne());
+        }
+        try {
+            String subject = jwt.verify(bearer, AUDIENCE).subject();
+            return jdbi.withHandle(h -> find(h, "id = :v", subject)).map(User::id);
+        } catch (AuthenticationException e) {
+            return Optional.empty();
+        }
+    }
+
+    public Jwt.Issued login(String email, String password) {
+        if (email == null || email.isBlank() || password == null || password.isEmpty()) {
+            throw new InvalidInputException(email == null || email.isBlank() ? "email" : "password",
+                    "email and password are required");
+        }
+        Optional<String[]> row = jdbi.withHandle(h -> h.createQuery("SELECT id, password_hash FROM users "
+                        + "WHERE email_lower = :e").bind("e", email.trim().toLowerCase(Locale.ROOT))
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).findOne());
+        String hash = row.map(r -> r[1]).orElse(null);
+        boolean ok = passwords.matches(password, hash == null ? decoyHash : hash) && hash != null;
+        if (!ok) {
+            throw new AuthenticationException("Wrong email or password");
+        }
+        return jwt.issue(row.get()[0], AUDIENCE, jwtLifetime, Map.of());
+    }
+
+    private static void insertToken(Handle h, String userId, String token, long now) {
+        h.createUpdate("INSERT INTO user_tokens (token_hash, user_id, created_at) VALUES (:h, :u, :now)")
+                .bind("h", Tokens.sha256Hex(token)).bind("u", userId).bind("now", now).execute();
+    }
+
+    private static Optional<User> find(Handle h, String where, String value) {
+        return h.createQuery("SELECT * FROM users WHERE " + where).bind("v", value).map(Users::row).findOne();
+    }
+
+    private static User row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws java.sql.SQLException {
+        return new User(rs.getString("id"), rs.getString("email"), rs.getString("name"), rs.getLong("coins"),
+                rs.getLong("created_at"));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.vectis.sessions;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.events.EventLog;
+import dev.vectis.events.NewEvent;
+import dev.vectis.events.Signal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * A VPS session's history for its owner's event stream: status.update and checklist.update
+ * (payment, worker assigned, VM requested, VM ready), written with each change.
+ */
+public final class SessionEvents {
+
+    public record Stored(long id, String kind, String data) {
+    }
+
+    private final Jdbi jdbi;
+    private final EventLog log;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public SessionEvents(Jdbi jdbi, EventLog log) {
+        this.jdbi = jdbi;
+        this.log = log;
+    }
+
+    /** Records the session's new state: its status and the checklist that follows from it. */
+    void changed(Handle h, VpsSession s, long now) {
+        add(h, s.id(), "status.update", status(s), now);
+        add(h, s.id(), "checklist.update", checklist(s), now);
+        Map<String, Object> data = new LinkedHashMap<>(status(s));
+        data.put("userId", s.userId());
+        log.append(h, NewEvent.of("vps." + s.status(), "marketplace", s.workerId(), data));
+    }
+
+    public List<Stored> after(String sessionId, long afterId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, kind, data FROM vps_session_events "
+                        + "WHERE session_id = :s AND id > :after ORDER BY id LIMIT 500")
+                .bind("s", sessionId).bind("after", afterId)
+                .map((rs, ctx) -> new Stored(rs.getLong(1), rs.getString(2), rs.getString(3))).list());
+    }
+
+    public Signal changed() {
+        return log.appended();
+    }
+
+    void fire() {
+        log.notifyAppended();
+    }
+
+    public boolean closing() {
+        return log.closing();
+    }
+
+    public static Map<String, Object> status(VpsSession s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("session_id", s.id());
+        m.put("status", s.status());
+        if (s.error() != null) {
+            m.put("error", s.error());
+        }
+        return m;
+    }
+
+    public static Map<String, Object> checklist(VpsSession s) {
+        boolean requested = s.route() != null;
+        boolean ready = s.status().equals("ready") || (s.status().equals("stopping") || s.status().equals("deleted"))
+                && requested;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("session_id", s.id());
+        m.put("items", List.of(
+                item("payment", "Payment", true),
+                item("worker_assigned", "Worker assigned", s.workerId() != null || requested),
+                item("vm_requested", "VM requested", requested),
+                item("vm_ready", "VM ready", ready && !s.status().equals("failed"))));
+        return m;
+    }
+
+    private static Map<String, Object> item(String key, String label, boolean done) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("key", key);
+        m.put("label", label);
+        m.put("done", done);
+        return m;
+    }
+
+    public String json(Map<String, Object> data) {
+        try {
+            return mapper.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void add(Handle h, String sessionId, String kind, Map<String, Object> data, long now) {
+        h.createUpdate("INSERT INTO vps_session_events (session_id, kind, data, created_at) VALUES (:s, :k, :d, :now)")
+                .bind("s", sessionId).bind("k", kind).bind("d", json(data)).bind("now", now).execute();
+    }
+}
