@@ -12,6 +12,7 @@ import dev.vectis.auth.Credentials;
 import dev.vectis.auth.JwtKey;
 import dev.vectis.config.Settings;
 import dev.vectis.db.Database;
+import dev.vectis.events.NewEvent;
 import dev.vectis.http.Callers;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorRenderer;
@@ -121,7 +122,11 @@ public final class Application implements AutoCloseable {
                     }).start(),
                     new BackgroundLoop("vps-sessions", VPS_TICK, features.vpsSessions()::tick).start(),
                     new BackgroundLoop("liveness-sweeper", SWEEP, () -> {
-                        features.workers().sweep(features.reaper());
+                        features.workers().sweep((h, id, now) -> {
+                            features.reaper().workerOffline(h, id, now);
+                            features.events().append(h, NewEvent.of("worker.offline", "liveness", id,
+                                    java.util.Map.of("workerId", id, "at", now)));
+                        });
                         features.reaper().expireOverdue();
                     }).start());
             try {
