@@ -102,7 +102,7 @@ public final class Application implements AutoCloseable {
                     new FleetApi(credentials, new JsonBody(mapper), features.enrolments()),
                     new GatewayApi(callers, mapper, features),
                     new ExecutorApi(settings.executor(), callers, mapper, features.workers(), features.jobs(),
-                            features.results(), features.bundles(), features.direct()),
+                            features.results(), features.reaper(), features.bundles(), features.direct()),
                     new ProviderApi(ProviderServices.create(database.jdbi(), clock, features.events(), jwtKey.bytes(),
                             settings), callers, new JsonBody(mapper),
                             new HealthApi(database, registry, BuildInfo.version(), clock)::health),

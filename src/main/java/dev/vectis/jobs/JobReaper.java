@@ -48,6 +48,15 @@ public final class JobReaper implements OfflineListener {
         events.fire(requeued);
     }
 
+    /**
+     * A worker registering again has restarted, so the jobs it was running are gone with the
+     * old process: they are retried or failed now instead of blocking it until their timeout.
+     */
+    public void workerRestarted(String workerId) {
+        long now = clock.millis();
+        jdbi.useTransaction(h -> workerOffline(h, workerId, now));
+    }
+
     /** Fails running jobs past their deadline. */
     public int expireOverdue() {
         long now = clock.millis();

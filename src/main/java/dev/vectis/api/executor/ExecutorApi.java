@@ -10,6 +10,7 @@ import dev.vectis.http.PathPrefix;
 import dev.vectis.jobs.Bundles;
 import dev.vectis.jobs.DirectExecutor;
 import dev.vectis.jobs.JobQueue;
+import dev.vectis.jobs.JobReaper;
 import dev.vectis.jobs.JobResults;
 import dev.vectis.workers.WorkerRegistry;
 import io.javalin.config.RoutesConfig;
@@ -30,10 +31,10 @@ public final class ExecutorApi implements ContractApi {
     private final ExecuteRoutes execute;
 
     public ExecutorApi(Settings.Executor settings, Callers callers, ObjectMapper mapper, WorkerRegistry registry,
-                       JobQueue queue, JobResults results, Bundles bundles, DirectExecutor direct) {
+                       JobQueue queue, JobResults results, JobReaper reaper, Bundles bundles, DirectExecutor direct) {
         ExecutorGuard guard = new ExecutorGuard(settings.auth(), callers);
         JsonBody json = new JsonBody(mapper);
-        this.workers = new WorkerRoutes(guard, json, registry);
+        this.workers = new WorkerRoutes(guard, json, registry, reaper);
         this.jobs = new JobRoutes(guard, json, registry, queue, results);
         this.stream = new JobStream(guard, queue);
         this.execute = new ExecuteRoutes(guard, queue, bundles, direct, settings.directEnabled(),

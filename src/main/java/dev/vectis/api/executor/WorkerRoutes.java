@@ -3,6 +3,7 @@ package dev.vectis.api.executor;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.JsonBody;
+import dev.vectis.jobs.JobReaper;
 import dev.vectis.http.WorkerSignatures;
 import dev.vectis.workers.ExecutorRegistration;
 import dev.vectis.workers.Worker;
@@ -27,11 +28,13 @@ final class WorkerRoutes {
     private final ExecutorGuard guard;
     private final JsonBody json;
     private final WorkerRegistry registry;
+    private final JobReaper reaper;
 
-    WorkerRoutes(ExecutorGuard guard, JsonBody json, WorkerRegistry registry) {
+    WorkerRoutes(ExecutorGuard guard, JsonBody json, WorkerRegistry registry, JobReaper reaper) {
         this.guard = guard;
         this.json = json;
         this.registry = registry;
+        this.reaper = reaper;
     }
 
     void register(RoutesConfig routes) {
@@ -59,6 +62,9 @@ final class WorkerRoutes {
         }
         Worker w = registry.registerExecutor(new ExecutorRegistration(b.workerId(), b.hostname().trim(), b.os(),
                 b.cpuCount(), b.version(), b.maxJobs() == null ? 1 : b.maxJobs()));
+        if (w.runningJobs() > 0) {
+            reaper.workerRestarted(w.id());
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
         body.put("workerId", w.id());
