@@ -8,6 +8,11 @@ public interface ContractApi {
     /** True for every path under this contract, matched by a route or not. */
     boolean owns(String path);
 
+    /** As {@link #owns(String)}, for the rare path two contracts share with different methods. */
+    default boolean owns(String method, String path) {
+        return owns(path);
+    }
+
     ErrorShape errorShape();
 
     default void routes(RoutesConfig routes) {

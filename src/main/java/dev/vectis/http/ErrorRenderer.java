@@ -30,9 +30,9 @@ public final class ErrorRenderer {
         this.clock = clock;
     }
 
-    public ErrorShape shapeFor(String path) {
+    public ErrorShape shapeFor(String method, String path) {
         for (ContractApi api : apis) {
-            if (api.owns(path)) {
+            if (api.owns(method, path)) {
                 return api.errorShape();
             }
         }
@@ -64,7 +64,7 @@ public final class ErrorRenderer {
 
     private void write(Context ctx, ApiError error) {
         ctx.attribute(RENDERED, true);
-        ctx.status(error.status()).json(shapeFor(ctx.path()).body(error));
+        ctx.status(error.status()).json(shapeFor(ctx.method().name(), ctx.path()).body(error));
     }
 
     static int status(VectisException.Kind kind) {

@@ -30,6 +30,10 @@ public final class GatewayEvents {
             "message_status");
     static final Set<String> WORKER_EVENTS = Set.of("worker_started", "worker_stopping", "worker_error", "command_ack");
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.:-]{0,99}");
+    /** Longest values kept for the fields Vectis stores from event data (their columns' sizes). */
+    private static final Map<String, Integer> LIMITS = Map.of("status", 50, "phoneNumber", 50, "to", 200,
+            "sentAt", 64, "deliveredAt", 64, "readAt", 64, "failedAt", 64, "commandId", 40,
+            "qrCode", 1_000_000, "qrString", 100_000);
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -142,6 +146,13 @@ public final class GatewayEvents {
         }
         if (messageId != null && messageId.length() > 200) {
             throw new InvalidInputException("data.messageId", "data.messageId must be at most 200 characters");
+        }
+        for (Map.Entry<String, Integer> limit : LIMITS.entrySet()) {
+            String v = text(e.data(), limit.getKey());
+            if (v != null && v.length() > limit.getValue()) {
+                throw new InvalidInputException("data." + limit.getKey(),
+                        "data." + limit.getKey() + " must be at most " + limit.getValue() + " characters");
+            }
         }
         if (e.event().equals("command_ack") && commandId(e) == null) {
             throw new InvalidInputException("data.commandId", "data.commandId is required for command_ack");

@@ -43,12 +43,12 @@ public final class WorkerRegistry {
     /** Enrols a worker, or refreshes it when it registers again (a restart). */
     public Worker registerExecutor(ExecutorRegistration registration) {
         long now = clock.millis();
-        Worker worker = jdbi.inTransaction(h -> {
+        Worker worker = upsert(() -> jdbi.inTransaction(h -> {
             if (!WorkerStore.updateExecutorFields(h, registration, now)) {
                 WorkerStore.insertExecutor(h, registration, now);
             }
             return WorkerStore.find(h, registration.workerId()).orElseThrow();
-        });
+        }), () -> { });
         known.put(worker.id(), now + KNOWN_FOR_MILLIS);
         return worker;
     }
@@ -59,23 +59,39 @@ public final class WorkerRegistry {
      */
     public Worker registerGateway(GatewayRegistration registration) {
         long now = clock.millis();
-        Worker worker;
-        try {
-            worker = jdbi.inTransaction(h -> {
-                if (!WorkerStore.updateGatewayFields(h, registration, now)) {
-                    WorkerStore.insertGateway(h, registration, now);
-                }
-                return WorkerStore.find(h, registration.workerId()).orElseThrow();
-            });
-        } catch (org.jdbi.v3.core.statement.StatementException e) {
-            if (!UniqueViolation.in(e)) {
-                throw e;
+        Worker worker = upsert(() -> jdbi.inTransaction(h -> {
+            if (!WorkerStore.updateGatewayFields(h, registration, now)) {
+                WorkerStore.insertGateway(h, registration, now);
             }
-            throw new ConflictException("ENDPOINT_CONFLICT",
-                    "Endpoint " + registration.endpoint() + " is already registered by another worker");
-        }
+            return WorkerStore.find(h, registration.workerId()).orElseThrow();
+        }), () -> {
+            String holder = jdbi.withHandle(h -> h.createQuery("SELECT id FROM workers WHERE endpoint = :e")
+                    .bind("e", registration.endpoint()).mapTo(String.class).findOne().orElse(null));
+            if (holder != null && !holder.equals(registration.workerId())) {
+                throw new ConflictException("ENDPOINT_CONFLICT",
+                        "Endpoint " + registration.endpoint() + " is already registered by another worker");
+            }
+        });
         known.put(worker.id(), now + KNOWN_FOR_MILLIS);
         return worker;
+    }
+
+    /**
+     * Update-or-insert, safe when the same worker registers twice at once: the insert that
+     * loses the race hits a unique index, and the retry then finds the row and updates it.
+     * {@code onViolation} decides first whether the violation is a real conflict.
+     */
+    private static Worker upsert(java.util.function.Supplier<Worker> attempt, Runnable onViolation) {
+        for (int i = 0; ; i++) {
+            try {
+                return attempt.get();
+            } catch (org.jdbi.v3.core.statement.StatementException e) {
+                if (!UniqueViolation.in(e) || i >= 2) {
+                    throw e;
+                }
+                onViolation.run();
+            }
+        }
     }
 
     /** Sets the status a worker reports about itself (its own events say it is stopping or started). */

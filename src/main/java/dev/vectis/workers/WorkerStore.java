@@ -54,7 +54,10 @@ final class WorkerStore {
     static void touch(Handle h, Map<String, HeartbeatBuffer.Beat> beats) {
         PreparedBatch batch = h.prepareBatch("UPDATE workers SET last_seen_at = GREATEST(last_seen_at, :seen), "
                 + "online = TRUE, updated_at = GREATEST(updated_at, :seen), "
-                + "reported_status = COALESCE(:status, reported_status) WHERE id = :id");
+                + "reported_status = CASE WHEN CAST(:status AS VARCHAR(20)) IS NOT NULL AND :seen >= COALESCE(reported_status_at, 0) "
+                + "THEN :status ELSE reported_status END, "
+                + "reported_status_at = CASE WHEN CAST(:status AS VARCHAR(20)) IS NOT NULL AND :seen >= COALESCE(reported_status_at, 0) "
+                + "THEN :seen ELSE reported_status_at END WHERE id = :id");
         beats.forEach((id, beat) -> batch.bind("id", id).bind("seen", beat.at()).bind("status", beat.status()).add());
         if (batch.size() > 0) {
             batch.execute();
@@ -81,7 +84,8 @@ final class WorkerStore {
     /** Registers or refreshes a session-gateway worker; the endpoint's unique index refuses a second claimant. */
     static boolean updateGatewayFields(Handle h, GatewayRegistration r, long now) {
         return h.createUpdate("UPDATE workers SET endpoint = :endpoint, description = :description, "
-                        + "max_sessions = :maxSessions, reported_status = :status, version = :version, "
+                        + "max_sessions = :maxSessions, reported_status = :status, reported_status_at = :now, "
+                        + "version = :version, "
                         + "environment = :environment, online = TRUE, last_seen_at = :now, updated_at = :now "
                         + "WHERE id = :workerId")
                 .bindMethods(r).bind("now", now).execute() == 1;
@@ -89,14 +93,15 @@ final class WorkerStore {
 
     static void insertGateway(Handle h, GatewayRegistration r, long now) {
         h.createUpdate("INSERT INTO workers (id, enrolled_via, endpoint, description, max_sessions, reported_status, "
-                        + "version, environment, online, last_seen_at, created_at, updated_at) VALUES (:workerId, "
-                        + "'gateway', :endpoint, :description, :maxSessions, :status, :version, :environment, TRUE, "
-                        + ":now, :now, :now)")
+                        + "reported_status_at, version, environment, online, last_seen_at, created_at, updated_at) "
+                        + "VALUES (:workerId, 'gateway', :endpoint, :description, :maxSessions, :status, :now, :version, "
+                        + ":environment, TRUE, :now, :now, :now)")
                 .bindMethods(r).bind("now", now).execute();
     }
 
     static void setReportedStatus(Handle h, String id, String status, long now) {
-        h.createUpdate("UPDATE workers SET reported_status = :status, updated_at = :now WHERE id = :id")
+        h.createUpdate("UPDATE workers SET reported_status = :status, reported_status_at = :now, updated_at = :now "
+                        + "WHERE id = :id")
                 .bind("id", id).bind("status", status).bind("now", now).execute();
     }
 

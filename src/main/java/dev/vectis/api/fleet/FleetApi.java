@@ -44,6 +44,15 @@ public final class FleetApi implements ContractApi {
                 || path.startsWith("/downloads/");
     }
 
+    /** GET /api/v1/workers is the gateway's operator list; only POST there is this contract's. */
+    @Override
+    public boolean owns(String method, String path) {
+        if (path.equals("/api/v1/workers") || path.equals("/api/v1/workers/")) {
+            return method.equals("POST");
+        }
+        return owns(path);
+    }
+
     @Override
     public void routes(RoutesConfig routes) {
         routes.post("/api/v1/workers", this::enrol);

@@ -36,6 +36,12 @@ public final class GatewayApi implements ContractApi {
                 || PathPrefix.any(path, OTHER_PATHS);
     }
 
+    /** The operator list at /api/v1/workers is ours; POST there is the fleet contract's enrolment. */
+    @Override
+    public boolean owns(String method, String path) {
+        return owns(path) || (path.equals("/api/v1/workers") && !method.equals("POST"));
+    }
+
     @Override
     public void routes(RoutesConfig routes) {
         workers.register(routes);

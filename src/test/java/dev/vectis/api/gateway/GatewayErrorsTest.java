@@ -291,6 +291,13 @@ class GatewayErrorsTest {
             assertError(Gateway.event(app, "worker-002", STATUS_CHANGED_BODY), 400, null, "workerId");
             assertError(Gateway.event(app, "worker-002", Gateway.write(with(changed, "workerId", "worker-999"))), 400,
                     null, "workerId");
+            // Longer than stored
+            assertError(Gateway.event(app, WORKER, Gateway.write(with(changed, "sessionId", "s".repeat(201)))), 400,
+                    null, "sessionId");
+            assertError(Gateway.messageWebhook(app, Gateway.write(with(msg, "data", Map.of("messageId",
+                    "m".repeat(201))))), 400, null, "messageId");
+            assertError(Gateway.event(app, WORKER, Gateway.write(with(changed, "timestamp", "t".repeat(65)))), 400,
+                    null, "timestamp");
             // A message event needs its message id
             assertError(Gateway.messageWebhook(app, Gateway.write(with(msg, "data", Map.of("status", "sent")))), 400,
                     null, "messageId");

@@ -105,8 +105,12 @@ class GatewayStatusTest {
             Gateway.heartbeatOk(app, "worker-003", MAINTENANCE);
             Gateway.awaitWorker(app, "worker-003", "MAINTENANCE", w -> w.get("status").asText().equals("MAINTENANCE"));
 
+            assertThat(Gateway.worker(app, WORKER).get("lastHeartbeat").asText()).isEqualTo("2030-01-01T00:00:00Z");
             clock.advance(Duration.ofSeconds(20));
             Gateway.heartbeatOk(app, "worker-002", HEARTBEAT_BODY);
+            // Heartbeats are written in batches: the flusher moves lastHeartbeat
+            Gateway.awaitWorker(app, "worker-002", "lastHeartbeat moved by the heartbeat",
+                    w -> w.get("lastHeartbeat").asText().equals("2030-01-01T00:00:20Z"));
             // 31 s after the start and worker-001's last word; worker-002 was heard 11 s ago
             clock.advance(Duration.ofSeconds(11));
 
@@ -126,6 +130,12 @@ class GatewayStatusTest {
                     + "/" + w.get("liveness").asText())
                     .containsExactly("worker-001=OFFLINE/offline", "worker-002=ONLINE/online",
                             "worker-003=OFFLINE/offline");
+
+            // Going offline is itself an event operators can read
+            assertThat(Gateway.eventList(app, WORKER)).extracting(e -> e.get("type").asText())
+                    .contains("worker.offline");
+            assertThat(Gateway.eventList(app, "worker-002")).extracting(e -> e.get("type").asText())
+                    .doesNotContain("worker.offline");
 
             // Heard again: online again, with what it reports
             Gateway.heartbeatOk(app, WORKER, NO_STATUS);
