@@ -110,7 +110,7 @@ public final class Application implements AutoCloseable {
                             features.products(), features.vpsSessions()));
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
-                    apis, errors, new RateLimiter(settings.rateLimit(), clock));
+                    apis, errors, new RateLimiter(settings.rateLimit(), clock, callers::isFleet));
             List<BackgroundLoop> loops = List.of(
                     new BackgroundLoop("heartbeat-flusher", HEARTBEAT_FLUSH, () -> {
                         features.workers().flush();

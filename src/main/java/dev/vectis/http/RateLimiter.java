@@ -32,11 +32,21 @@ public final class RateLimiter {
     private final Clock clock;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep;
+    private final java.util.function.Predicate<Context> exempt;
 
     public RateLimiter(Settings.RateLimit settings, Clock clock) {
+        this(settings, clock, ctx -> false);
+    }
+
+    /**
+     * @param exempt requests not to count: the fleet's own machines, which share addresses
+     *               behind NAT and poll, heartbeat and stream output far above a person's rate
+     */
+    public RateLimiter(Settings.RateLimit settings, Clock clock, java.util.function.Predicate<Context> exempt) {
         this.enabled = settings.enabled();
         this.perMinute = settings.requestsPerMinute();
         this.clock = clock;
+        this.exempt = exempt;
         this.lastSweep = new AtomicLong(clock.millis());
     }
 
@@ -47,7 +57,7 @@ public final class RateLimiter {
 
     /** Sets the rate-limit headers; over the limit, throws a 429 that the caller's contract renders in its shape. */
     void apply(Context ctx, String clientIp) {
-        if (!enabled || EXEMPT.contains(ctx.path())) {
+        if (!enabled || EXEMPT.contains(ctx.path()) || exempt.test(ctx)) {
             return;
         }
         Decision d = take(clientIp);

@@ -1,5 +1,6 @@
 package dev.vectis.jobs;
 
+import dev.vectis.db.Columns;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -111,18 +112,8 @@ final class JobStore {
         return new Job(rs.getString("id"), rs.getLong("seq"), rs.getString("command"), rs.getString("file_url"),
                 rs.getString("filename"), rs.getString("status"), rs.getString("worker_id"), rs.getInt("attempt"),
                 rs.getInt("max_attempts"), rs.getInt("timeout_seconds"), rs.getString("stdout"),
-                rs.getString("stderr"), nullableInt(rs, "exit_code"), rs.getString("error_message"),
-                rs.getLong("created_at"), nullableLong(rs, "started_at"), nullableLong(rs, "deadline_at"),
-                nullableLong(rs, "completed_at"));
-    }
-
-    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
-        int v = rs.getInt(column);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : v;
+                rs.getString("stderr"), Columns.intOrNull(rs, "exit_code"), rs.getString("error_message"),
+                rs.getLong("created_at"), Columns.longOrNull(rs, "started_at"), Columns.longOrNull(rs, "deadline_at"),
+                Columns.longOrNull(rs, "completed_at"));
     }
 }

@@ -27,6 +27,7 @@ final class PublicKeys {
     static final int MAX_BITS = 16384;
     static final int MAX_CHARS = 16384;
 
+    /** No two neighbouring parts match the same characters, so hostile input cannot make it backtrack for long. */
     private static final Pattern PEM = Pattern.compile(
             "\\A\\s*-----BEGIN ([A-Z0-9 ]{1,40})-----([A-Za-z0-9+/=\\s]*)-----END \\1-----\\s*\\z");
     private static final byte[] RSA_ENCRYPTION = {0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 1, 1, 1};

@@ -1,5 +1,6 @@
 package dev.vectis.workers;
 
+import dev.vectis.db.Columns;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,20 +85,10 @@ public final class WorkerMetrics {
                 .bind("w", workerId).bind("since", since).bind("limit", limit)
                 .map((rs, ctx) -> new MetricsSample(rs.getString("worker_id"), rs.getString("status"),
                         (Double) rs.getObject("cpu_usage"), (Double) rs.getObject("memory_usage"),
-                        longOrNull(rs, "uptime"), longOrNull(rs, "message_count"), intOrNull(rs, "session_total"),
-                        intOrNull(rs, "session_connected"), intOrNull(rs, "session_disconnected"),
-                        intOrNull(rs, "session_qr_required"), intOrNull(rs, "session_reconnecting"),
-                        intOrNull(rs, "session_error"), rs.getString("reported_at"), rs.getLong("created_at")))
+                        Columns.longOrNull(rs, "uptime"), Columns.longOrNull(rs, "message_count"), Columns.intOrNull(rs, "session_total"),
+                        Columns.intOrNull(rs, "session_connected"), Columns.intOrNull(rs, "session_disconnected"),
+                        Columns.intOrNull(rs, "session_qr_required"), Columns.intOrNull(rs, "session_reconnecting"),
+                        Columns.intOrNull(rs, "session_error"), rs.getString("reported_at"), rs.getLong("created_at")))
                 .list());
-    }
-
-    private static Long longOrNull(java.sql.ResultSet rs, String c) throws java.sql.SQLException {
-        long v = rs.getLong(c);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static Integer intOrNull(java.sql.ResultSet rs, String c) throws java.sql.SQLException {
-        int v = rs.getInt(c);
-        return rs.wasNull() ? null : v;
     }
 }

@@ -1,5 +1,6 @@
 package dev.vectis.workers;
 
+import dev.vectis.db.Columns;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,10 +77,6 @@ final class WorkerStore {
                 .bind("id", id).bind("cutoff", cutoff).bind("now", now).execute() == 1;
     }
 
-    private static Integer nullableInt(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
-        int v = rs.getInt(column);
-        return rs.wasNull() ? null : v;
-    }
 
     /** Registers or refreshes a session-gateway worker; the endpoint's unique index refuses a second claimant. */
     static boolean updateGatewayFields(Handle h, GatewayRegistration r, long now) {
@@ -116,7 +113,7 @@ final class WorkerStore {
                 rs.getString("os"), rs.wasNull() ? null : cpu, rs.getString("version"), rs.getInt("max_jobs"),
                 rs.getBoolean("online"), rs.getLong("last_seen_at"), rs.getLong("created_at"),
                 rs.getLong("updated_at"), rs.getInt("running_jobs"), rs.getString("ip"), rs.getString("subdomain"),
-                rs.getString("endpoint"), rs.getString("description"), nullableInt(rs, "max_sessions"),
+                rs.getString("endpoint"), rs.getString("description"), Columns.intOrNull(rs, "max_sessions"),
                 rs.getString("environment"), rs.getString("reported_status"), rs.getString("status"));
     }
 }

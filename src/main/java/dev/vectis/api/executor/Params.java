@@ -2,6 +2,7 @@ package dev.vectis.api.executor;
 
 import dev.vectis.error.ForbiddenException;
 import dev.vectis.error.InvalidInputException;
+import dev.vectis.http.QueryParams;
 import dev.vectis.http.WorkerSignatures;
 import io.javalin.http.Context;
 import java.util.regex.Pattern;
@@ -15,19 +16,7 @@ final class Params {
     }
 
     static int integer(Context ctx, String name, int fallback, int min, int max) {
-        String raw = ctx.queryParam(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(raw.trim());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the message below
-        }
-        throw new InvalidInputException(name, name + " must be a whole number from " + min + " to " + max);
+        return QueryParams.integer(ctx, name, fallback, min, max);
     }
 
     static String workerId(String value, String field) {

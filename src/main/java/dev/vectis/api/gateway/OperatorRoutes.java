@@ -10,6 +10,7 @@ import dev.vectis.events.Event;
 import dev.vectis.http.Callers;
 import dev.vectis.http.EventStream;
 import dev.vectis.http.JsonBody;
+import dev.vectis.http.QueryParams;
 import dev.vectis.sessions.ChatSession;
 import dev.vectis.workers.MetricsSample;
 import dev.vectis.workers.Worker;
@@ -53,8 +54,8 @@ final class OperatorRoutes {
 
     private void list(Context ctx) {
         callers.admin(ctx);
-        int limit = integer(ctx, "limit", 100, 1, 1000);
-        Page<Worker> page = f.workers().list(blankToNull(ctx.queryParam("cursor")), limit);
+        int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
+        Page<Worker> page = f.workers().list(QueryParams.text(ctx, "cursor"), limit);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("workers", page.items().stream().map(this::view).toList());
         data.put("count", page.total());
@@ -74,7 +75,7 @@ final class OperatorRoutes {
         callers.admin(ctx);
         Worker w = worker(ctx);
         long since = since(ctx.queryParam("since"));
-        int limit = integer(ctx, "limit", 1000, 1, 10_000);
+        int limit = QueryParams.integer(ctx, "limit", 1000, 1, 10_000);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("workerId", w.id());
         data.put("metrics", f.metrics().since(w.id(), since, limit).stream().map(OperatorRoutes::sample).toList());
@@ -84,8 +85,8 @@ final class OperatorRoutes {
     private void events(Context ctx) {
         callers.admin(ctx);
         Worker w = worker(ctx);
-        int limit = integer(ctx, "limit", 100, 1, 1000);
-        String cursor = blankToNull(ctx.queryParam("cursor"));
+        int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
+        String cursor = QueryParams.text(ctx, "cursor");
         Long before;
         try {
             before = cursor == null ? null : Long.parseLong(cursor);
@@ -235,25 +236,5 @@ final class OperatorRoutes {
         } catch (DateTimeParseException e) {
             throw new InvalidInputException("since", "since must be epoch milliseconds or an RFC 3339 time");
         }
-    }
-
-    private static int integer(Context ctx, String name, int fallback, int min, int max) {
-        String raw = ctx.queryParam(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        try {
-            int v = Integer.parseInt(raw.trim());
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new InvalidInputException(name, name + " must be a whole number from " + min + " to " + max);
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 }

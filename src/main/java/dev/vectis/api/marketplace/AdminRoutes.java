@@ -8,6 +8,7 @@ import dev.vectis.billing.Users;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.JsonBody;
+import dev.vectis.http.QueryParams;
 import dev.vectis.http.RequestIds;
 import dev.vectis.workers.MarketplaceWorkers;
 import io.javalin.config.RoutesConfig;
@@ -98,7 +99,7 @@ final class AdminRoutes {
 
     private void listUsers(Context ctx) {
         access.admin(ctx);
-        Page<User> page = users.list(Query.text(ctx, "cursor"), Query.integer(ctx, "limit", 50, 1, 500));
+        Page<User> page = users.list(QueryParams.text(ctx, "cursor"), QueryParams.integer(ctx, "limit", 50, 1, 500));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("users", page.items().stream().map(MarketViews::user).toList());
         out.put("count", page.total());
@@ -128,14 +129,14 @@ final class AdminRoutes {
     }
 
     static Map<String, Object> ledgerPage(Ledger ledger, Context ctx, String userId) {
-        String cursor = Query.text(ctx, "cursor");
+        String cursor = QueryParams.text(ctx, "cursor");
         Long before;
         try {
             before = cursor == null ? null : Long.parseLong(cursor);
         } catch (NumberFormatException e) {
             throw new InvalidInputException("cursor", "cursor must be a value from a previous page's next_cursor");
         }
-        Page<LedgerEntry> page = ledger.entries(userId, before, Query.integer(ctx, "limit", 50, 1, 500));
+        Page<LedgerEntry> page = ledger.entries(userId, before, QueryParams.integer(ctx, "limit", 50, 1, 500));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("entries", page.items().stream().map(MarketViews::entry).toList());
         out.put("count", page.total());

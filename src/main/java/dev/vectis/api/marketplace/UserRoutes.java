@@ -12,6 +12,7 @@ import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.EventStream;
 import dev.vectis.http.JsonBody;
+import dev.vectis.http.QueryParams;
 import dev.vectis.http.RequestIds;
 import dev.vectis.sessions.SessionEvents;
 import dev.vectis.sessions.VpsSession;
@@ -107,7 +108,7 @@ final class UserRoutes {
 
     private void list(Context ctx) {
         String userId = access.user(ctx, false);
-        Page<VpsSession> page = sessions.list(userId, Query.text(ctx, "cursor"), Query.integer(ctx, "limit", 50, 1, 500));
+        Page<VpsSession> page = sessions.list(userId, QueryParams.text(ctx, "cursor"), QueryParams.integer(ctx, "limit", 50, 1, 500));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("sessions", page.items().stream().map(MarketViews::session).toList());
         out.put("count", page.total());

@@ -26,11 +26,10 @@ final class ProviderFixture {
     private ProviderFixture() {
     }
 
-    /** Cheap bcrypt keeps the suite fast; the rate limit is off unless a test turns it on. */
+    /** Cheap bcrypt keeps the suite fast (TestApp already turns the rate limit off unless a test asks). */
     static TestApp start(TestDatabase db, Map<String, String> env, Clock clock) {
         Map<String, String> all = new HashMap<>();
         all.put("VECTIS_PROVIDERS_BCRYPT_COST", "4");
-        all.put("VECTIS_RATE_LIMIT_ENABLED", "false");
         all.putAll(env);
         return TestApp.start(db, all, clock);
     }

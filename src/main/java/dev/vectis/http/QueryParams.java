@@ -1,20 +1,20 @@
-package dev.vectis.api.marketplace;
+package dev.vectis.http;
 
 import dev.vectis.error.InvalidInputException;
 import io.javalin.http.Context;
 
-/** Query parameters, checked the same way on every marketplace list. */
-final class Query {
+/** Query parameters, read the same way by every contract: blank means absent, bad numbers are 400. */
+public final class QueryParams {
 
-    private Query() {
+    private QueryParams() {
     }
 
-    static String text(Context ctx, String name) {
+    public static String text(Context ctx, String name) {
         String v = ctx.queryParam(name);
         return v == null || v.isBlank() ? null : v;
     }
 
-    static int integer(Context ctx, String name, int fallback, int min, int max) {
+    public static int integer(Context ctx, String name, int fallback, int min, int max) {
         String raw = text(ctx, name);
         if (raw == null) {
             return fallback;
@@ -25,7 +25,7 @@ final class Query {
                 return v;
             }
         } catch (NumberFormatException e) {
-            // below
+            // falls through to the message below
         }
         throw new InvalidInputException(name, name + " must be a whole number from " + min + " to " + max);
     }

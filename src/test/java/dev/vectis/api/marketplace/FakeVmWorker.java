@@ -1,0 +1,189 @@
+package dev.vectis.api.marketplace;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A worker that speaks the marketplace's worker API (vps-marketplace.md, "Worker API") on
+ * 127.0.0.1: {@code POST /vm-loso {"action": n}} → {@code {"logUrl": "/log/<route>"}},
+ * {@code GET /log/<route>} → a plain-text log, {@code POST /stop/<route>} →
+ * {@code {"success": true, ...}}. Tests configure how it misbehaves and read what it was asked.
+ */
+final class FakeVmWorker implements AutoCloseable {
+
+    /** One request the worker received. */
+    record Call(String method, String path, String body, Map<String, String> headers) {
+
+        /** A request header (first value), or null. */
+        String header(String name) {
+            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService pool;
+    private final String prefix;
+    private final AtomicInteger counter = new AtomicInteger();
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final List<String> routes = new CopyOnWriteArrayList<>();
+
+    /** The status /vm-loso answers; anything but 200 is a failure. */
+    volatile int createStatus = 200;
+    /** How long /vm-loso takes before answering. */
+    volatile Duration createDelay = Duration.ZERO;
+    /** Whether /log/&lt;route&gt; reports the VM as ready. */
+    volatile boolean ready = true;
+    /** The status /log answers. */
+    volatile int logStatus = 200;
+    /** Whether /stop/&lt;route&gt; fails (500). */
+    volatile boolean failStops;
+    /** When set, /vm-loso answers 302 to this location instead of creating a VM. */
+    volatile String createRedirect;
+    /** Extra bytes appended to every log, to exceed what the server accepts. */
+    volatile int logPadding;
+
+    private FakeVmWorker(HttpServer server, ExecutorService pool, String prefix) {
+        this.server = server;
+        this.pool = pool;
+        this.prefix = prefix;
+    }
+
+    static FakeVmWorker start() {
+        return start("quack");
+    }
+
+    static FakeVmWorker start(String routePrefix) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+            ExecutorService pool = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "fake-vm-worker");
+                t.setDaemon(true);
+                return t;
+            });
+            server.setExecutor(pool);
+            FakeVmWorker fake = new FakeVmWorker(server, pool, routePrefix);
+            server.createContext("/", fake::handle);
+            server.start();
+            return fake;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The base URL to register: http://127.0.0.1:port */
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    List<Call> calls(String method, String pathPrefix) {
+        return calls.stream().filter(c -> c.method().equals(method) && c.path().startsWith(pathPrefix)).toList();
+    }
+
+    /** Routes handed out by /vm-loso, in order. */
+    List<String> routes() {
+        return List.copyOf(routes);
+    }
+
+    static String log(String route, boolean ready) {
+        StringBuilder b = new StringBuilder();
+        b.append("[").append(route).append("] Creating VM\n");
+        b.append("[").append(route).append("] Booting image\n");
+        if (ready) {
+            b.append("RDP host: 203.0.113.77\nRDP port: 3389\nUsername: Administrator\nPassword: Passw0rd-").append(route)
+                    .append("\nStatus: ready\n");
+        } else {
+            b.append("Status: booting\n");
+        }
+        return b.toString();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String method = ex.getRequestMethod();
+            String path = ex.getRequestURI().getPath();
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Map<String, String> headers = new java.util.HashMap<>();
+            ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT),
+                    v.isEmpty() ? "" : v.get(0)));
+            calls.add(new Call(method, path, body, Map.copyOf(headers)));
+            if (method.equals("POST") && path.equals("/vm-loso")) {
+                sleep(createDelay);
+                if (createRedirect != null) {
+                    ex.getResponseHeaders().set("Location", createRedirect);
+                    send(ex, 302, "text/plain", "moved");
+                    return;
+                }
+                if (createStatus != 200) {
+                    send(ex, createStatus, "application/json", "{\"error\":\"boom\"}");
+                    return;
+                }
+                String route = prefix + "_" + counter.incrementAndGet() + "x"
+                        + Integer.toHexString(System.identityHashCode(this));
+                routes.add(route);
+                send(ex, 200, "application/json", "{\"logUrl\":\"/log/" + route + "\"}");
+            } else if (method.equals("GET") && path.startsWith("/log/")) {
+                String route = path.substring("/log/".length());
+                if (!routes.contains(route)) {
+                    send(ex, 404, "text/plain", "no such route");
+                } else if (logStatus != 200) {
+                    send(ex, logStatus, "text/plain", "log unavailable");
+                } else {
+                    send(ex, 200, "text/plain; charset=utf-8", "x".repeat(logPadding) + log(route, ready));
+                }
+            } else if (method.equals("POST") && path.startsWith("/stop/")) {
+                String route = path.substring("/stop/".length());
+                if (failStops) {
+                    send(ex, 500, "application/json", "{\"success\":false,\"message\":\"cannot stop\"}");
+                } else {
+                    send(ex, 200, "application/json", "{\"success\":true,\"message\":\"Stopped " + route
+                            + "\",\"tokenReset\":\"reset-" + route + "\"}");
+                }
+            } else {
+                send(ex, 404, "text/plain", "not found");
+            }
+        }
+    }
+
+    private static void sleep(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String type, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        try (OutputStream out = ex.getResponseBody()) {
+            ex.sendResponseHeaders(status, bytes.length);
+            out.write(bytes);
+        } catch (IOException e) {
+            // the caller gave up (timeout): nothing to do
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+    }
+}
