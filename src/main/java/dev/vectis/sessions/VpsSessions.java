@@ -123,9 +123,10 @@ public final class VpsSessions {
             if (!s.live()) {
                 return;
             }
+            // User row before worker row, the order a purchase takes them in, so the two never deadlock.
+            long balance = Ledger.lockBalance(h, s.userId());
             SessionStore.update(h, sessionId, "failed", null, why, now);
             SessionStore.releaseSlot(h, s);
-            long balance = Ledger.lockBalance(h, s.userId());
             Ledger.applyLocked(h, s.userId(), balance, s.priceCoins(),
                     new Ledger.Cause("refund", "VPS session " + sessionId + " failed", "system", null, sessionId), now);
             events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
