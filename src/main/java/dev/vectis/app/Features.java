@@ -80,6 +80,6 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                 new VpsSessions(database.jdbi(), clock,
                         new VmClient(secrets, clock, settings.marketplace().workerTimeout()),
                         new SessionEvents(database.jdbi(), log), keys, settings.marketplace().provisionTimeout(),
-                        renderSession));
+                        settings.marketplace().workerTimeout(), renderSession));
     }
 }

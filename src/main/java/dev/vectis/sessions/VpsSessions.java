@@ -38,17 +38,19 @@ public final class VpsSessions {
     private final SessionEvents events;
     private final IdempotencyKeys keys;
     private final Duration provisionTimeout;
+    private final Duration abandonedAfter;
     /** Renders a session as the purchase answer's JSON. */
     private final Function<VpsSession, String> render;
 
     public VpsSessions(Jdbi jdbi, Clock clock, VmClient vm, SessionEvents events, IdempotencyKeys keys,
-                       Duration provisionTimeout, Function<VpsSession, String> render) {
+                       Duration provisionTimeout, Duration workerTimeout, Function<VpsSession, String> render) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.vm = vm;
         this.events = events;
         this.keys = keys;
         this.provisionTimeout = provisionTimeout;
+        this.abandonedAfter = workerTimeout.multipliedBy(2).plusSeconds(60);
         this.render = render;
     }
 
@@ -195,16 +197,27 @@ public final class VpsSessions {
         return get(sessionId);
     }
 
-    /** One pass of the background work: provisioning sessions that became ready or timed out, stops to retry. */
+    /**
+     * One pass of the background work: provisioning sessions that became ready or timed out,
+     * pending ones whose purchase died before the worker was asked, and stops to retry.
+     */
     public void tick() {
+        for (String id : jdbi.withHandle(h -> SessionStore.withStatus(h, "pending", 200))) {
+            // The purchase request asks the worker within one call's timeout; a session still
+            // pending long after that belongs to a request (or node) that died after paying.
+            if (clock.millis() - get(id).updatedAt() > abandonedAfter.toMillis()) {
+                failAndRefund(id, "The purchase was interrupted before the VM was requested");
+            }
+        }
         List<String> provisioning = jdbi.withHandle(h -> SessionStore.withStatus(h, "provisioning", 200));
         for (String id : provisioning) {
             VpsSession s = get(id);
+            String[] worker = jdbi.withHandle(h -> SessionStore.workerAddress(h, s.workerId()));
             if (clock.millis() - s.updatedAt() > provisionTimeout.toMillis()) {
+                stopQuietly(worker, s);
                 failAndRefund(id, "The VM did not become ready within " + provisionTimeout.toMinutes() + " minutes");
                 continue;
             }
-            String[] worker = jdbi.withHandle(h -> SessionStore.workerAddress(h, s.workerId()));
             if (worker == null || worker[1] == null) {
                 continue;
             }
@@ -219,6 +232,18 @@ public final class VpsSessions {
         }
         for (String id : jdbi.withHandle(h -> SessionStore.withStatus(h, "stopping", 200))) {
             tryStop(get(id));
+        }
+    }
+
+    /** A VM given up on is stopped if the worker lets us, so it does not run uncounted. */
+    private void stopQuietly(String[] worker, VpsSession s) {
+        if (worker == null || worker[1] == null || s.route() == null) {
+            return;
+        }
+        try {
+            vm.stop(worker[0], worker[1], s.route());
+        } catch (VmClient.VmCallFailed e) {
+            LOG.info("Could not stop the VM of timed-out session {}: {}", s.id(), e.getMessage());
         }
     }
 

@@ -120,11 +120,13 @@ final class UserRoutes {
     private void events(Context ctx) throws IOException, InterruptedException {
         String userId = access.user(ctx, true);
         String id = ctx.pathParam("sessionId");
-        VpsSession s = sessions.owned(userId, id);
+        sessions.owned(userId, id); // 404 before the stream starts
         SessionEvents events = sessions.events();
         long resume = EventStream.lastEventId(ctx);
         List<SessionEvents.Stored> history = events.after(id, 0);
         long latest = history.isEmpty() ? 0 : history.get(history.size() - 1).id();
+        // Read after the history: the state shown is at least as new as the id it carries.
+        VpsSession s = sessions.get(id);
         List<EventStream.Item> first = resume > 0 ? List.of() : List.of(
                 new EventStream.Item(latest, "status.update", events.json(SessionEvents.status(s))),
                 new EventStream.Item(latest, "checklist.update", events.json(SessionEvents.checklist(s))));
