@@ -97,15 +97,16 @@ public final class Application implements AutoCloseable {
                     session -> MarketplaceApi.render(mapper, session));
             Callers callers = new Callers(credentials, new WorkerSignatures(features.secrets(), clock));
 
+            HealthApi health = new HealthApi(database, registry, BuildInfo.version(), clock);
             List<ContractApi> apis = List.of(
-                    new HealthApi(database, registry, BuildInfo.version(), clock),
+                    health,
                     new FleetApi(credentials, new JsonBody(mapper), features.enrolments()),
                     new GatewayApi(callers, mapper, features),
                     new ExecutorApi(settings.executor(), callers, mapper, features.workers(), features.jobs(),
                             features.results(), features.reaper(), features.bundles(), features.direct()),
                     new ProviderApi(ProviderServices.create(database.jdbi(), clock, features.events(), jwtKey.bytes(),
                             settings), callers, new JsonBody(mapper),
-                            new HealthApi(database, registry, BuildInfo.version(), clock)::health),
+                            health.healthAs("provider-registry")),
                     new MarketplaceApi(callers, mapper, features.users(), features.ledger(), features.marketWorkers(),
                             features.products(), features.vpsSessions()));
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);

@@ -46,12 +46,20 @@ public final class HealthApi implements ContractApi {
         routes.get("/metrics", this::metrics);
     }
 
-    /** Also served by other contracts under their own paths (provider-registry's /api/v1/registration/health). */
     public void health(Context ctx) {
+        health(ctx, "vectis");
+    }
+
+    /** The same check under a contract's own path and name (provider-registry.md's "service"). */
+    public io.javalin.http.Handler healthAs(String service) {
+        return ctx -> health(ctx, service);
+    }
+
+    private void health(Context ctx, String service) {
         String problem = database.ping(DATABASE_TIMEOUT);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", problem == null ? "healthy" : "unhealthy");
-        body.put("service", "vectis");
+        body.put("service", service);
         body.put("timestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
         body.put("version", version);
         if (problem != null) {

@@ -188,7 +188,8 @@ class ProviderRegistrationTest {
                 Http.Response r = app.http.get(path);
                 assertThat(r.status()).as(path).isEqualTo(200);
                 assertThat(r.json().get("status").asText()).isEqualTo("healthy");
-                assertThat(r.json().has("service")).isTrue();
+                assertThat(r.json().get("service").asText()).isEqualTo(path.equals("/health") ? "vectis"
+                        : "provider-registry");
                 assertThat(Instant.parse(r.json().get("timestamp").asText())).isNotNull();
                 assertThat(r.json().get("version").asText()).isNotBlank();
             }
