@@ -37,8 +37,8 @@ public final class Users {
     private final Passwords passwords;
     private final Jwt jwt;
     private final Duration jwtLifetime;
-    /** Compared against when the e-mail is unknown, so a login takes as long either way. */
-    private final String decoyHash;
+    /** Compared against when the e-mail is unknown, so a login takes as long either way; made on first use. */
+    private volatile String decoyHash;
 
     public Users(Jdbi jdbi, Clock clock, Passwords passwords, Jwt jwt, Duration jwtLifetime) {
         this.jdbi = jdbi;
@@ -46,7 +46,6 @@ public final class Users {
         this.passwords = passwords;
         this.jwt = jwt;
         this.jwtLifetime = jwtLifetime;
-        this.decoyHash = passwords.hash(UUID.randomUUID().toString());
     }
 
     public Created create(String email, String name, String password, long coins, String actor, String requestId) {
@@ -142,11 +141,18 @@ public final class Users {
                         + "WHERE email_lower = :e").bind("e", email.trim().toLowerCase(Locale.ROOT))
                 .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).findOne());
         String hash = row.map(r -> r[1]).orElse(null);
-        boolean ok = passwords.matches(password, hash == null ? decoyHash : hash) && hash != null;
+        boolean ok = passwords.matches(password, hash == null ? decoy() : hash) && hash != null;
         if (!ok) {
             throw new AuthenticationException("Wrong email or password");
         }
         return jwt.issue(row.get()[0], AUDIENCE, jwtLifetime, Map.of());
+    }
+
+    private String decoy() {
+        if (decoyHash == null) {
+            decoyHash = passwords.hash(UUID.randomUUID().toString());
+        }
+        return decoyHash;
     }
 
     private static void insertToken(Handle h, String userId, String token, long now) {

@@ -27,6 +27,7 @@ public final class HttpServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     private static final int MAX_PLATFORM_THREADS = 200;
+    private static final long IDLE_CLOSE_ON_STOP_MILLIS = 50;
 
     private final Javalin app;
     private final boolean virtualThreads;
@@ -132,6 +133,13 @@ public final class HttpServer {
 
     public void start() {
         app.start();
+        for (org.eclipse.jetty.server.Connector c : app.jettyServer().server().getConnectors()) {
+            if (c instanceof org.eclipse.jetty.server.AbstractConnector connector) {
+                // Idle keep-alive connections hold no request: close them at once when stopping
+                // (Jetty waits a second by default); in-flight requests still get the full timeout.
+                connector.setShutdownIdleTimeout(IDLE_CLOSE_ON_STOP_MILLIS);
+            }
+        }
         LOG.info("Listening on {}; handlers run on {}", app.jettyServer().server().getURI(),
                 virtualThreads ? "virtual threads" : "a pool of up to " + MAX_PLATFORM_THREADS + " platform threads");
     }
