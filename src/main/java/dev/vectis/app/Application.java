@@ -120,6 +120,7 @@ public final class Application implements AutoCloseable {
                     new BackgroundLoop("retention", RETENTION, () -> {
                         features.metrics().prune();
                         features.idempotencyKeys().prune();
+                        features.events().prune(settings.eventsRetention());
                     }).start(),
                     new BackgroundLoop("vps-sessions", VPS_TICK, features.vpsSessions()::tick).start(),
                     new BackgroundLoop("liveness-sweeper", SWEEP, () -> {

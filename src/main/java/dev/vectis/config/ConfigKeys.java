@@ -36,6 +36,7 @@ final class ConfigKeys {
             key("fleet.domain", "vectis.dev", ConfigKeys::domain),
             key("heartbeat.offline_after_seconds", 30, ConfigParsers.integer(5, 86_400)),
             key("metrics.retention_days", 7, ConfigParsers.integer(1, 3650)),
+            key("events.retention_days", 30, ConfigParsers.integer(1, 3650)),
             key("marketplace.provision_timeout_seconds", 900, ConfigParsers.integer(10, 86_400)),
             key("marketplace.worker_timeout_seconds", 15, ConfigParsers.integer(1, 300)),
             key("log.level", "info", ConfigParsers.oneOf("trace", "debug", "info", "warn", "error")),

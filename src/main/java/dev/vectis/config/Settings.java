@@ -18,6 +18,7 @@ public record Settings(
         Fleet fleet,
         Heartbeat heartbeat,
         Duration metricsRetention,
+        Duration eventsRetention,
         Marketplace marketplace,
         Log log,
         Providers providers) {
@@ -85,6 +86,7 @@ public record Settings(
                 new Fleet(v.text("fleet.domain")),
                 new Heartbeat(Duration.ofSeconds(v.integer("heartbeat.offline_after_seconds"))),
                 Duration.ofDays(v.integer("metrics.retention_days")),
+                Duration.ofDays(v.integer("events.retention_days")),
                 new Marketplace(Duration.ofSeconds(v.integer("marketplace.provision_timeout_seconds")),
                         Duration.ofSeconds(v.integer("marketplace.worker_timeout_seconds"))),
                 new Log(v.text("log.level"), LogFormat.valueOf(v.text("log.format").toUpperCase(java.util.Locale.ROOT))),

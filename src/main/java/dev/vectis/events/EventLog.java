@@ -80,6 +80,17 @@ public final class EventLog {
                 .bind("w", workerId).bind("before", beforeId).bind("limit", limit).map(EventLog::row).list());
     }
 
+    /**
+     * Deletes events older than {@code age}, and the stored output and history of jobs that
+     * finished before then (the jobs themselves, with their results, stay).
+     */
+    public int prune(java.time.Duration age) {
+        long cutoff = clock.millis() - age.toMillis();
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM events WHERE created_at < :c").bind("c", cutoff).execute()
+                + h.createUpdate("DELETE FROM job_events WHERE job_id IN (SELECT id FROM jobs WHERE completed_at < :c)")
+                        .bind("c", cutoff).execute());
+    }
+
     public Optional<Long> lastId() {
         return jdbi.withHandle(h -> h.createQuery("SELECT MAX(id) FROM events").mapTo(Long.class).findOne());
     }
