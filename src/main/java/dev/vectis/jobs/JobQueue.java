@@ -145,7 +145,8 @@ public final class JobQueue {
     }
 
     private static Optional<String> firstIdleWorker(Handle h) {
-        return h.createQuery("SELECT w.id FROM workers w WHERE w.online = TRUE AND NOT EXISTS "
+        return h.createQuery("SELECT w.id FROM workers w WHERE w.online = TRUE "
+                        + "AND w.enrolled_via IN ('executor', 'fleet') AND NOT EXISTS "
                         + "(SELECT 1 FROM jobs j WHERE j.worker_id = w.id AND j.status = 'running') "
                         + "ORDER BY w.created_at, w.id LIMIT 1 FOR UPDATE SKIP LOCKED")
                 .mapTo(String.class).findOne();

@@ -48,7 +48,7 @@ public final class WorkerRegistry {
                 WorkerStore.insertExecutor(h, registration, now);
             }
             return WorkerStore.find(h, registration.workerId()).orElseThrow();
-        }), () -> { });
+        }), () -> refuseOtherKind(registration.workerId(), java.util.Set.of("executor", "fleet")));
         known.put(worker.id(), now + KNOWN_FOR_MILLIS);
         return worker;
     }
@@ -71,6 +71,7 @@ public final class WorkerRegistry {
                 throw new ConflictException("ENDPOINT_CONFLICT",
                         "Endpoint " + registration.endpoint() + " is already registered by another worker");
             }
+            refuseOtherKind(registration.workerId(), java.util.Set.of("gateway"));
         });
         known.put(worker.id(), now + KNOWN_FOR_MILLIS);
         return worker;
@@ -94,16 +95,27 @@ public final class WorkerRegistry {
         }
     }
 
+    /** A worker id registered through another contract (a VPS host, say) is not this contract's to change. */
+    private void refuseOtherKind(String workerId, java.util.Set<String> kinds) {
+        jdbi.withHandle(h -> WorkerStore.kindOf(h, workerId)).filter(k -> !kinds.contains(k)).ifPresent(k -> {
+            throw new ConflictException("WORKER_ID_CONFLICT", "Worker id " + workerId
+                    + " belongs to a worker registered through another API");
+        });
+    }
+
     /** Sets the status a worker reports about itself (its own events say it is stopping or started). */
     public void reportStatus(org.jdbi.v3.core.Handle h, String workerId, String status) {
         WorkerStore.setReportedStatus(h, workerId, status, clock.millis());
     }
 
-    /** Removes a worker; its running jobs are handed to the listener first, as if it went silent. */
+    /**
+     * Removes a worker registered through the session gateway; its running jobs are handed to
+     * the listener first, as if it went silent. Workers of other contracts are not removed.
+     */
     public boolean unregister(String workerId, OfflineListener listener) {
         long now = clock.millis();
         boolean removed = jdbi.inTransaction(h -> {
-            if (WorkerStore.find(h, workerId).isEmpty()) {
+            if (!WorkerStore.kindOf(h, workerId).map("gateway"::equals).orElse(false)) {
                 return false;
             }
             listener.workerOffline(h, workerId, now);
@@ -136,13 +148,18 @@ public final class WorkerRegistry {
     }
 
     public Page<Worker> list(String afterId, int limit) {
+        return list(afterId, limit, false);
+    }
+
+    /** {@code jobRunnersOnly}: the workers that run command-executor jobs (registered there, or enrolled agents). */
+    public Page<Worker> list(String afterId, int limit, boolean jobRunnersOnly) {
         return jdbi.withHandle(h -> {
             // One row more than asked tells whether a next page exists, so the last page has no cursor.
-            List<Worker> items = WorkerStore.page(h, afterId, limit + 1);
+            List<Worker> items = WorkerStore.page(h, afterId, limit + 1, jobRunnersOnly);
             boolean more = items.size() > limit;
             items = more ? items.subList(0, limit) : items;
             String next = more ? items.get(limit - 1).id() : null;
-            return new Page<>(items, WorkerStore.count(h), next);
+            return new Page<>(items, WorkerStore.count(h, jobRunnersOnly), next);
         });
     }
 

@@ -10,6 +10,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 /** SQL for the workers table. Every method runs on the caller's handle (and transaction). */
 final class WorkerStore {
 
+    /** Workers that run command-executor jobs: those registered through it, and enrolled agents. */
+    static final String JOB_RUNNERS = "('executor', 'fleet')";
+
     private static final String SELECT = "SELECT w.id, w.enrolled_via, w.hostname, w.os, w.cpu_count, w.version, "
             + "w.max_jobs, w.online, w.last_seen_at, w.created_at, w.updated_at, w.ip, w.subdomain, w.endpoint, "
             + "w.description, w.max_sessions, w.environment, w.reported_status, w.status, "
@@ -23,13 +26,20 @@ final class WorkerStore {
         return h.createQuery(SELECT + "WHERE w.id = :id").bind("id", id).map(WorkerStore::row).findOne();
     }
 
-    static List<Worker> page(Handle h, String afterId, int limit) {
-        return h.createQuery(SELECT + "WHERE (:after IS NULL OR w.id > :after) ORDER BY w.id LIMIT :limit")
+    static List<Worker> page(Handle h, String afterId, int limit, boolean jobRunnersOnly) {
+        return h.createQuery(SELECT + "WHERE (:after IS NULL OR w.id > :after) " + (jobRunnersOnly ? "AND w.enrolled_via IN "
+                        + JOB_RUNNERS : "") + " ORDER BY w.id LIMIT :limit")
                 .bind("after", afterId).bind("limit", limit).map(WorkerStore::row).list();
     }
 
-    static long count(Handle h) {
-        return h.createQuery("SELECT COUNT(*) FROM workers").mapTo(Long.class).one();
+    static long count(Handle h, boolean jobRunnersOnly) {
+        return h.createQuery("SELECT COUNT(*) FROM workers" + (jobRunnersOnly ? " WHERE enrolled_via IN " + JOB_RUNNERS : ""))
+                .mapTo(Long.class).one();
+    }
+
+    static Optional<String> kindOf(Handle h, String id) {
+        return h.createQuery("SELECT enrolled_via FROM workers WHERE id = :id").bind("id", id).mapTo(String.class)
+                .findOne();
     }
 
     static boolean exists(Handle h, String id) {
@@ -40,7 +50,7 @@ final class WorkerStore {
     static boolean updateExecutorFields(Handle h, ExecutorRegistration r, long now) {
         return h.createUpdate("UPDATE workers SET hostname = :hostname, os = :os, cpu_count = :cpuCount, "
                         + "version = :version, max_jobs = :maxJobs, online = TRUE, "
-                        + "last_seen_at = :now, updated_at = :now WHERE id = :workerId")
+                        + "last_seen_at = :now, updated_at = :now WHERE id = :workerId AND enrolled_via IN " + JOB_RUNNERS)
                 .bindMethods(r).bind("now", now).execute() == 1;
     }
 
@@ -84,7 +94,7 @@ final class WorkerStore {
                         + "max_sessions = :maxSessions, reported_status = :status, reported_status_at = :now, "
                         + "version = :version, "
                         + "environment = :environment, online = TRUE, last_seen_at = :now, updated_at = :now "
-                        + "WHERE id = :workerId")
+                        + "WHERE id = :workerId AND enrolled_via = 'gateway'")
                 .bindMethods(r).bind("now", now).execute() == 1;
     }
 

@@ -95,7 +95,7 @@ final class WorkerRoutes {
         guard.admin(ctx);
         int limit = Params.integer(ctx, "limit", 100, 1, 1000);
         String cursor = Params.blankToNull(ctx.queryParam("cursor"));
-        Page<Worker> page = registry.list(cursor, limit);
+        Page<Worker> page = registry.list(cursor, limit, true);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("workers", page.items().stream().map(ExecutorViews::worker).toList());
         body.put("count", page.total());

@@ -33,7 +33,7 @@ final class WorkerRoutes {
                     Integer reconnecting, Integer error) {
     }
 
-    record HeartbeatBody(String status, Double cpuUsage, Double memoryUsage, Long uptime, Long messageCount,
+    record HeartbeatBody(String status, Double cpuUsage, Double memoryUsage, Double uptime, Long messageCount,
                          Sessions sessions, String timestamp) {
     }
 
@@ -98,9 +98,10 @@ final class WorkerRoutes {
         sameCaller(ctx, workerId);
         HeartbeatBody b = json.read(ctx, HeartbeatBody.class);
         String status = b.status() == null ? null : oneOf(b.status(), "status", STATUSES, null);
-        percent(b.cpuUsage(), "cpuUsage");
-        percent(b.memoryUsage(), "memoryUsage");
-        count(b.uptime(), "uptime");
+        // The spec sets no ranges: a multi-core CPU can report over 100 %, Node's uptime is fractional.
+        notNegative(b.cpuUsage(), "cpuUsage");
+        notNegative(b.memoryUsage(), "memoryUsage");
+        notNegative(b.uptime(), "uptime");
         count(b.messageCount(), "messageCount");
         Sessions s = b.sessions() == null ? new Sessions(null, null, null, null, null, null) : b.sessions();
         for (Map.Entry<String, Integer> e : Map.of("sessions.total", nz(s.total()), "sessions.connected",
@@ -119,7 +120,8 @@ final class WorkerRoutes {
             throw new NotFoundException("WORKER_NOT_REGISTERED", "Worker " + workerId + " is not registered; "
                     + "register it again");
         }
-        f.metrics().record(new MetricsSample(workerId, status, b.cpuUsage(), b.memoryUsage(), b.uptime(),
+        f.metrics().record(new MetricsSample(workerId, status, b.cpuUsage(), b.memoryUsage(),
+                b.uptime() == null ? null : Math.round(b.uptime()),
                 b.messageCount(), s.total(), s.connected(), s.disconnected(), s.qrRequired(), s.reconnecting(),
                 s.error(), b.timestamp(), now));
         Map<String, Object> data = new LinkedHashMap<>();
@@ -220,9 +222,9 @@ final class WorkerRoutes {
         return value;
     }
 
-    private static void percent(Double value, String field) {
-        if (value != null && (value.isNaN() || value < 0 || value > 100)) {
-            throw new InvalidInputException(field, field + " must be a percentage from 0 to 100");
+    private static void notNegative(Double value, String field) {
+        if (value != null && (value.isNaN() || value.isInfinite() || value < 0)) {
+            throw new InvalidInputException(field, field + " must be a number of at least 0");
         }
     }
 

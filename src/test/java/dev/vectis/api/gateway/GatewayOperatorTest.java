@@ -125,10 +125,10 @@ class GatewayOperatorTest {
             // The executor's heartbeat is heard by the same registry
             assertThat(app.http.post("/api/workers/heartbeat", "{\"workerId\": \"exec-1\"}", TestApp.worker())
                     .status()).isEqualTo(200);
-            // ... and the gateway's worker shows in the executor's list
+            // ... while the executor's own list shows only workers that run jobs (not the chat worker)
             Http.Response executorList = app.http.get("/api/workers/register", TestApp.admin());
             assertThat(executorList.status()).isEqualTo(200);
-            assertThat(executorList.json().toString()).contains(WORKER);
+            assertThat(executorList.json().toString()).contains("exec-1").doesNotContain(WORKER);
 
             // Paged
             JsonNode first = app.http.get("/api/v1/workers?limit=1", TestApp.admin()).json().get("data");
