@@ -93,8 +93,8 @@ public final class MarketplaceWorkers {
         try {
             URI uri = new URI(value.trim());
             boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
-            if (web && uri.getHost() != null && uri.getRawQuery() == null && uri.getRawFragment() == null
-                    && uri.getRawUserInfo() == null) {
+            if (web && uri.getHost() != null && uri.getPort() <= 65535 && uri.getRawQuery() == null
+                    && uri.getRawFragment() == null && uri.getRawUserInfo() == null) {
                 String s = value.trim();
                 return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
             }
