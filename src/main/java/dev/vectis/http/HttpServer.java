@@ -52,6 +52,7 @@ public final class HttpServer {
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new JavalinJackson(mapper, virtualThreads));
             config.http.maxRequestSize = settings.maxBodyBytes();
+            config.http.prefer405over404 = true;
             // The upload's own handler enforces maxUploadBytes with a clear 413; Jetty's limits sit just above it.
             config.jetty.multipartConfig.maxFileSize(maxUploadBytes + (1 << 20), SizeUnit.BYTES);
             config.jetty.multipartConfig.maxTotalRequestSize(maxUploadBytes + (1 << 20), SizeUnit.BYTES);
@@ -98,8 +99,16 @@ public final class HttpServer {
             config.routes.exception(VectisException.class, (e, ctx) -> errors.render(ctx, e));
             config.routes.exception(com.fasterxml.jackson.core.JsonProcessingException.class,
                     (e, ctx) -> errors.render(ctx, JsonBody.invalid(e)));
-            config.routes.exception(HttpResponseException.class,
-                    (e, ctx) -> errors.render(ctx, e.getStatus(), e.getMessage()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                if (e.getStatus() == 405) {
+                    // RFC 9110: a 405 names the methods the resource does support.
+                    String allowed = String.join(", ", e.getDetails().values()).replaceAll("[\\[\\]]", "");
+                    ctx.header("Allow", allowed);
+                    errors.render(ctx, 405, "Method " + ctx.method().name() + " is not allowed here; allowed: " + allowed);
+                    return;
+                }
+                errors.render(ctx, e.getStatus(), e.getMessage());
+            });
             config.routes.exception(jakarta.servlet.ServletException.class, (e, ctx) -> {
                 BadMessageException bad = badMessage(e);
                 if (bad != null) {

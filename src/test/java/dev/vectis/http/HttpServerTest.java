@@ -220,6 +220,16 @@ class HttpServerTest {
     }
 
     @Test
+    void aWrongMethodOnAKnownPathIs405WithAllow() {
+        start();
+        Http.Response r = http.method("DELETE", "/api/jobs/echo", null);
+        assertThat(r.status()).isEqualTo(405);
+        assertThat(r.header("Allow")).isEqualTo("POST");
+        assertThat(r.json().get("statusCode").asInt()).isEqualTo(405);
+        assertThat(r.json().get("error").asText()).contains("DELETE", "POST");
+    }
+
+    @Test
     void requestIdIsKeptWhenSaneAndReplacedOtherwise() {
         start();
         assertThat(http.get("/admin/thread", "X-Request-Id", "abc-123").header("X-Request-Id")).isEqualTo("abc-123");
