@@ -97,12 +97,8 @@ public final class Products {
     }
 
     private void validate(Changes c) {
-        if (c.name() != null && c.name().length() > 200) {
-            throw new InvalidInputException("name", "name must be at most 200 characters");
-        }
-        if (c.description() != null && c.description().length() > 2000) {
-            throw new InvalidInputException("description", "description must be at most 2000 characters");
-        }
+        InvalidInputException.maxLength(c.name(), "name", 200);
+        InvalidInputException.maxLength(c.description(), "description", 2000);
         if (c.priceCoins() != null && (c.priceCoins() < 0 || c.priceCoins() > Ledger.MAX_AMOUNT)) {
             throw new InvalidInputException("price_coins", "price_coins must be from 0 to " + Ledger.MAX_AMOUNT);
         }

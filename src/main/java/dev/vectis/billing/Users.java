@@ -58,9 +58,7 @@ public final class Users {
         if (name == null || name.isBlank()) {
             throw new InvalidInputException("name", "name is required");
         }
-        if (name.length() > 200) {
-            throw new InvalidInputException("name", "name must be at most 200 characters");
-        }
+        InvalidInputException.maxLength(name, "name", 200);
         if (password != null && (password.length() < 8 || password.length() > 1024)) {
             throw new InvalidInputException("password", "password must be 8 to 1024 characters");
         }

@@ -19,6 +19,13 @@ public class InvalidInputException extends VectisException {
                 violations.isEmpty() ? null : violations.get(0).field(), violations);
     }
 
+    /** Refuses text longer than its column or limit; null passes (absent is checked elsewhere). */
+    public static void maxLength(String value, String field, int max) {
+        if (value != null && value.length() > max) {
+            throw new InvalidInputException(field, field + " must be at most " + max + " characters");
+        }
+    }
+
     private static String headline(List<Violation> violations) {
         if (violations.size() == 1) {
             return violations.get(0).message();

@@ -136,24 +136,14 @@ public final class GatewayEvents {
         if (!workerLevel && (e.sessionId() == null || e.sessionId().isBlank())) {
             throw new InvalidInputException("sessionId", "sessionId is required");
         }
-        if (e.sessionId() != null && e.sessionId().length() > 200) {
-            throw new InvalidInputException("sessionId", "sessionId must be at most 200 characters");
-        }
+        InvalidInputException.maxLength(e.sessionId(), "sessionId", 200);
         boolean message = MESSAGE_EVENTS.contains(e.event()) || e.event().startsWith("message_");
         String messageId = text(e.data(), "messageId");
         if (message && (messageId == null || messageId.isBlank())) {
             throw new InvalidInputException("data.messageId", "data.messageId is required for message events");
         }
-        if (messageId != null && messageId.length() > 200) {
-            throw new InvalidInputException("data.messageId", "data.messageId must be at most 200 characters");
-        }
-        for (Map.Entry<String, Integer> limit : LIMITS.entrySet()) {
-            String v = text(e.data(), limit.getKey());
-            if (v != null && v.length() > limit.getValue()) {
-                throw new InvalidInputException("data." + limit.getKey(),
-                        "data." + limit.getKey() + " must be at most " + limit.getValue() + " characters");
-            }
-        }
+        InvalidInputException.maxLength(messageId, "data.messageId", 200);
+        LIMITS.forEach((key, max) -> InvalidInputException.maxLength(text(e.data(), key), "data." + key, max));
         if (e.event().equals("command_ack") && commandId(e) == null) {
             throw new InvalidInputException("data.commandId", "data.commandId is required for command_ack");
         }

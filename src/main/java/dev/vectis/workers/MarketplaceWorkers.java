@@ -35,7 +35,7 @@ public final class MarketplaceWorkers {
         long now = clock.millis();
         String url = baseUrl(baseUrl);
         int max = maxSessions(maxSessions == null ? DEFAULT_MAX_SESSIONS : maxSessions);
-        checkName(name);
+        InvalidInputException.maxLength(name, "name", 200);
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO workers (id, enrolled_via, name, base_url, max_sessions, "
                         + "online, last_seen_at, created_at, updated_at) VALUES (:id, 'marketplace', :name, :url, :max, "
                         + "TRUE, :now, :now, :now)")
@@ -56,9 +56,7 @@ public final class MarketplaceWorkers {
     /** Null fields are left as they are. Lowering max_sessions never evicts sessions; it stops new ones. */
     public View update(String id, String name, String baseUrl, String status, Integer maxSessions) {
         get(id);
-        if (name != null) {
-            checkName(name);
-        }
+        InvalidInputException.maxLength(name, "name", 200);
         String url = baseUrl == null ? null : baseUrl(baseUrl);
         if (status != null && !status.equals("active") && !status.equals("disabled")) {
             throw new InvalidInputException("status", "status must be active or disabled");
@@ -87,9 +85,7 @@ public final class MarketplaceWorkers {
         if (value == null || value.isBlank()) {
             throw new InvalidInputException("base_url", "base_url is required");
         }
-        if (value.length() > 2048) {
-            throw new InvalidInputException("base_url", "base_url must be at most 2048 characters");
-        }
+        InvalidInputException.maxLength(value, "base_url", 2048);
         try {
             URI uri = new URI(value.trim());
             boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
@@ -111,11 +107,6 @@ public final class MarketplaceWorkers {
         return value;
     }
 
-    private static void checkName(String name) {
-        if (name != null && name.length() > 200) {
-            throw new InvalidInputException("name", "name must be at most 200 characters");
-        }
-    }
 
     private static final String SELECT = "SELECT id, COALESCE(name, hostname, id) AS display, base_url, status, "
             + "COALESCE(max_sessions, " + DEFAULT_MAX_SESSIONS + ") AS max, active_sessions, created_at, updated_at "

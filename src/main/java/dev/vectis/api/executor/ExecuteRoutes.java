@@ -66,7 +66,7 @@ final class ExecuteRoutes {
         if (file == null || Params.blankToNull(commands) == null) {
             throw new InvalidInputException(file == null ? "file" : "commands", "file and commands are required");
         }
-        Text.max(commands, "commands", 64 * 1024);
+        InvalidInputException.maxLength(commands, "commands", 64 * 1024);
         String name;
         try (InputStream in = file.content()) {
             name = bundles.store(in);

@@ -17,7 +17,7 @@ final class FileUrls {
     }
 
     static void check(String fileUrl) {
-        Text.max(fileUrl, "fileUrl", 2048);
+        InvalidInputException.maxLength(fileUrl, "fileUrl", 2048);
         if (UPLOAD.matcher(fileUrl).matches() && !fileUrl.contains("..")) {
             return;
         }

@@ -79,8 +79,8 @@ final class JobRoutes {
                     : Params.blankToNull(b.fileUrl()) == null ? "fileUrl" : "filename";
             throw new InvalidInputException(missing, "command, fileUrl, and filename are required");
         }
-        Text.max(b.command(), "command", MAX_COMMAND);
-        Text.max(b.filename(), "filename", 255);
+        InvalidInputException.maxLength(b.command(), "command", MAX_COMMAND);
+        InvalidInputException.maxLength(b.filename(), "filename", 255);
         FileUrls.check(b.fileUrl());
         if (b.maxAttempts() != null && (b.maxAttempts() < 1 || b.maxAttempts() > 100)) {
             throw new InvalidInputException("maxAttempts", "maxAttempts must be from 1 to 100");
@@ -162,7 +162,7 @@ final class JobRoutes {
             throw new InvalidInputException(Params.blankToNull(b.jobId()) == null ? "jobId" : "workerId",
                     "jobId and workerId are required");
         }
-        Text.max(b.errorMessage(), "errorMessage", 10_000);
+        InvalidInputException.maxLength(b.errorMessage(), "errorMessage", 10_000);
         Params.sameCaller(ctx, b.workerId());
         results.fail(b.jobId(), b.workerId(), b.attempt(), b.errorMessage());
         ctx.json(ok(b.jobId(), "Job failure recorded successfully"));

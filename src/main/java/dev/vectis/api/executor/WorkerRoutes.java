@@ -51,9 +51,9 @@ final class WorkerRoutes {
                     "workerId and hostname are required");
         }
         Params.sameCaller(ctx, b.workerId());
-        Text.max(b.hostname(), "hostname", 255);
-        Text.max(b.os(), "os", 50);
-        Text.max(b.version(), "version", 100);
+        InvalidInputException.maxLength(b.hostname(), "hostname", 255);
+        InvalidInputException.maxLength(b.os(), "os", 50);
+        InvalidInputException.maxLength(b.version(), "version", 100);
         if (b.cpuCount() != null && (b.cpuCount() < 1 || b.cpuCount() > 100_000)) {
             throw new InvalidInputException("cpuCount", "cpuCount must be from 1 to 100000");
         }

@@ -133,7 +133,7 @@ final class OperatorRoutes {
         if (b.type() == null || b.type().isBlank()) {
             throw new InvalidInputException("type", "type is required");
         }
-        WorkerRoutes.max(b.type(), "type", 100);
+        InvalidInputException.maxLength(b.type(), "type", 100);
         String payload = b.payload() == null || b.payload().isNull() ? null : b.payload().toString();
         if (payload != null && payload.length() > 64 * 1024) {
             throw new InvalidInputException("payload", "payload must be at most 64 KiB of JSON");

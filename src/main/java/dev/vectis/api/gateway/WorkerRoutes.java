@@ -80,8 +80,8 @@ final class WorkerRoutes {
         }
         String status = oneOf(b.status(), "status", STATUSES, "ONLINE");
         String environment = oneOf(b.environment(), "environment", ENVIRONMENTS, "DEVELOPMENT");
-        max(b.version(), "version", 100);
-        max(b.description(), "description", 1000);
+        InvalidInputException.maxLength(b.version(), "version", 100);
+        InvalidInputException.maxLength(b.description(), "description", 1000);
         Worker w = f.workers().registerGateway(new GatewayRegistration(workerId, endpoint, maxSessions,
                 b.description(), status, b.version(), environment));
         Map<String, Object> data = new LinkedHashMap<>();
@@ -112,7 +112,7 @@ final class WorkerRoutes {
                 throw new InvalidInputException(e.getKey(), e.getKey() + " must not be negative");
             }
         }
-        max(b.timestamp(), "timestamp", 64);
+        InvalidInputException.maxLength(b.timestamp(), "timestamp", 64);
         long now;
         try {
             now = f.workers().heartbeat(workerId, status);
@@ -143,7 +143,7 @@ final class WorkerRoutes {
             workerId(workerId, "workerId");
             sameCaller(ctx, workerId);
         }
-        max(b.timestamp(), "timestamp", 64);
+        InvalidInputException.maxLength(b.timestamp(), "timestamp", 64);
         f.gatewayEvents().record(new GatewayEvent(source, b.event(), workerId, b.sessionId(),
                 b.data() == null ? Map.of() : b.data(), b.timestamp()));
         ctx.json(GatewayApi.message(answer));
@@ -199,7 +199,7 @@ final class WorkerRoutes {
         if (value == null || value.isBlank()) {
             throw new InvalidInputException("endpoint", "endpoint is required");
         }
-        max(value, "endpoint", 2048);
+        InvalidInputException.maxLength(value, "endpoint", 2048);
         try {
             URI uri = new URI(value);
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
@@ -238,9 +238,4 @@ final class WorkerRoutes {
         return v == null ? 0 : v;
     }
 
-    static void max(String value, String field, int max) {
-        if (value != null && value.length() > max) {
-            throw new InvalidInputException(field, field + " must be at most " + max + " characters");
-        }
-    }
 }

@@ -116,9 +116,7 @@ final class AdminRoutes {
         if (b.amount() == null) {
             throw new InvalidInputException("amount", "amount is required");
         }
-        if (b.reason() != null && b.reason().length() > 500) {
-            throw new InvalidInputException("reason", "reason must be at most 500 characters");
-        }
+        InvalidInputException.maxLength(b.reason(), "reason", 500);
         Ledger.Change change = ledger.adjust(ctx.pathParam("userId"), b.op(), b.amount(), b.reason(), "admin",
                 RequestIds.of(ctx));
         Map<String, Object> out = new LinkedHashMap<>();

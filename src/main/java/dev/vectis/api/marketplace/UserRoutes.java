@@ -92,9 +92,7 @@ final class UserRoutes {
         if (key == null || key.isBlank()) {
             throw new InvalidInputException("Idempotency-Key", "The Idempotency-Key header is required");
         }
-        if (key.length() > MAX_KEY) {
-            throw new InvalidInputException("Idempotency-Key", "Idempotency-Key must be at most 255 characters");
-        }
+        InvalidInputException.maxLength(key, "Idempotency-Key", MAX_KEY);
         Purchase b = json.read(ctx, Purchase.class);
         if (b.product_id() == null || b.product_id().isBlank()) {
             throw new InvalidInputException("product_id", "product_id is required");
