@@ -23,10 +23,6 @@ final class WorkerKey {
         this.clock = clock;
     }
 
-    String workerId() {
-        return workerId;
-    }
-
     /** Adds the three signature headers for a request to {@code uri} with exactly {@code body}. */
     HttpRequest.Builder sign(HttpRequest.Builder request, String method, URI uri, byte[] body) {
         String timestamp = Long.toString(clock.instant().getEpochSecond());

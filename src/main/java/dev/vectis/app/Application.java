@@ -128,6 +128,7 @@ public final class Application implements AutoCloseable {
                             features.reaper().workerOffline(h, id, now);
                             features.events().append(h, NewEvent.of("worker.offline", "liveness", id,
                                     java.util.Map.of("workerId", id, "at", now)));
+                            h.afterCommit(features.events()::notifyAppended);
                         });
                         features.reaper().expireOverdue();
                     }).start());

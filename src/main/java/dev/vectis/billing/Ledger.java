@@ -61,13 +61,8 @@ public final class Ledger {
                 .orElseThrow(() -> new NotFoundException("USER_NOT_FOUND", "User not found"));
     }
 
-    /** For other features' transactions: applies a change to a row locked with {@link #lockBalance}. */
-    public static Change applyLocked(Handle h, String userId, long balance, long delta, Cause cause, long now) {
-        return apply(h, userId, balance, delta, cause, now);
-    }
-
     /** Applies a change on a locked row; a balance that would go negative is 409 insufficient_coins. */
-    static Change apply(Handle h, String userId, long balance, long delta, Cause cause, long now) {
+    public static Change apply(Handle h, String userId, long balance, long delta, Cause cause, long now) {
         long after = balance + delta;
         if (after < 0) {
             throw new ConflictException("INSUFFICIENT_COINS", "Insufficient coins: the balance is " + balance);
@@ -111,9 +106,4 @@ public final class Ledger {
         }
     }
 
-    /** For tests and audits: the sum of a user's entries, which must equal their balance. */
-    public long sumOfEntries(String userId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(delta), 0) FROM ledger_entries WHERE user_id = :u")
-                .bind("u", userId).mapTo(Long.class).one());
-    }
 }

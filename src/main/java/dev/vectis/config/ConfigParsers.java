@@ -124,9 +124,6 @@ final class ConfigParsers {
         return bytes;
     }
 
-    static Object textList(Object raw) {
-        return List.copyOf(items(raw));
-    }
 
     static Object secretList(Object raw) {
         return items(raw).stream().map(Secret::new).toList();

@@ -69,9 +69,6 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
-    public DataSource dataSource() {
-        return dataSource;
-    }
 
     public Dialect dialect() {
         return dialect;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -89,10 +88,6 @@ public final class EventLog {
         return jdbi.withHandle(h -> h.createUpdate("DELETE FROM events WHERE created_at < :c").bind("c", cutoff).execute()
                 + h.createUpdate("DELETE FROM job_events WHERE job_id IN (SELECT id FROM jobs WHERE completed_at < :c)")
                         .bind("c", cutoff).execute());
-    }
-
-    public Optional<Long> lastId() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT MAX(id) FROM events").mapTo(Long.class).findOne());
     }
 
     private static final String SELECT = "SELECT id, type, source, worker_id, session_id, message_id, known, data, "

@@ -38,7 +38,7 @@ public final class Callers {
             return true;
         }
         try {
-            return WorkerSignatures.present(ctx) && signatures.verify(ctx).isPresent();
+            return signatures.verify(ctx).isPresent();
         } catch (AuthenticationException e) {
             return false;
         }

@@ -30,6 +30,9 @@ public final class WorkerSignatures {
 
     /** The signing worker's id, or empty when the request is not signed; 401 for a bad signature. */
     public Optional<String> verify(Context ctx) {
+        if (signedWorker(ctx) != null) {
+            return Optional.of(signedWorker(ctx)); // already checked for this request (by the rate limiter)
+        }
         if (!present(ctx)) {
             return Optional.empty();
         }

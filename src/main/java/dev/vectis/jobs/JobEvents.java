@@ -73,6 +73,11 @@ public final class JobEvents {
         return closing;
     }
 
+    /** Output only concerns this job's readers: no new work, nothing in the event log. */
+    void outputAdded() {
+        changed.fire();
+    }
+
     void fire(boolean newWork) {
         if (newWork) {
             workAvailable.fire();

@@ -28,6 +28,7 @@ public final class JobReaper implements OfflineListener {
     @Override
     public void workerOffline(Handle h, String workerId, long now) {
         boolean requeued = false;
+        boolean changed = false;
         for (String jobId : JobStore.runningIdsOf(h, workerId)) {
             Job job = JobStore.lock(h, jobId).orElseThrow();
             if (!Job.RUNNING.equals(job.status()) || !workerId.equals(job.workerId())) {
@@ -38,14 +39,20 @@ public final class JobReaper implements OfflineListener {
                 events.status(h, jobId, Job.PENDING, null, job.attempt(), null,
                         WORKER_LOST + "; retrying (attempt " + job.attempt() + " of " + job.maxAttempts() + " used)", now);
                 requeued = true;
+                changed = true;
                 LOG.info("Job {} returned to the queue: worker {} lost", jobId, workerId);
             } else {
                 JobStore.finish(h, jobId, Job.FAILED, null, WORKER_LOST, now);
                 events.status(h, jobId, Job.FAILED, workerId, job.attempt(), null, WORKER_LOST, now);
+                changed = true;
                 LOG.info("Job {} failed: worker {} lost", jobId, workerId);
             }
         }
-        events.fire(requeued);
+        if (changed) {
+            // Wake pollers once the requeue is visible, not while its row is still locked.
+            boolean newWork = requeued;
+            h.afterCommit(() -> events.fire(newWork));
+        }
     }
 
     /**

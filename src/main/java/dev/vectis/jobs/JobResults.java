@@ -64,42 +64,47 @@ public final class JobResults {
             throw new InvalidInputException("type", "type must be stdout or stderr");
         }
         long now = clock.millis();
+        boolean[] added = {false};
         boolean cancelled = jdbi.inTransaction(h -> {
-            Job current = JobStore.lock(h, jobId).orElseThrow(JobQueue::notFound);
+            // Only the assignment and the stream's length are read; the text is appended in SQL,
+            // so a long-running job's output is not shipped back and forth with every chunk.
+            JobStore.Assignment current = JobStore.lockAssignment(h, jobId, stream).orElseThrow(JobQueue::notFound);
             if (Job.CANCELLED.equals(current.status())) {
                 return true;
             }
-            Job job = check(current, workerId, attempt);
-            String existing = stream.equals("stdout") ? job.stdout() : job.stderr();
-            String added = OutputText.addition(existing.length(), data, outputCap);
-            if (!added.isEmpty()) {
-                JobStore.setOutput(h, jobId,
-                        stream.equals("stdout") ? existing + added : job.stdout(),
-                        stream.equals("stderr") ? existing + added : job.stderr());
-                events.output(h, jobId, stream, added, now);
+            check(current.status(), current.workerId(), current.attempt(), workerId, attempt);
+            String addition = OutputText.addition(current.outputLength(), data, outputCap);
+            if (!addition.isEmpty()) {
+                JobStore.appendOutput(h, jobId, stream, addition);
+                events.output(h, jobId, stream, addition, now);
+                added[0] = true;
             }
             return false;
         });
-        events.fire(false);
+        if (added[0]) {
+            events.outputAdded();
+        }
         return cancelled;
     }
 
     private Job assigned(Handle h, String jobId, String workerId, Integer attempt) {
-        return check(JobStore.lock(h, jobId).orElseThrow(JobQueue::notFound), workerId, attempt);
+        Job job = JobStore.lock(h, jobId).orElseThrow(JobQueue::notFound);
+        check(job.status(), job.workerId(), job.attempt(), workerId, attempt);
+        return job;
     }
 
-    private static Job check(Job job, String workerId, Integer attempt) {
-        // workerId null: the caller did not say who it is (stream-output allows that).
-        if (workerId != null && job.workerId() != null && !job.workerId().equals(workerId)) {
+    private static void check(String status, String assignedTo, int currentAttempt, String workerId, Integer attempt) {
+        // workerId null: the caller did not say who it is (stream-output allows that). A job
+        // returned to the queue has no worker, so a late report from its old one is also 403.
+        if (workerId != null && !workerId.equals(assignedTo)) {
             throw new ForbiddenException("NOT_ASSIGNED", "Worker is not assigned to this job");
         }
-        if (!Job.RUNNING.equals(job.status())) {
-            throw new ConflictException("JOB_NOT_RUNNING", "Job is already " + job.status());
+        if (!Job.RUNNING.equals(status)) {
+            throw new ConflictException("JOB_NOT_RUNNING", "Job is already " + status);
         }
-        if (attempt != null && attempt != job.attempt()) {
+        if (attempt != null && attempt != currentAttempt) {
             throw new ConflictException("STALE_ATTEMPT",
-                    "This report is for attempt " + attempt + ", but the job is on attempt " + job.attempt());
+                    "This report is for attempt " + attempt + ", but the job is on attempt " + currentAttempt);
         }
-        return job;
     }
 }

@@ -38,6 +38,26 @@ final class JobStore {
                 .map(JobStore::row).findOne();
     }
 
+    /** What a report is checked against, and the current length of one output stream. */
+    record Assignment(String status, String workerId, int attempt, int outputLength) {
+    }
+
+    /** The row locked like {@link #lock}, reading only what an output chunk needs. */
+    static Optional<Assignment> lockAssignment(Handle h, String id, String stream) {
+        String column = stream.equals("stderr") ? "stderr" : "stdout";
+        return h.createQuery("SELECT status, worker_id, attempt, LENGTH(" + column + ") AS len FROM jobs "
+                        + "WHERE id = :id FOR UPDATE").bind("id", id)
+                .map((rs, ctx) -> new Assignment(rs.getString("status"), rs.getString("worker_id"), rs.getInt("attempt"),
+                        rs.getInt("len")))
+                .findOne();
+    }
+
+    static void appendOutput(Handle h, String jobId, String stream, String text) {
+        String column = stream.equals("stderr") ? "stderr" : "stdout";
+        h.createUpdate("UPDATE jobs SET " + column + " = " + column + " || :text WHERE id = :id")
+                .bind("id", jobId).bind("text", text).execute();
+    }
+
     static List<Job> page(Handle h, Long afterSeq, int limit) {
         return h.createQuery("SELECT " + COLUMNS + " FROM jobs WHERE (:after IS NULL OR seq > :after) "
                         + "ORDER BY seq LIMIT :limit")

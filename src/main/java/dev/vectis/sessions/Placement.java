@@ -34,7 +34,7 @@ final class Placement {
         }
         String worker = reserveSlot(h, productId, now);
         SessionStore.insert(h, sessionId, userId, productId, worker, price, now);
-        Ledger.applyLocked(h, userId, balance, -price,
+        Ledger.apply(h, userId, balance, -price,
                 new Ledger.Cause("purchase", "VPS session " + sessionId, "user:" + userId, requestId, sessionId), now);
         return worker;
     }

@@ -27,8 +27,20 @@ public final class VmClient {
 
     /** A call that did not produce a usable answer. */
     public static final class VmCallFailed extends RuntimeException {
+        private final int status;
+
         public VmCallFailed(String message) {
+            this(message, 0);
+        }
+
+        VmCallFailed(String message, int status) {
             super(message);
+            this.status = status;
+        }
+
+        /** The worker's HTTP status, or 0 when it gave none (unreachable, timeout). */
+        public int status() {
+            return status;
         }
     }
 
@@ -102,7 +114,8 @@ public final class VmClient {
                 text = new String(data, StandardCharsets.UTF_8);
             }
             if (response.statusCode() / 100 != 2) {
-                throw new VmCallFailed("the worker answered " + response.statusCode() + " to " + method + " " + path);
+                throw new VmCallFailed("the worker answered " + response.statusCode() + " to " + method + " " + path,
+                        response.statusCode());
             }
             return text;
         } catch (IOException e) {

@@ -129,7 +129,7 @@ public final class VpsSessions {
             long balance = Ledger.lockBalance(h, s.userId());
             SessionStore.update(h, sessionId, "failed", null, why, now);
             SessionStore.releaseSlot(h, s);
-            Ledger.applyLocked(h, s.userId(), balance, s.priceCoins(),
+            Ledger.apply(h, s.userId(), balance, s.priceCoins(),
                     new Ledger.Cause("refund", "VPS session " + sessionId + " failed", "system", null, sessionId), now);
             events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
         });
@@ -192,8 +192,9 @@ public final class VpsSessions {
             end(sessionId, "deleted");
             return get(sessionId);
         }
-        transitionAny(sessionId, "stopping");
-        tryStop(get(sessionId));
+        if (toStopping(sessionId)) {
+            tryStop(get(sessionId));
+        }
         return get(sessionId);
     }
 
@@ -255,18 +256,28 @@ public final class VpsSessions {
             }
             end(s.id(), "deleted");
         } catch (VmClient.VmCallFailed e) {
+            if (e.status() == 404) {
+                end(s.id(), "deleted"); // the worker no longer has the VM (it restarted): nothing left to stop
+                return;
+            }
             LOG.info("Stopping session {} failed ({}); will retry", s.id(), e.getMessage());
         }
     }
 
-    private void transitionAny(String sessionId, String status) {
+    /** Moves a session towards deletion; false when another request already ended it. */
+    private boolean toStopping(String sessionId) {
         long now = clock.millis();
-        jdbi.useTransaction(h -> {
-            SessionStore.lock(h, sessionId);
-            SessionStore.update(h, sessionId, status, null, null, now);
+        boolean moved = jdbi.inTransaction(h -> {
+            VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
+            if (!List.of("provisioning", "ready", "failed").contains(s.status())) {
+                return s.status().equals("stopping");
+            }
+            SessionStore.update(h, sessionId, "stopping", null, null, now);
             events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
+            return true;
         });
         events.fire();
+        return moved;
     }
 
     private void end(String sessionId, String status) {

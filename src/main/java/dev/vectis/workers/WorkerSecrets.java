@@ -44,7 +44,4 @@ public final class WorkerSecrets {
         return secret;
     }
 
-    public void forget(String workerId) {
-        cache.remove(workerId);
-    }
 }

@@ -118,9 +118,8 @@ final class WorkerStore {
 
     private static Worker row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
             throws java.sql.SQLException {
-        int cpu = rs.getInt("cpu_count");
         return new Worker(rs.getString("id"), rs.getString("enrolled_via"), rs.getString("hostname"),
-                rs.getString("os"), rs.wasNull() ? null : cpu, rs.getString("version"), rs.getInt("max_jobs"),
+                rs.getString("os"), Columns.intOrNull(rs, "cpu_count"), rs.getString("version"), rs.getInt("max_jobs"),
                 rs.getBoolean("online"), rs.getLong("last_seen_at"), rs.getLong("created_at"),
                 rs.getLong("updated_at"), rs.getInt("running_jobs"), rs.getString("ip"), rs.getString("subdomain"),
                 rs.getString("endpoint"), rs.getString("description"), Columns.intOrNull(rs, "max_sessions"),

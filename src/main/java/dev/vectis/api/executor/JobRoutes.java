@@ -204,7 +204,11 @@ final class JobRoutes {
         String jobId = requiredQuery(ctx, "jobId");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("jobId", jobId);
-        body.put("cancelled", queue.isCancelled(jobId));
+        // "Stop" in every case where finishing is pointless: cancelled, timed out, or taken away
+        // from this worker (requeued after it was thought lost).
+        Job job = queue.get(jobId);
+        String caller = Params.callerWorkerId(ctx);
+        body.put("cancelled", !Job.RUNNING.equals(job.status()) || (caller != null && !caller.equals(job.workerId())));
         ctx.json(body);
     }
 

@@ -47,7 +47,7 @@ final class WorkerRoutes {
         guard.worker(ctx);
         RegisterBody b = json.read(ctx, RegisterBody.class);
         if (Params.blankToNull(b.workerId()) == null || Params.blankToNull(b.hostname()) == null) {
-            throw new InvalidInputException(b.workerId() == null ? "workerId" : "hostname",
+            throw new InvalidInputException(Params.blankToNull(b.workerId()) == null ? "workerId" : "hostname",
                     "workerId and hostname are required");
         }
         Params.sameCaller(ctx, b.workerId());

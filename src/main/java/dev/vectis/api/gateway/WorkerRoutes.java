@@ -138,7 +138,7 @@ final class WorkerRoutes {
             throw new InvalidInputException("workerId", "workerId in the body (" + b.workerId()
                     + ") differs from the path (" + pathWorkerId + ")");
         }
-        String workerId = b.workerId() != null ? b.workerId() : null;
+        String workerId = b.workerId(); // required in the body too (issue 5), and equal to the path's
         if (workerId != null) {
             workerId(workerId, "workerId");
             sameCaller(ctx, workerId);

@@ -30,6 +30,9 @@ class WorkerRestartTest {
                     .isEqualTo("Worker is busy");
 
             assertThat(http.post("/api/workers/register", REGISTER, TestApp.worker()).status()).isEqualTo(200);
+            // The old process, if it still runs, is told to stop: the job is no longer its own.
+            assertThat(http.get("/api/jobs/check-cancel?jobId=" + job + "&workerId=w1", TestApp.worker()).json()
+                    .get("cancelled").asBoolean()).isTrue();
             JsonNode again = http.get("/api/jobs/get-job?workerId=w1", TestApp.worker()).json();
             assertThat(again.get("job").get("jobId").asText()).isEqualTo(job);
             assertThat(again.get("job").get("attempt").asInt()).isEqualTo(2);

@@ -48,6 +48,8 @@ final class FakeVmWorker implements AutoCloseable {
     volatile int logStatus = 200;
     /** Whether /stop/&lt;route&gt; fails (500). */
     volatile boolean failStops;
+    /** Answer 404 to stops, as a restarted agent that lost its VMs does. */
+    volatile boolean forgetVms;
     /** When set, /vm-loso answers 302 to this location instead of creating a VM. */
     volatile String createRedirect;
     /** Extra bytes appended to every log, to exceed what the server accepts. */
@@ -147,7 +149,9 @@ final class FakeVmWorker implements AutoCloseable {
                 }
             } else if (method.equals("POST") && path.startsWith("/stop/")) {
                 String route = path.substring("/stop/".length());
-                if (failStops) {
+                if (forgetVms) {
+                    send(ex, 404, "application/json", "{\"success\":false,\"message\":\"no such VM\"}");
+                } else if (failStops) {
                     send(ex, 500, "application/json", "{\"success\":false,\"message\":\"cannot stop\"}");
                 } else {
                     send(ex, 200, "application/json", "{\"success\":true,\"message\":\"Stopped " + route
