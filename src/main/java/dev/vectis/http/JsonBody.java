@@ -19,6 +19,15 @@ public final class JsonBody {
 
     /** The body as a JSON object mapped to {@code type}; a missing or non-object body is refused. */
     public <T> T read(Context ctx, Class<T> type) {
+        try {
+            return mapper.treeToValue(tree(ctx), type);
+        } catch (JsonProcessingException e) {
+            throw invalid(e);
+        }
+    }
+
+    /** The body as a JSON object tree, for callers that also need the JSON itself. */
+    public JsonNode tree(Context ctx) {
         byte[] body = ctx.bodyAsBytes();
         if (body.length == 0) {
             throw new InvalidInputException("body", "a JSON object body is required");
@@ -28,7 +37,7 @@ public final class JsonBody {
             if (tree == null || !tree.isObject()) {
                 throw new InvalidInputException("body", "the body must be a JSON object");
             }
-            return mapper.treeToValue(tree, type);
+            return tree;
         } catch (JsonProcessingException e) {
             throw invalid(e);
         } catch (java.io.IOException e) {

@@ -204,6 +204,16 @@ public final class WorkerRegistry {
         });
     }
 
+    /** True when the worker exists; answered from this node's short-lived cache when it can. */
+    public boolean isRegistered(String workerId) {
+        try {
+            requireKnown(workerId, clock.millis());
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
     private void requireKnown(String workerId, long now) {
         Long until = known.get(workerId);
         if (until != null && until > now) {

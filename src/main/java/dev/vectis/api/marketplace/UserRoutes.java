@@ -93,12 +93,12 @@ final class UserRoutes {
             throw new InvalidInputException("Idempotency-Key", "The Idempotency-Key header is required");
         }
         InvalidInputException.maxLength(key, "Idempotency-Key", MAX_KEY);
-        Purchase b = json.read(ctx, Purchase.class);
+        JsonNode tree = json.tree(ctx);
+        Purchase b = mapper.treeToValue(tree, Purchase.class);
         if (b.product_id() == null || b.product_id().isBlank()) {
             throw new InvalidInputException("product_id", "product_id is required");
         }
         // The same request means the same JSON, however its keys are ordered or spaced.
-        JsonNode tree = mapper.readTree(ctx.bodyAsBytes());
         String hash = Tokens.sha256Hex(canonical.writeValueAsString(mapper.treeToValue(tree, Object.class)));
         VpsSessions.Answer answer = sessions.purchase(userId, key, hash, b.product_id(), RequestIds.of(ctx));
         ctx.status(answer.status()).contentType("application/json").result(answer.body());

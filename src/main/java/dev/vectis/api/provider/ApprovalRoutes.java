@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.Callers;
+import dev.vectis.http.QueryParams;
 import dev.vectis.http.JsonBody;
 import dev.vectis.providers.Provider;
 import dev.vectis.providers.ProviderApprovals;
@@ -38,11 +39,11 @@ final class ApprovalRoutes {
 
     private void list(Context ctx) {
         callers.admin(ctx);
-        String statusText = blankToNull(ctx.queryParam("status"));
+        String statusText = QueryParams.text(ctx, "status");
         ProviderStatus status = statusText == null ? null : ProviderStatus.parse(statusText).orElseThrow(() ->
                 new InvalidInputException("status", "status must be one of pending, approved, rejected, suspended"));
-        int limit = limit(ctx.queryParam("limit"));
-        Page<Provider> page = approvals.list(status, blankToNull(ctx.queryParam("cursor")), limit);
+        int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
+        Page<Provider> page = approvals.list(status, QueryParams.text(ctx, "cursor"), limit);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("providers", page.items().stream().map(ProviderViews::profile).toList());
         body.put("total", page.total());
@@ -74,22 +75,5 @@ final class ApprovalRoutes {
         return text.isEmpty() ? null : text;
     }
 
-    private static int limit(String text) {
-        if (text == null || text.isBlank()) {
-            return 100;
-        }
-        try {
-            int limit = Integer.parseInt(text.trim());
-            if (limit >= 1 && limit <= 1000) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new InvalidInputException("limit", "limit must be a whole number from 1 to 1000");
-    }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
-    }
 }
