@@ -10,9 +10,11 @@ import dev.vectis.api.provider.ProviderApi;
 import dev.vectis.auth.AdminCredential;
 import dev.vectis.auth.Credentials;
 import dev.vectis.auth.JwtKey;
+import dev.vectis.config.RatePolicy;
 import dev.vectis.config.Settings;
 import dev.vectis.db.Database;
 import dev.vectis.events.NewEvent;
+import dev.vectis.http.CallerIdentities;
 import dev.vectis.http.Callers;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorRenderer;
@@ -95,7 +97,10 @@ public final class Application implements AutoCloseable {
             Credentials credentials = new Credentials(admin, settings.workerTokens());
             Features features = Features.create(settings, database, clock, jwtKey,
                     session -> MarketplaceApi.render(mapper, session));
-            Callers callers = new Callers(credentials, new WorkerSignatures(features.secrets(), clock));
+            WorkerSignatures signatures = new WorkerSignatures(features.secrets(), clock);
+            Callers callers = new Callers(credentials, signatures);
+            ProviderServices providers = ProviderServices.create(database.jdbi(), clock, features.events(),
+                    jwtKey.bytes(), settings);
 
             HealthApi health = new HealthApi(database, registry, BuildInfo.version(), clock);
             List<ContractApi> apis = List.of(
@@ -104,14 +109,13 @@ public final class Application implements AutoCloseable {
                     new GatewayApi(callers, mapper, features),
                     new ExecutorApi(settings.executor(), callers, mapper, features.workers(), features.jobs(),
                             features.results(), features.reaper(), features.bundles(), features.direct()),
-                    new ProviderApi(ProviderServices.create(database.jdbi(), clock, features.events(), jwtKey.bytes(),
-                            settings), callers, new JsonBody(mapper),
-                            health.healthAs("provider-registry")),
+                    new ProviderApi(providers, callers, new JsonBody(mapper), health.healthAs("provider-registry")),
                     new MarketplaceApi(callers, mapper, features.users(), features.ledger(), features.marketWorkers(),
                             features.products(), features.vpsSessions()));
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
-                    apis, errors, new RateLimiter(settings.rateLimit(), clock, callers::isFleet));
+                    apis, errors, new RateLimiter(settings.rateLimit(), clock,
+                            callerIdentities(credentials, signatures, features, providers, clock)));
             List<BackgroundLoop> loops = List.of(
                     new BackgroundLoop("heartbeat-flusher", HEARTBEAT_FLUSH, () -> {
                         features.workers().flush();
@@ -147,6 +151,15 @@ public final class Application implements AutoCloseable {
             gc.close();
             throw e;
         }
+    }
+
+    /** What the rate limiter can tell about a caller before a handler runs; see CallerIdentities. */
+    private static CallerIdentities callerIdentities(Credentials credentials, WorkerSignatures signatures,
+                                                     Features features, ProviderServices providers, Clock clock) {
+        return new CallerIdentities(credentials::roleOf, signatures::verify,
+                List.of(new CallerIdentities.BearerCheck(RatePolicy.MARKETPLACE_USER, features.users()::tokenSubject),
+                        new CallerIdentities.BearerCheck(RatePolicy.PROVIDER_TOKEN, providers.sessions()::tokenSubject)),
+                new CallerIdentities.BearerCheck(RatePolicy.MARKETPLACE_USER, features.users()::authenticate), clock);
     }
 
     public int port() {

@@ -6,6 +6,9 @@ import java.util.function.Function;
 /** Every configuration key Vectis knows, with its default. docs/configuration.md describes each. */
 final class ConfigKeys {
 
+    /** Requests per minute or burst size of a rate-limit policy; declared before ALL, which uses it. */
+    private static final Function<Object, Object> RATE = ConfigParsers.integer(1, 1_000_000);
+
     static final List<ConfigKey> ALL = List.of(
             key("server.host", "0.0.0.0", ConfigParsers::text),
             key("server.port", 8080, ConfigParsers::port),
@@ -32,6 +35,27 @@ final class ConfigKeys {
             key("jwt.expiry_hours", 24, ConfigParsers.integer(1, 8760)),
             key("rate_limit.enabled", true, ConfigParsers::bool),
             key("rate_limit.requests_per_minute", 60, ConfigParsers.integer(1, 1_000_000)),
+            // One pair per RatePolicy. Unset: provider's rate is rate_limit.requests_per_minute; a burst is the rate.
+            key("rate_limit.provider.requests_per_minute", null, RATE),
+            key("rate_limit.provider.burst", null, RATE),
+            key("rate_limit.provider_token.requests_per_minute", 600, RATE),
+            key("rate_limit.provider_token.burst", null, RATE),
+            key("rate_limit.marketplace.requests_per_minute", 60, RATE),
+            key("rate_limit.marketplace.burst", null, RATE),
+            key("rate_limit.marketplace_user.requests_per_minute", 600, RATE),
+            key("rate_limit.marketplace_user.burst", null, RATE),
+            key("rate_limit.login.requests_per_minute", 5, RATE),
+            key("rate_limit.login.burst", 10, RATE),
+            key("rate_limit.executor_worker.requests_per_minute", 3_000, RATE),
+            key("rate_limit.executor_worker.burst", null, RATE),
+            key("rate_limit.executor_submitter.requests_per_minute", 600, RATE),
+            key("rate_limit.executor_submitter.burst", null, RATE),
+            key("rate_limit.fleet.requests_per_minute", 12_000, RATE),
+            key("rate_limit.fleet.burst", null, RATE),
+            key("rate_limit.admin.requests_per_minute", 12_000, RATE),
+            key("rate_limit.admin.burst", null, RATE),
+            key("rate_limit.anonymous.requests_per_minute", 60, RATE),
+            key("rate_limit.anonymous.burst", null, RATE),
             key("providers.bcrypt_cost", 12, ConfigParsers.integer(4, 16)),
             key("fleet.domain", "vectis.dev", ConfigKeys::domain),
             key("heartbeat.offline_after_seconds", 30, ConfigParsers.integer(5, 86_400)),

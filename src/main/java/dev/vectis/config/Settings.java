@@ -2,7 +2,10 @@ package dev.vectis.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The whole configuration, validated and immutable. Built only by {@link ConfigLoader}. */
@@ -42,7 +45,23 @@ public record Settings(
     public record Jwt(Optional<Secret> secret, int expiryHours) {
     }
 
-    public record RateLimit(boolean enabled, int requestsPerMinute) {
+    /** rate_limit: on or off, and each policy's rate; see {@link RatePolicy}. */
+    public record RateLimit(boolean enabled, Map<RatePolicy, Rate> rates) {
+
+        public RateLimit {
+            rates = Map.copyOf(rates);
+            if (!rates.keySet().containsAll(EnumSet.allOf(RatePolicy.class))) {
+                throw new IllegalArgumentException("every rate-limit policy needs a rate");
+            }
+        }
+
+        public Rate rate(RatePolicy policy) {
+            return rates.get(policy);
+        }
+    }
+
+    /** A token bucket: refills at perMinute, holds up to burst requests. */
+    public record Rate(int perMinute, int burst) {
     }
 
     /** How long a VM may take to become ready, and how long one call to a worker may take. */
@@ -82,7 +101,7 @@ public record Settings(
                         Duration.ofSeconds(v.integer("executor.direct_timeout_seconds")),
                         v.get("executor.output_cap_bytes"), v.get("executor.max_upload_bytes")),
                 new Jwt(v.optional("jwt.secret"), v.integer("jwt.expiry_hours")),
-                new RateLimit(v.get("rate_limit.enabled"), v.integer("rate_limit.requests_per_minute")),
+                rateLimit(v),
                 new Fleet(v.text("fleet.domain")),
                 new Heartbeat(Duration.ofSeconds(v.integer("heartbeat.offline_after_seconds"))),
                 Duration.ofDays(v.integer("metrics.retention_days")),
@@ -91,5 +110,16 @@ public record Settings(
                         Duration.ofSeconds(v.integer("marketplace.worker_timeout_seconds"))),
                 new Log(v.text("log.level"), LogFormat.valueOf(v.text("log.format").toUpperCase(java.util.Locale.ROOT))),
                 new Providers(v.integer("providers.bcrypt_cost")));
+    }
+
+    private static RateLimit rateLimit(ConfigValues v) {
+        Map<RatePolicy, Rate> rates = new EnumMap<>(RatePolicy.class);
+        for (RatePolicy policy : RatePolicy.values()) {
+            String prefix = "rate_limit." + policy.wireName() + ".";
+            int perMinute = v.<Integer>optional(prefix + "requests_per_minute")
+                    .orElseGet(() -> v.integer("rate_limit.requests_per_minute")); // the provider document's key
+            rates.put(policy, new Rate(perMinute, v.<Integer>optional(prefix + "burst").orElse(perMinute)));
+        }
+        return new RateLimit(v.get("rate_limit.enabled"), rates);
     }
 }

@@ -32,18 +32,6 @@ public final class Callers {
         }
     }
 
-    /** True when the request carries the admin token, a worker token or a valid worker signature. */
-    public boolean isFleet(Context ctx) {
-        if (isPrivileged(Credentials.bearer(ctx.header("Authorization")))) {
-            return true;
-        }
-        try {
-            return signatures.verify(ctx).isPresent();
-        } catch (AuthenticationException e) {
-            return false;
-        }
-    }
-
     /** True for the admin token or a worker token: valid credentials that are not a user's. */
     public boolean isPrivileged(String bearer) {
         return credentials.roleOf(bearer) != Credentials.Role.NONE;

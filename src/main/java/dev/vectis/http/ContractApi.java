@@ -1,6 +1,11 @@
 package dev.vectis.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vectis.config.RatePolicy;
 import io.javalin.config.RoutesConfig;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** One API contract: the paths it answers for, its routes and its error shape. */
 public interface ContractApi {
@@ -16,5 +21,28 @@ public interface ContractApi {
     ErrorShape errorShape();
 
     default void routes(RoutesConfig routes) {
+    }
+
+    /** The rate-limit policy that counts calls to this path without a verified credential, per address. */
+    default RatePolicy addressPolicy(String method, String path) {
+        return RatePolicy.ANONYMOUS;
+    }
+
+    /**
+     * For a sign-in call, the account it tries, read from its body (such calls are also
+     * limited per account, whatever their address); empty for every other call.
+     */
+    default Optional<String> signInAccount(String method, String path, Supplier<JsonNode> body) {
+        return Optional.empty();
+    }
+
+    /** The contract that owns the path, or null when none does. */
+    static ContractApi owner(List<ContractApi> apis, String method, String path) {
+        for (ContractApi api : apis) {
+            if (api.owns(method, path)) {
+                return api;
+            }
+        }
+        return null;
     }
 }

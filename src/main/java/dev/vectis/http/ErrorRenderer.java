@@ -31,12 +31,8 @@ public final class ErrorRenderer {
     }
 
     public ErrorShape shapeFor(String method, String path) {
-        for (ContractApi api : apis) {
-            if (api.owns(method, path)) {
-                return api.errorShape();
-            }
-        }
-        return fallback;
+        ContractApi api = ContractApi.owner(apis, method, path);
+        return api == null ? fallback : api.errorShape();
     }
 
     public void render(Context ctx, VectisException e) {

@@ -38,7 +38,7 @@ public final class HttpServer {
         this(settings, maxUploadBytes, mapper, registry, apis, errors, RateLimiter.disabled());
     }
 
-    /** As above, with every contract's requests counted against the client IP's rate limit. */
+    /** As above, with every contract's requests counted by the rate limiter's policies. */
     public HttpServer(Settings.Server settings, long maxUploadBytes, ObjectMapper mapper, MeterRegistry registry,
                       List<ContractApi> apis, ErrorRenderer errors, RateLimiter limiter) {
         this.virtualThreads = Runtime.version().feature() >= 21;
@@ -83,7 +83,7 @@ public final class HttpServer {
                     ctx.skipRemainingHandlers();
                     return;
                 }
-                limiter.apply(ctx, clients.ip(ctx));
+                limiter.apply(ctx, clients.ip(ctx), ContractApi.owner(apis, ctx.method().name(), ctx.path()));
                 String type = ctx.header("Content-Type");
                 long cap = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")
                         ? maxUploadBytes + (1 << 20) : settings.maxBodyBytes();

@@ -1,87 +1,105 @@
 package dev.vectis.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.vectis.auth.Tokens;
+import dev.vectis.config.RatePolicy;
 import dev.vectis.config.Settings;
 import dev.vectis.error.VectisException;
 import io.javalin.http.Context;
+import java.io.IOException;
 import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * rate_limit: a token bucket per client IP, shared by every contract. A bucket holds a
- * minute's worth of requests and refills continuously, so a client may burst up to the
- * limit and then goes at the steady rate. Each node counts on its own: the limit protects
- * the node, and a client spread over N nodes gets up to N times the rate.
+ * rate_limit: token buckets under named policies ({@link RatePolicy}). A call with a verified
+ * credential counts against that credential; any other call against its address, under the
+ * policy its contract sets for the path; a sign-in counts against the account it tries as well.
+ * A bucket holds {@code burst} requests and refills continuously at the policy's rate. Each
+ * node counts on its own: the limit protects the node, and a client spread over N nodes gets
+ * up to N times the rate.
  */
 public final class RateLimiter {
 
     /** Probes and scrapers must see the server however busy a client is. */
     static final Set<String> EXEMPT = Set.of("/health", "/metrics", "/api/v1/registration/health");
-    /** Memory stays bounded under a flood of distinct addresses; beyond this, newcomers share one bucket. */
+    /** Memory stays bounded under a flood of distinct keys; beyond this, newcomers share one bucket per policy. */
     static final int MAX_BUCKETS = 100_000;
     static final String OVERFLOW = "overflow";
-    private static final long WINDOW_MILLIS = 60_000;
 
     /** The outcome of one request: allowed or not, and what the headers say. */
     public record Decision(boolean allowed, int limit, int remaining, long resetSeconds, long retryAfterSeconds) {
     }
 
     private final boolean enabled;
-    private final int perMinute;
+    private final Map<RatePolicy, Settings.Rate> rates;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final CallerIdentities identities;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep;
-    private final java.util.function.Predicate<Context> exempt;
 
-    public RateLimiter(Settings.RateLimit settings, Clock clock) {
-        this(settings, clock, ctx -> false);
-    }
-
-    /**
-     * @param exempt requests not to count: the fleet's own machines, which share addresses
-     *               behind NAT and poll, heartbeat and stream output far above a person's rate
-     */
-    public RateLimiter(Settings.RateLimit settings, Clock clock, java.util.function.Predicate<Context> exempt) {
+    public RateLimiter(Settings.RateLimit settings, Clock clock, CallerIdentities identities) {
         this.enabled = settings.enabled();
-        this.perMinute = settings.requestsPerMinute();
+        this.rates = new EnumMap<>(settings.rates());
         this.clock = clock;
-        this.exempt = exempt;
+        this.identities = identities;
         this.lastSweep = new AtomicLong(clock.millis());
     }
 
     /** A limiter that lets everything through. */
     public static RateLimiter disabled() {
-        return new RateLimiter(new Settings.RateLimit(false, 60), Clock.systemUTC());
+        Map<RatePolicy, Settings.Rate> rates = new EnumMap<>(RatePolicy.class);
+        for (RatePolicy p : RatePolicy.values()) {
+            rates.put(p, new Settings.Rate(1, 1));
+        }
+        return new RateLimiter(new Settings.RateLimit(false, rates), Clock.systemUTC(), CallerIdentities.none());
     }
 
-    /** Sets the rate-limit headers; over the limit, throws a 429 that the caller's contract renders in its shape. */
-    void apply(Context ctx, String clientIp) {
-        if (!enabled || EXEMPT.contains(ctx.path()) || exempt.test(ctx)) {
+    /**
+     * Counts one call and sets the rate-limit headers of the policy that counted it (the
+     * account's, for a sign-in); over a limit, throws a 429 that the caller's contract renders.
+     *
+     * @param contract the contract that owns the path, or null when none does
+     */
+    void apply(Context ctx, String address, ContractApi contract) {
+        if (!enabled || EXEMPT.contains(ctx.path())) {
             return;
         }
-        Decision d = take(clientIp);
-        ctx.header("RateLimit-Policy", "\"default\";q=" + d.limit() + ";w=" + WINDOW_MILLIS / 1000);
-        ctx.header("RateLimit", "\"default\";r=" + d.remaining() + ";t=" + d.resetSeconds());
-        ctx.header("X-RateLimit-Limit", Integer.toString(d.limit()));
-        ctx.header("X-RateLimit-Remaining", Integer.toString(d.remaining()));
-        ctx.header("X-RateLimit-Reset", Long.toString(clock.instant().getEpochSecond() + d.resetSeconds()));
-        if (!d.allowed()) {
-            ctx.header("Retry-After", Long.toString(d.retryAfterSeconds()));
-            throw new VectisException(VectisException.Kind.RATE_LIMITED, "RATE_LIMITED", "Rate limit of "
-                    + d.limit() + " requests per minute exceeded; retry in " + d.retryAfterSeconds() + " s");
+        String method = ctx.method().name();
+        Optional<CallerIdentities.Caller> caller = identities.known(ctx);
+        if (caller.isPresent()) {
+            spend(ctx, caller.get().policy(), caller.get().subject());
+        } else {
+            spend(ctx, contract == null ? RatePolicy.ANONYMOUS : contract.addressPolicy(method, ctx.path()), address);
+            identities.learn(ctx);
+        }
+        if (contract != null) {
+            // Hashed: the account is whatever the client sent, and must not grow a key without bound.
+            contract.signInAccount(method, ctx.path(), () -> body(ctx))
+                    .ifPresent(account -> spend(ctx, RatePolicy.LOGIN, Tokens.sha256Hex(account)));
         }
     }
 
-    /** Spends one request of this client's allowance when there is one. */
-    public Decision take(String clientIp) {
+    /** Spends one request of {@code key}'s allowance under {@code policy} when there is one. */
+    public Decision take(RatePolicy policy, String key) {
         long now = clock.millis();
         sweepIfDue(now);
-        String key = buckets.size() >= MAX_BUCKETS && !buckets.containsKey(clientIp) ? OVERFLOW : clientIp;
+        String id = policy.wireName() + "|" + key;
+        if (buckets.size() >= MAX_BUCKETS && !buckets.containsKey(id)) {
+            id = policy.wireName() + "|" + OVERFLOW;
+        }
+        Settings.Rate rate = rates.get(policy);
         Decision[] out = new Decision[1];
-        buckets.compute(key, (k, bucket) -> {
-            Bucket b = bucket == null ? new Bucket(perMinute, now) : bucket;
-            out[0] = b.take(now, perMinute);
+        buckets.compute(id, (k, bucket) -> {
+            TokenBucket b = bucket == null ? new TokenBucket(rate, now) : bucket;
+            out[0] = b.take(now);
             return b;
         });
         return out[0];
@@ -91,66 +109,43 @@ public final class RateLimiter {
         return buckets.size();
     }
 
-    /**
-     * Once a window, drops buckets that have been idle long enough to have refilled: a new
-     * bucket would be identical, so forgetting them changes nothing but the memory held.
-     */
-    private void sweepIfDue(long now) {
-        long last = lastSweep.get();
-        if (now - last < WINDOW_MILLIS || !lastSweep.compareAndSet(last, now)) {
-            return;
+    private void spend(Context ctx, RatePolicy policy, String key) {
+        Decision d = take(policy, key);
+        String name = "\"" + policy.wireName() + "\"";
+        ctx.header("RateLimit-Policy", name + ";q=" + d.limit() + ";w=" + TokenBucket.WINDOW_MILLIS / 1000);
+        ctx.header("RateLimit", name + ";r=" + d.remaining() + ";t=" + d.resetSeconds());
+        ctx.header("X-RateLimit-Limit", Integer.toString(d.limit()));
+        ctx.header("X-RateLimit-Remaining", Integer.toString(d.remaining()));
+        ctx.header("X-RateLimit-Reset", Long.toString(clock.instant().getEpochSecond() + d.resetSeconds()));
+        if (!d.allowed()) {
+            ctx.header("Retry-After", Long.toString(d.retryAfterSeconds()));
+            throw new VectisException(VectisException.Kind.RATE_LIMITED, "RATE_LIMITED", "Rate limit exceeded: "
+                    + "policy " + policy.wireName() + " allows " + d.limit() + " requests per minute per "
+                    + policy.key().word() + "; retry in " + d.retryAfterSeconds() + " s");
         }
-        for (String key : buckets.keySet()) {
-            buckets.computeIfPresent(key, (k, b) -> b.full(now, perMinute) ? null : b);
+    }
+
+    /** The body as JSON for a contract to read an account from; anything else is for its handler to refuse. */
+    private JsonNode body(Context ctx) {
+        try {
+            JsonNode tree = mapper.readTree(ctx.bodyAsBytes());
+            return tree == null ? MissingNode.getInstance() : tree;
+        } catch (IOException e) {
+            return MissingNode.getInstance();
         }
     }
 
     /**
-     * Counted in exact integers: one request costs {@code WINDOW_MILLIS} units and a millisecond
-     * refills {@code perMinute} units, so no rounding drift. Guarded by the map's lock on its
-     * key (only touched inside compute).
+     * Once a window, drops buckets that have refilled: a new bucket would be identical, so
+     * forgetting them changes nothing but the memory held.
      */
-    private static final class Bucket {
-        private long units;
-        private long updated;
-
-        Bucket(int perMinute, long now) {
-            this.units = perMinute * WINDOW_MILLIS;
-            this.updated = now;
+    private void sweepIfDue(long now) {
+        long last = lastSweep.get();
+        if (now - last < TokenBucket.WINDOW_MILLIS || !lastSweep.compareAndSet(last, now)) {
+            return;
         }
-
-        Decision take(long now, int perMinute) {
-            refill(now, perMinute);
-            boolean allowed = units >= WINDOW_MILLIS;
-            if (allowed) {
-                units -= WINDOW_MILLIS;
-            }
-            long capacity = perMinute * WINDOW_MILLIS;
-            long reset = seconds(ceilDiv(capacity - units, perMinute));
-            long retryAfter = allowed ? 0 : Math.max(1, seconds(ceilDiv(WINDOW_MILLIS - units, perMinute)));
-            return new Decision(allowed, perMinute, (int) (units / WINDOW_MILLIS), reset, retryAfter);
-        }
-
-        boolean full(long now, int perMinute) {
-            refill(now, perMinute);
-            return units >= perMinute * WINDOW_MILLIS;
-        }
-
-        private void refill(long now, int perMinute) {
-            if (now > updated) {
-                long capacity = perMinute * WINDOW_MILLIS;
-                long elapsed = Math.min(now - updated, WINDOW_MILLIS);
-                units = Math.min(capacity, units + elapsed * perMinute);
-                updated = now;
-            }
-        }
-
-        private static long seconds(long millis) {
-            return ceilDiv(millis, 1000);
-        }
-
-        private static long ceilDiv(long a, long b) {
-            return a <= 0 ? 0 : (a + b - 1) / b;
+        for (String key : buckets.keySet()) {
+            buckets.computeIfPresent(key, (k, b) -> b.full(now) ? null : b);
         }
     }
 }

@@ -54,6 +54,15 @@ public final class ProviderSessions {
         return provider;
     }
 
+    /** The provider a token names, checked by its signature alone (no database): for the rate limiter. */
+    public Optional<String> tokenSubject(String token) {
+        try {
+            return Optional.of(jwt.verify(token, AUDIENCE).subject());
+        } catch (AuthenticationException e) {
+            return Optional.empty();
+        }
+    }
+
     /** A new token for a valid one; the old token keeps its own expiry. */
     public Jwt.Issued refresh(String token) {
         return jwt.issue(verify(token).id(), AUDIENCE, ttl, Map.of());
@@ -74,7 +83,8 @@ public final class ProviderSessions {
                 + "; contact the operator");
     }
 
-    private static String canonical(String providerId) {
+    /** The provider id as stored, however its UUID is spelt; null when it is not a UUID. */
+    public static String canonical(String providerId) {
         try {
             return providerId == null ? null : UUID.fromString(providerId).toString();
         } catch (IllegalArgumentException e) {

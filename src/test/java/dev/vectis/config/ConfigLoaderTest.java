@@ -44,7 +44,7 @@ class ConfigLoaderTest {
         assertThat(s.jwt().secret()).isEmpty();
         assertThat(s.jwt().expiryHours()).isEqualTo(24);
         assertThat(s.rateLimit().enabled()).isTrue();
-        assertThat(s.rateLimit().requestsPerMinute()).isEqualTo(60);
+        assertThat(s.rateLimit().rate(RatePolicy.PROVIDER).perMinute()).isEqualTo(60);
         assertThat(s.heartbeat().offlineAfter()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.log().level()).isEqualTo("info");
         assertThat(s.log().format()).isEqualTo(Settings.LogFormat.TEXT);
@@ -77,7 +77,7 @@ class ConfigLoaderTest {
         assertThat(s.workerTokens()).extracting(Secret::reveal).containsExactly("alpha", "beta");
         assertThat(s.jwt().expiryHours()).isEqualTo(12);
         assertThat(s.rateLimit().enabled()).isFalse();
-        assertThat(s.rateLimit().requestsPerMinute()).isEqualTo(100);
+        assertThat(s.rateLimit().rate(RatePolicy.PROVIDER).perMinute()).isEqualTo(100);
         assertThat(s.log().format()).isEqualTo(Settings.LogFormat.JSON);
     }
 
@@ -100,7 +100,7 @@ class ConfigLoaderTest {
                 "VECTIS_SERVER_CORS_ALLOWED_ORIGINS", "*"));
         assertThat(s.server().port()).isEqualTo(9191);
         assertThat(s.workerTokens()).extracting(Secret::reveal).containsExactly("one", "two", "three");
-        assertThat(s.rateLimit().requestsPerMinute()).isEqualTo(5);
+        assertThat(s.rateLimit().rate(RatePolicy.PROVIDER).perMinute()).isEqualTo(5);
         assertThat(s.server().corsAllowedOrigins()).containsExactly("*");
     }
 
@@ -110,6 +110,39 @@ class ConfigLoaderTest {
         assertThat(load(Map.of("PROVIDER_REGISTRY_SERVER_PORT", "9000", "VECTIS_SERVER_PORT", "9001"))
                 .server().port()).isEqualTo(9001);
         assertThat(load(Map.of("PROVIDER_REGISTRY_RATE_LIMIT_ENABLED", "false")).rateLimit().enabled()).isFalse();
+    }
+
+    @Test
+    void everyRatePolicyHasItsOwnKeysInTheFileAndTheEnvironment() throws IOException {
+        Settings defaults = load(Map.of());
+        assertThat(defaults.rateLimit().rate(RatePolicy.PROVIDER)).isEqualTo(new Settings.Rate(60, 60));
+        assertThat(defaults.rateLimit().rate(RatePolicy.EXECUTOR_WORKER)).isEqualTo(new Settings.Rate(3000, 3000));
+        assertThat(defaults.rateLimit().rate(RatePolicy.LOGIN)).isEqualTo(new Settings.Rate(5, 10));
+
+        Settings s = loadYaml("""
+                rate_limit:
+                  requests_per_minute: 30
+                  executor_worker:
+                    requests_per_minute: 5000
+                    burst: 200
+                  login:
+                    requests_per_minute: 3
+                """, Map.of("VECTIS_RATE_LIMIT_MARKETPLACE_USER_REQUESTS_PER_MINUTE", "7",
+                "PROVIDER_REGISTRY_RATE_LIMIT_ANONYMOUS_BURST", "9"));
+        assertThat(s.rateLimit().rate(RatePolicy.PROVIDER)).isEqualTo(new Settings.Rate(30, 30));
+        assertThat(s.rateLimit().rate(RatePolicy.EXECUTOR_WORKER)).isEqualTo(new Settings.Rate(5000, 200));
+        assertThat(s.rateLimit().rate(RatePolicy.LOGIN)).isEqualTo(new Settings.Rate(3, 10));
+        assertThat(s.rateLimit().rate(RatePolicy.MARKETPLACE_USER)).isEqualTo(new Settings.Rate(7, 7));
+        assertThat(s.rateLimit().rate(RatePolicy.ANONYMOUS)).isEqualTo(new Settings.Rate(60, 9));
+
+        // The provider policy's own key wins over the document's.
+        assertThat(load(Map.of("VECTIS_RATE_LIMIT_REQUESTS_PER_MINUTE", "30",
+                "VECTIS_RATE_LIMIT_PROVIDER_REQUESTS_PER_MINUTE", "90")).rateLimit().rate(RatePolicy.PROVIDER))
+                .isEqualTo(new Settings.Rate(90, 90));
+        assertThatThrownBy(() -> load(Map.of("VECTIS_RATE_LIMIT_FLEET_BURST", "0")))
+                .hasMessageStartingWith("rate_limit.fleet.burst: 0 is out of range");
+        assertThatThrownBy(() -> load(Map.of("VECTIS_RATE_LIMIT_EXECUTOR_WORKERS_BURST", "5")))
+                .hasMessageContaining("did you mean VECTIS_RATE_LIMIT_EXECUTOR_WORKER_BURST?");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.vectis.api.executor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.config.RatePolicy;
 import dev.vectis.config.Settings;
 import dev.vectis.http.Callers;
 import dev.vectis.http.ContractApi;
@@ -16,6 +17,7 @@ import dev.vectis.workers.WorkerRegistry;
 import io.javalin.config.RoutesConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** command-executor.md: worker, job and execute endpoints, over the shared registry and queue. */
 public final class ExecutorApi implements ContractApi {
@@ -24,6 +26,12 @@ public final class ExecutorApi implements ContractApi {
         new PathPrefix("/api/workers"), new PathPrefix("/api/jobs"),
         new PathPrefix("/api/execute"), new PathPrefix("/uploads")
     };
+
+    /** What polling agents call, counted apart from submitters: a fleet behind one address makes many. */
+    private static final Set<String> WORKER_CALLS = Set.of("POST /api/workers/register", "POST /api/workers/heartbeat",
+            "GET /api/jobs/get-job", "POST /api/jobs/submit-result", "PUT /api/jobs/submit-result",
+            "POST /api/jobs/stream-output", "GET /api/jobs/check-cancel");
+    private static final PathPrefix BUNDLES = new PathPrefix("/uploads");
 
     private final WorkerRoutes workers;
     private final JobRoutes jobs;
@@ -52,6 +60,12 @@ public final class ExecutorApi implements ContractApi {
         jobs.register(routes);
         stream.register(routes);
         execute.register(routes);
+    }
+
+    @Override
+    public RatePolicy addressPolicy(String method, String path) {
+        return WORKER_CALLS.contains(method + " " + path) || BUNDLES.covers(path)
+                ? RatePolicy.EXECUTOR_WORKER : RatePolicy.EXECUTOR_SUBMITTER;
     }
 
     /** The spec's {@code {"error": "...", "statusCode": 400}}. */

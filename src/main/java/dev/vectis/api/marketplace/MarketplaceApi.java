@@ -1,9 +1,11 @@
 package dev.vectis.api.marketplace;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectis.billing.Ledger;
 import dev.vectis.billing.Products;
 import dev.vectis.billing.Users;
+import dev.vectis.config.RatePolicy;
 import dev.vectis.http.Callers;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
@@ -13,6 +15,8 @@ import dev.vectis.http.PathPrefix;
 import dev.vectis.sessions.VpsSessions;
 import dev.vectis.workers.MarketplaceWorkers;
 import io.javalin.config.RoutesConfig;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * vps-marketplace.md: /admin, /vps, and the user endpoints it assumes (/auth, /me). The spec
@@ -58,5 +62,19 @@ public final class MarketplaceApi implements ContractApi {
     @Override
     public ErrorShape errorShape() {
         return shape;
+    }
+
+    @Override
+    public RatePolicy addressPolicy(String method, String path) {
+        return RatePolicy.MARKETPLACE;
+    }
+
+    @Override
+    public Optional<String> signInAccount(String method, String path, Supplier<JsonNode> body) {
+        if (!method.equals("POST") || !path.equals("/auth/login")) {
+            return Optional.empty();
+        }
+        JsonNode email = body.get().path("email");
+        return email.isTextual() ? Optional.of(Users.emailKey(email.textValue())) : Optional.empty();
     }
 }

@@ -1,15 +1,20 @@
 package dev.vectis.api.provider;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vectis.config.RatePolicy;
 import dev.vectis.http.Callers;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.PathPrefix;
 import dev.vectis.providers.ProviderServices;
+import dev.vectis.providers.ProviderSessions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * provider-registry.md: provider onboarding under /api/v1/registration, and the operator's
@@ -45,6 +50,25 @@ public final class ProviderApi implements ContractApi {
             registration.register(routes);
             approvals.register(routes);
         }
+    }
+
+    @Override
+    public RatePolicy addressPolicy(String method, String path) {
+        return RatePolicy.PROVIDER;
+    }
+
+    /** Every spelling of a provider's UUID is one account. */
+    @Override
+    public Optional<String> signInAccount(String method, String path, Supplier<JsonNode> body) {
+        if (!method.equals("POST") || !path.equals(PATHS.prefix() + "/auth")) {
+            return Optional.empty();
+        }
+        JsonNode id = body.get().path("provider_id");
+        if (!id.isTextual()) {
+            return Optional.empty();
+        }
+        String canonical = ProviderSessions.canonical(id.textValue().trim());
+        return Optional.of(canonical != null ? canonical : id.textValue());
     }
 
     /**
