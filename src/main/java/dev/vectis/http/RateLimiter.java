@@ -73,16 +73,18 @@ public final class RateLimiter {
             return;
         }
         String method = ctx.method().name();
+        // Routes match with a trailing slash too; the policies must not be dodged by adding one.
+        String path = ctx.path().length() > 1 ? ctx.path().replaceFirst("/+$", "") : ctx.path();
         Optional<CallerIdentities.Caller> caller = identities.known(ctx);
         if (caller.isPresent()) {
             spend(ctx, caller.get().policy(), caller.get().subject());
         } else {
-            spend(ctx, contract == null ? RatePolicy.ANONYMOUS : contract.addressPolicy(method, ctx.path()), address);
+            spend(ctx, contract == null ? RatePolicy.ANONYMOUS : contract.addressPolicy(method, path), address);
             identities.learn(ctx);
         }
         if (contract != null) {
             // Hashed: the account is whatever the client sent, and must not grow a key without bound.
-            contract.signInAccount(method, ctx.path(), () -> body(ctx))
+            contract.signInAccount(method, path, () -> body(ctx))
                     .ifPresent(account -> spend(ctx, RatePolicy.LOGIN, Tokens.sha256Hex(account)));
         }
     }

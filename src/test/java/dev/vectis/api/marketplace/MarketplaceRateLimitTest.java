@@ -78,10 +78,10 @@ class MarketplaceRateLimitTest {
             assertThat(Market.createUser(app, "a@example.com", "A", "s3cret-passw0rd", 0L).status()).isEqualTo(201);
             assertThat(Market.createUser(app, "b@example.com", "B", "s3cret-passw0rd", 0L).status()).isEqualTo(201);
             for (int i = 1; i <= 10; i++) {
-                // Case and surrounding space do not make another account.
+                // Case and surrounding space do not make another account, nor a trailing slash another path.
                 String email = i % 2 == 0 ? "a@example.com" : " A@Example.COM ";
-                assertThat(login(app, email, "guess-" + i, "198.51.100." + i).status()).as("attempt %d", i)
-                        .isEqualTo(401);
+                assertThat(login(app, i % 3 == 0 ? "/auth/login/" : "/auth/login", email, "guess-" + i,
+                        "198.51.100." + i).status()).as("attempt %d", i).isEqualTo(401);
             }
             Http.Response limited = login(app, "a@example.com", "s3cret-passw0rd", "203.0.113.9");
             assertThat(limited.status()).isEqualTo(429);
@@ -102,7 +102,11 @@ class MarketplaceRateLimitTest {
     }
 
     private static Http.Response login(TestApp app, String email, String password, String address) {
-        return app.http.post("/auth/login", Market.json(Map.of("email", email, "password", password)),
+        return login(app, "/auth/login", email, password, address);
+    }
+
+    private static Http.Response login(TestApp app, String path, String email, String password, String address) {
+        return app.http.post(path, Market.json(Map.of("email", email, "password", password)),
                 "X-Forwarded-For", address);
     }
 }
