@@ -69,7 +69,14 @@ public final class HttpServer {
                     return connector;
                 });
             }
+            config.jetty.modifyHttpConfiguration(http -> {
+                // Jetty reuses a connection's earlier header values when a new one matches
+                // ignoring case: an upper-cased token would be read as the earlier, valid one.
+                http.setHeaderCacheCaseSensitive(true);
+                http.setSendServerVersion(false);
+            });
             config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JettyErrors(mapper, errors, errors.clock()));
                 // In-flight requests get shutdown_timeout to finish; new ones are refused meanwhile.
                 server.setStopTimeout(settings.shutdownTimeout().toMillis());
                 server.setHandler(new GracefulHandler());

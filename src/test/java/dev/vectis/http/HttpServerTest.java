@@ -14,6 +14,7 @@ import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
 import dev.vectis.error.Violation;
 import dev.vectis.testing.Http;
+import dev.vectis.testing.RawHttp;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -108,6 +109,7 @@ class HttpServerTest {
                     });
                     r.get("/admin/thread", ctx -> ctx.result(Thread.currentThread().toString()));
                     r.get("/admin/page", ctx -> ctx.html("<p>hi</p>"));
+                    r.get("/admin/authorization", ctx -> ctx.result(String.valueOf(ctx.header("Authorization"))));
                 }));
         Settings.Server settings = new Settings.Server("127.0.0.1", 0, extraPorts, cors, trustedProxies,
                 64 * 1024, Duration.ofSeconds(5));
@@ -345,5 +347,44 @@ class HttpServerTest {
         assertThat(finished.body()).isEqualTo("finished");
         assertThatThrownBy(() -> http.get("/admin/thread")).isInstanceOf(java.io.UncheckedIOException.class);
         server = null;
+    }
+
+    @Test
+    void headersAreReadExactlyOnAKeptAliveConnection() {
+        start();
+        try (RawHttp c = new RawHttp(server.port(), 5000)) {
+            String first = "Bearer token-abcdefghijklmnop";
+            String second = first.toUpperCase(java.util.Locale.ROOT);
+            c.send("GET /admin/authorization HTTP/1.1\r\nHost: x\r\nAuthorization: " + first + "\r\n\r\n");
+            assertThat(c.read().body()).isEqualTo(first);
+            c.send("GET /admin/authorization HTTP/1.1\r\nHost: x\r\nAuthorization: " + second + "\r\n\r\n");
+            assertThat(c.read().body()).as("a cached header must not stand in for one that differs in case")
+                    .isEqualTo(second);
+        }
+    }
+
+    @Test
+    void theServersOwnErrorPagesAreJsonWithSecurityHeaders() {
+        start();
+        String[] requests = {
+            "NOT A REQUEST LINE\r\n\r\n",
+            "GET /admin/" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET /admin/thread HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(70_000) + "\r\n\r\n",
+        };
+        int[] expected = {400, 414, 431};
+        for (int i = 0; i < requests.length; i++) {
+            try (RawHttp c = new RawHttp(server.port(), 5000)) {
+                RawHttp.Reply reply = c.send(requests[i]).read();
+                assertThat(reply.status()).isEqualTo(expected[i]);
+                assertThat(reply.header("Content-Type")).startsWith("application/json");
+                assertThat(reply.header("X-Content-Type-Options")).isEqualTo("nosniff");
+                assertThat(reply.header("Content-Security-Policy")).isEqualTo(SecurityHeaders.API_CSP);
+                JsonNode body = Json.mapper().readTree(reply.body());
+                assertThat(body.get("error").asText()).isNotBlank();
+                assertThat(reply.body()).doesNotContain("<html", "jetty", "Jetty");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 }
