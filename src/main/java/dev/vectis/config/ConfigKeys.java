@@ -35,6 +35,7 @@ final class ConfigKeys {
             key("providers.bcrypt_cost", 12, ConfigParsers.integer(4, 16)),
             key("fleet.domain", "vectis.dev", ConfigKeys::domain),
             key("heartbeat.offline_after_seconds", 30, ConfigParsers.integer(5, 86_400)),
+            secret("metrics.token", ConfigParsers::secret),
             key("metrics.retention_days", 7, ConfigParsers.integer(1, 3650)),
             key("events.retention_days", 30, ConfigParsers.integer(1, 3650)),
             key("marketplace.provision_timeout_seconds", 900, ConfigParsers.integer(10, 86_400)),
