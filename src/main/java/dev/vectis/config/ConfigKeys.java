@@ -6,6 +6,8 @@ import java.util.function.Function;
 /** Every configuration key Vectis knows, with its default. docs/configuration.md describes each. */
 final class ConfigKeys {
 
+    private static final Settings.ClientLimits CLIENTS = Settings.ClientLimits.DEFAULT;
+
     static final List<ConfigKey> ALL = List.of(
             key("server.host", "0.0.0.0", ConfigParsers::text),
             key("server.port", 8080, ConfigParsers::port),
@@ -14,6 +16,11 @@ final class ConfigKeys {
             key("server.trusted_proxies", List.of(), ConfigParsers::networks),
             key("server.max_body_bytes", 10L << 20, ConfigParsers::size),
             key("server.shutdown_timeout_seconds", 20, ConfigParsers.integer(0, 600)),
+            key("server.max_connections_per_address", CLIENTS.connectionsPerAddress(), ConfigParsers.integer(1, 1_000_000)),
+            key("server.max_requests_per_address", CLIENTS.requestsPerAddress(), ConfigParsers.integer(1, 1_000_000)),
+            key("server.header_timeout_seconds", (int) CLIENTS.headerTimeout().toSeconds(), ConfigParsers.integer(1, 600)),
+            key("server.body_timeout_seconds", (int) CLIENTS.bodyTimeout().toSeconds(), ConfigParsers.integer(1, 3600)),
+            key("server.min_request_bytes_per_second", CLIENTS.minBytesPerSecond(), ConfigParsers::size),
             key("data_dir", "./data", ConfigParsers::text),
             key("database.url", null, ConfigParsers::jdbcUrl),
             key("database.user", null, ConfigParsers::text),

@@ -25,7 +25,17 @@ public record Settings(
         Providers providers) {
 
     public record Server(String host, int port, List<Integer> extraPorts, List<String> corsAllowedOrigins,
-                         List<String> trustedProxies, long maxBodyBytes, Duration shutdownTimeout) {
+                         List<String> trustedProxies, long maxBodyBytes, Duration shutdownTimeout,
+                         ClientLimits clients) {
+    }
+
+    /** What one client address may hold: see docs/operations.md, "Slow and greedy clients". */
+    public record ClientLimits(int connectionsPerAddress, int requestsPerAddress, Duration headerTimeout,
+                               Duration bodyTimeout, long minBytesPerSecond) {
+
+        /** The defaults: room for a hundred agents behind one NAT address, each with a long poll open. */
+        public static final ClientLimits DEFAULT =
+                new ClientLimits(512, 256, Duration.ofSeconds(10), Duration.ofSeconds(60), 256);
     }
 
     /** No url: the embedded H2 database under data_dir. */
@@ -71,7 +81,12 @@ public record Settings(
                 new Server(v.text("server.host"), v.integer("server.port"), v.list("server.extra_ports"),
                         v.list("server.cors.allowed_origins"), v.list("server.trusted_proxies"),
                         v.get("server.max_body_bytes"),
-                        Duration.ofSeconds(v.integer("server.shutdown_timeout_seconds"))),
+                        Duration.ofSeconds(v.integer("server.shutdown_timeout_seconds")),
+                        new ClientLimits(v.integer("server.max_connections_per_address"),
+                                v.integer("server.max_requests_per_address"),
+                                Duration.ofSeconds(v.integer("server.header_timeout_seconds")),
+                                Duration.ofSeconds(v.integer("server.body_timeout_seconds")),
+                                v.get("server.min_request_bytes_per_second"))),
                 workingDir.resolve(v.text("data_dir")).normalize(),
                 new Database(v.optional("database.url"), v.optional("database.user"),
                         v.optional("database.password"), v.integer("database.pool_size")),

@@ -22,6 +22,8 @@ import org.eclipse.jetty.util.Callback;
  */
 final class JettyErrors extends ErrorHandler {
 
+    private static final java.util.Set<Integer> OWN = java.util.Set.of(408, 413, 429);
+
     private final ObjectMapper mapper;
     private final ErrorRenderer renderer;
     private final Clock clock;
@@ -49,7 +51,9 @@ final class JettyErrors extends ErrorHandler {
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         ErrorShape shape = renderer.shapeFor(request.getMethod(), Request.getPathInContext(request));
-        response.write(true, ByteBuffer.wrap(json(shape, status, message(status))), callback);
+        // Vectis's own refusals (408, 413, 429) carry a message written here; Jetty's others may echo input.
+        String text = OWN.contains(status) && message != null ? message : message(status);
+        response.write(true, ByteBuffer.wrap(json(shape, status, text)), callback);
     }
 
     /** Jetty's own reason text can echo the input back; the status alone says enough. */

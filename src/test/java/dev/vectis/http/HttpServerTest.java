@@ -77,6 +77,10 @@ class HttpServerTest {
         };
     }
 
+    private final CountDownLatch holdRelease = new CountDownLatch(1);
+    private final java.util.concurrent.Semaphore held = new java.util.concurrent.Semaphore(0);
+    private Settings.ClientLimits limits = Settings.ClientLimits.DEFAULT;
+
     private void start(List<String> cors, List<String> trustedProxies, List<Integer> extraPorts) {
         JsonBody body = new JsonBody(Json.mapper());
         List<ContractApi> apis = List.of(
@@ -108,11 +112,16 @@ class HttpServerTest {
                         ctx.result("finished");
                     });
                     r.get("/admin/thread", ctx -> ctx.result(Thread.currentThread().toString()));
+                    r.get("/admin/hold", ctx -> {
+                        held.release();
+                        holdRelease.await(20, TimeUnit.SECONDS);
+                        ctx.result("released");
+                    });
                     r.get("/admin/page", ctx -> ctx.html("<p>hi</p>"));
                     r.get("/admin/authorization", ctx -> ctx.result(String.valueOf(ctx.header("Authorization"))));
                 }));
         Settings.Server settings = new Settings.Server("127.0.0.1", 0, extraPorts, cors, trustedProxies,
-                64 * 1024, Duration.ofSeconds(5));
+                64 * 1024, Duration.ofSeconds(5), limits);
         server = new HttpServer(settings, 1 << 20, Json.mapper(), registry, apis,
                 new ErrorRenderer(apis, new HouseErrors(), Clock.systemUTC()));
         server.start();
@@ -386,5 +395,94 @@ class HttpServerTest {
                 throw new java.io.UncheckedIOException(e);
             }
         }
+    }
+
+    /** Headers, then the first byte of a body that never comes: what a slow-body attack sends. */
+    private static RawHttp slowBody(int port) {
+        return new RawHttp(port, 10_000).send("POST /api/jobs/echo HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
+    }
+
+    private Http.Response quickly(String path) {
+        return http.send(http.request(path).timeout(Duration.ofSeconds(5)).GET());
+    }
+
+    @Test
+    void clientsDrippingTheirBodiesHoldNoThreads() {
+        limits = new Settings.ClientLimits(1000, 1000, Duration.ofSeconds(30), Duration.ofSeconds(30), 256);
+        start();
+        List<RawHttp> attack = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 230; i++) {
+                attack.add(slowBody(server.port()));
+            }
+            // Every attacking request has reached the server before anyone else asks.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> server.inFlight("127.0.0.1") == attack.size());
+            for (int i = 0; i < 5; i++) {
+                assertThat(quickly("/admin/thread").status()).isEqualTo(200);
+            }
+            Http.Response echo = http.send(http.request("/api/jobs/echo").timeout(Duration.ofSeconds(5))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"a\"}")));
+            assertThat(echo.status()).isEqualTo(200);
+            assertThat(echo.json().get("name").asText()).isEqualTo("a");
+        } finally {
+            attack.forEach(RawHttp::close);
+        }
+    }
+
+    @Test
+    void aBodyThatDoesNotArriveInTimeIs408AndTheConnectionCloses() {
+        limits = new Settings.ClientLimits(1000, 1000, Duration.ofSeconds(30), Duration.ofSeconds(1), 256);
+        start();
+        try (RawHttp c = slowBody(server.port())) {
+            RawHttp.Reply reply = c.read();
+            assertThat(reply.status()).isEqualTo(408);
+            assertThat(reply.json().get("statusCode").asInt()).as("the executor's shape").isEqualTo(408);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(c::closedByServer);
+        }
+    }
+
+    @Test
+    void connectionsPerAddressAreCappedAndMustSendARequestInTime() {
+        limits = new Settings.ClientLimits(5, 1000, Duration.ofSeconds(2), Duration.ofSeconds(30), 256);
+        start();
+        List<RawHttp> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                open.add(new RawHttp(server.port(), 200));
+            }
+            RawHttp.Reply kept = open.get(0).send("GET /admin/thread HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertThat(kept.status()).isEqualTo(200);
+            try (RawHttp sixth = new RawHttp(server.port(), 200)) {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(sixth::closedByServer);
+            }
+            // The four that never sent a request are closed at the header deadline; the one that did stays.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> open.subList(1, 5).stream().allMatch(RawHttp::closedByServer));
+            assertThat(open.get(0).send("GET /admin/thread HTTP/1.1\r\nHost: x\r\n\r\n").read().status())
+                    .isEqualTo(200);
+        } finally {
+            open.forEach(RawHttp::close);
+        }
+    }
+
+    @Test
+    void requestsInFlightPerAddressAreCapped() throws Exception {
+        limits = new Settings.ClientLimits(1000, 2, Duration.ofSeconds(30), Duration.ofSeconds(30), 256);
+        start();
+        List<CompletableFuture<Http.Response>> holding = List.of(
+                CompletableFuture.supplyAsync(() -> http.get("/admin/hold")),
+                CompletableFuture.supplyAsync(() -> http.get("/admin/hold")));
+        assertThat(held.tryAcquire(2, 10, TimeUnit.SECONDS)).isTrue();
+        Http.Response refused = quickly("/api/jobs/missing");
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.header("Retry-After")).isEqualTo("1");
+        assertThat(refused.json().get("statusCode").asInt()).as("the executor's shape").isEqualTo(429);
+        holdRelease.countDown();
+        for (CompletableFuture<Http.Response> f : holding) {
+            assertThat(f.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        }
+        assertThat(quickly("/api/jobs/missing").status()).isEqualTo(404);
     }
 }

@@ -123,6 +123,14 @@ public final class RawHttp implements AutoCloseable {
 
     public record Reply(int status, String head, String body) {
 
+        public com.fasterxml.jackson.databind.JsonNode json() {
+            try {
+                return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+
         public String header(String name) {
             for (String line : head.split("\r\n")) {
                 int colon = line.indexOf(':');
