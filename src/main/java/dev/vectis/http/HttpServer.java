@@ -101,6 +101,7 @@ public final class HttpServer {
                     return;
                 }
                 limiter.apply(ctx, clients.ip(ctx));
+                refuseUnstorable(ctx);
                 String type = ctx.header("Content-Type");
                 long cap = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")
                         ? maxUploadBytes + (1 << 20) : settings.maxBodyBytes();
@@ -145,6 +146,25 @@ public final class HttpServer {
                 });
             }
         });
+    }
+
+    /** Every contract stores what it is sent; text PostgreSQL cannot hold is refused before any route. */
+    private static void refuseUnstorable(io.javalin.http.Context ctx) {
+        if (!StorableText.ok(ctx.path())) {
+            throw new dev.vectis.error.InvalidInputException("path", "The path " + StorableText.PROBLEM);
+        }
+        for (java.util.Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
+            String name = StorableText.ok(param.getKey()) ? param.getKey() : "query";
+            if (!name.equals(param.getKey()) || !param.getValue().stream().allMatch(StorableText::ok)) {
+                throw new dev.vectis.error.InvalidInputException(name, name + " " + StorableText.PROBLEM);
+            }
+        }
+        for (String header : new String[] {"Idempotency-Key", "X-Worker-Id", "X-Request-Id", "Authorization"}) {
+            String value = ctx.header(header);
+            if (value != null && !StorableText.ok(value)) {
+                throw new dev.vectis.error.InvalidInputException(header, header + " " + StorableText.PROBLEM);
+            }
+        }
     }
 
     /** Jetty's word that the request itself was malformed (a broken multipart body, say). */

@@ -485,4 +485,23 @@ class HttpServerTest {
         }
         assertThat(quickly("/api/jobs/missing").status()).isEqualTo(404);
     }
+
+    @Test
+    void textPostgresqlCannotStoreIs400NamingTheField() {
+        start();
+        Http.Response nul = http.post("/api/jobs/echo", "{\"name\":\"a\\u0000b\"}");
+        assertThat(nul.status()).isEqualTo(400);
+        assertThat(nul.json().get("error").asText()).contains("name");
+        Http.Response nested = http.post("/api/v1/registration/echo",
+                "{\"items\":[{\"url\":\"ok\"},{\"url\":\"\\ud800x\"}]}");
+        assertThat(nested.status()).isEqualTo(400);
+        assertThat(nested.json().get("message").asText()).contains("items[1].url");
+        Http.Response key = http.post("/api/jobs/echo", "{\"na\\u0000me\":\"a\"}");
+        assertThat(key.status()).isEqualTo(400);
+        Http.Response query = http.get("/api/jobs/missing?cursor=%00");
+        assertThat(query.status()).isEqualTo(400);
+        assertThat(query.json().get("error").asText()).contains("cursor");
+        assertThat(http.post("/api/jobs/echo", "{\"name\":\"caf\u00e9 \\ud83d\\ude00\"}").status())
+                .as("accents and paired surrogates are fine").isEqualTo(200);
+    }
 }
