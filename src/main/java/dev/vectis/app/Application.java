@@ -7,6 +7,7 @@ import dev.vectis.api.gateway.GatewayApi;
 import dev.vectis.api.health.HealthApi;
 import dev.vectis.api.marketplace.MarketplaceApi;
 import dev.vectis.api.provider.ProviderApi;
+import dev.vectis.auth.Tokens;
 import dev.vectis.auth.AdminCredential;
 import dev.vectis.auth.Credentials;
 import dev.vectis.auth.JwtKey;
@@ -102,7 +103,8 @@ public final class Application implements AutoCloseable {
             ProviderServices providers = ProviderServices.create(database.jdbi(), clock, features.events(),
                     jwtKey.bytes(), settings);
 
-            HealthApi health = new HealthApi(database, registry, BuildInfo.version(), clock);
+            HealthApi health = new HealthApi(database, registry, BuildInfo.version(), clock,
+                    settings.metricsToken().map(t -> Tokens.sha256Hex(t.reveal())));
             List<ContractApi> apis = List.of(
                     health,
                     new FleetApi(credentials, new JsonBody(mapper), features.enrolments()),

@@ -37,6 +37,9 @@ public final class Jwt {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
+    /** 9999-12-31T23:59:59Z: later NumericDates are not times any token is meant to carry. */
+    private static final long LATEST = 253_402_300_799L;
+
     private final byte[] key;
     private final String issuer;
     private final Clock clock;
@@ -95,9 +98,9 @@ public final class Jwt {
         if (!(audience.equals(aud) || (aud instanceof List<?> list && list.contains(audience)))) {
             throw invalid("wrong audience");
         }
-        Long exp = number(claims.get("exp"));
-        Long iat = number(claims.get("iat"));
-        Long nbf = number(claims.get("nbf"));
+        Long exp = time(claims.get("exp"));
+        Long iat = time(claims.get("iat"));
+        Long nbf = time(claims.get("nbf"));
         if (exp == null || iat == null || !(claims.get("sub") instanceof String sub) || sub.isEmpty()
                 || !(claims.get("jti") instanceof String jti) || jti.isEmpty()) {
             throw invalid("missing claims");
@@ -119,8 +122,15 @@ public final class Jwt {
         }
     }
 
-    private static Long number(Object v) {
-        return v instanceof Number n ? n.longValue() : null;
+    /** A NumericDate claim as seconds; anything that is not a time a calendar can hold is refused. */
+    private static Long time(Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Number n) || !(n.doubleValue() >= 0 && n.doubleValue() <= LATEST)) {
+            throw invalid("a time claim is out of range");
+        }
+        return n.longValue();
     }
 
     private String sign(String text) {

@@ -8,6 +8,7 @@ final class ConfigKeys {
 
     /** Requests per minute or burst size of a rate-limit policy; declared before ALL, which uses it. */
     private static final Function<Object, Object> RATE = ConfigParsers.integer(1, 1_000_000);
+    private static final Settings.ClientLimits CLIENTS = Settings.ClientLimits.DEFAULT;
 
     static final List<ConfigKey> ALL = List.of(
             key("server.host", "0.0.0.0", ConfigParsers::text),
@@ -17,6 +18,11 @@ final class ConfigKeys {
             key("server.trusted_proxies", List.of(), ConfigParsers::networks),
             key("server.max_body_bytes", 10L << 20, ConfigParsers::size),
             key("server.shutdown_timeout_seconds", 20, ConfigParsers.integer(0, 600)),
+            key("server.max_connections_per_address", CLIENTS.connectionsPerAddress(), ConfigParsers.integer(1, 1_000_000)),
+            key("server.max_requests_per_address", CLIENTS.requestsPerAddress(), ConfigParsers.integer(1, 1_000_000)),
+            key("server.header_timeout_seconds", (int) CLIENTS.headerTimeout().toSeconds(), ConfigParsers.integer(1, 600)),
+            key("server.body_timeout_seconds", (int) CLIENTS.bodyTimeout().toSeconds(), ConfigParsers.integer(1, 3600)),
+            key("server.min_request_bytes_per_second", CLIENTS.minBytesPerSecond(), ConfigParsers::size),
             key("data_dir", "./data", ConfigParsers::text),
             key("database.url", null, ConfigParsers::jdbcUrl),
             key("database.user", null, ConfigParsers::text),
@@ -59,6 +65,7 @@ final class ConfigKeys {
             key("providers.bcrypt_cost", 12, ConfigParsers.integer(4, 16)),
             key("fleet.domain", "vectis.dev", ConfigKeys::domain),
             key("heartbeat.offline_after_seconds", 30, ConfigParsers.integer(5, 86_400)),
+            secret("metrics.token", ConfigParsers::secret),
             key("metrics.retention_days", 7, ConfigParsers.integer(1, 3650)),
             key("events.retention_days", 30, ConfigParsers.integer(1, 3650)),
             key("marketplace.provision_timeout_seconds", 900, ConfigParsers.integer(10, 86_400)),

@@ -21,13 +21,24 @@ public record Settings(
         Fleet fleet,
         Heartbeat heartbeat,
         Duration metricsRetention,
+        Optional<Secret> metricsToken,
         Duration eventsRetention,
         Marketplace marketplace,
         Log log,
         Providers providers) {
 
     public record Server(String host, int port, List<Integer> extraPorts, List<String> corsAllowedOrigins,
-                         List<String> trustedProxies, long maxBodyBytes, Duration shutdownTimeout) {
+                         List<String> trustedProxies, long maxBodyBytes, Duration shutdownTimeout,
+                         ClientLimits clients) {
+    }
+
+    /** What one client address may hold: see docs/operations.md, "Slow and greedy clients". */
+    public record ClientLimits(int connectionsPerAddress, int requestsPerAddress, Duration headerTimeout,
+                               Duration bodyTimeout, long minBytesPerSecond) {
+
+        /** The defaults: room for a hundred agents behind one NAT address, each with a long poll open. */
+        public static final ClientLimits DEFAULT =
+                new ClientLimits(512, 256, Duration.ofSeconds(10), Duration.ofSeconds(60), 256);
     }
 
     /** No url: the embedded H2 database under data_dir. */
@@ -89,7 +100,12 @@ public record Settings(
                 new Server(v.text("server.host"), v.integer("server.port"), v.list("server.extra_ports"),
                         v.list("server.cors.allowed_origins"), v.list("server.trusted_proxies"),
                         v.get("server.max_body_bytes"),
-                        Duration.ofSeconds(v.integer("server.shutdown_timeout_seconds"))),
+                        Duration.ofSeconds(v.integer("server.shutdown_timeout_seconds")),
+                        new ClientLimits(v.integer("server.max_connections_per_address"),
+                                v.integer("server.max_requests_per_address"),
+                                Duration.ofSeconds(v.integer("server.header_timeout_seconds")),
+                                Duration.ofSeconds(v.integer("server.body_timeout_seconds")),
+                                v.get("server.min_request_bytes_per_second"))),
                 workingDir.resolve(v.text("data_dir")).normalize(),
                 new Database(v.optional("database.url"), v.optional("database.user"),
                         v.optional("database.password"), v.integer("database.pool_size")),
@@ -105,6 +121,7 @@ public record Settings(
                 new Fleet(v.text("fleet.domain")),
                 new Heartbeat(Duration.ofSeconds(v.integer("heartbeat.offline_after_seconds"))),
                 Duration.ofDays(v.integer("metrics.retention_days")),
+                v.optional("metrics.token"),
                 Duration.ofDays(v.integer("events.retention_days")),
                 new Marketplace(Duration.ofSeconds(v.integer("marketplace.provision_timeout_seconds")),
                         Duration.ofSeconds(v.integer("marketplace.worker_timeout_seconds"))),

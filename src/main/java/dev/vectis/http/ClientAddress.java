@@ -20,11 +20,14 @@ public final class ClientAddress {
 
     /** The client's IP: the right-most X-Forwarded-For hop that is not a trusted proxy. */
     public String ip(Context ctx) {
-        String peer = ctx.req().getRemoteAddr();
+        return ip(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
+    }
+
+    /** As above, from the direct peer's address and the X-Forwarded-For header (or null). */
+    public String ip(String peer, String forwarded) {
         if (!isTrusted(peer)) {
             return peer;
         }
-        String forwarded = ctx.header("X-Forwarded-For");
         if (forwarded == null || forwarded.isBlank()) {
             return peer;
         }
@@ -49,7 +52,8 @@ public final class ClientAddress {
         return isTrusted(ctx.req().getRemoteAddr()) && "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
     }
 
-    private boolean isTrusted(String address) {
+    /** True for a configured proxy: its connections carry many clients, so it is not capped as one. */
+    public boolean isTrusted(String address) {
         if (trusted.isEmpty()) {
             return false;
         }

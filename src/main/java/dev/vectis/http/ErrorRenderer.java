@@ -30,6 +30,14 @@ public final class ErrorRenderer {
         this.clock = clock;
     }
 
+    Clock clock() {
+        return clock;
+    }
+
+    ErrorShape fallback() {
+        return fallback;
+    }
+
     public ErrorShape shapeFor(String method, String path) {
         ContractApi api = ContractApi.owner(apis, method, path);
         return api == null ? fallback : api.errorShape();
@@ -83,7 +91,7 @@ public final class ErrorRenderer {
         return known == HttpStatus.UNKNOWN ? "Error" : known.getMessage();
     }
 
-    private static String defaultCode(int status) {
+    static String defaultCode(int status) {
         return switch (status) {
             case 400 -> "INVALID_REQUEST";
             case 401 -> "UNAUTHORIZED";

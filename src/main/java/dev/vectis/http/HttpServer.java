@@ -31,6 +31,9 @@ public final class HttpServer {
 
     private final Javalin app;
     private final boolean virtualThreads;
+    private final ClientAddress clients;
+    private final Settings.ClientLimits limits;
+    private RequestGuard guard;
 
     /** @param maxUploadBytes the cap for multipart bodies (file uploads), which outgrow ordinary requests */
     public HttpServer(Settings.Server settings, long maxUploadBytes, ObjectMapper mapper, MeterRegistry registry,
@@ -42,7 +45,8 @@ public final class HttpServer {
     public HttpServer(Settings.Server settings, long maxUploadBytes, ObjectMapper mapper, MeterRegistry registry,
                       List<ContractApi> apis, ErrorRenderer errors, RateLimiter limiter) {
         this.virtualThreads = Runtime.version().feature() >= 21;
-        ClientAddress clients = new ClientAddress(settings.trustedProxies());
+        this.clients = new ClientAddress(settings.trustedProxies());
+        this.limits = settings.clients();
         SecurityHeaders security = new SecurityHeaders(clients);
         Cors cors = new Cors(settings.corsAllowedOrigins());
         RequestLog requestLog = new RequestLog(registry);
@@ -69,10 +73,23 @@ public final class HttpServer {
                     return connector;
                 });
             }
+            config.jetty.modifyHttpConfiguration(http -> {
+                // Jetty reuses a connection's earlier header values when a new one matches
+                // ignoring case: an upper-cased token would be read as the earlier, valid one.
+                http.setHeaderCacheCaseSensitive(true);
+                http.setSendServerVersion(false);
+                // Streamed uploads that crawl below this rate end with a 408; buffered bodies have their own deadline.
+                http.setMinRequestDataRate(settings.clients().minBytesPerSecond());
+            });
             config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JettyErrors(mapper, errors, errors.clock()));
                 // In-flight requests get shutdown_timeout to finish; new ones are refused meanwhile.
                 server.setStopTimeout(settings.shutdownTimeout().toMillis());
-                server.setHandler(new GracefulHandler());
+                GracefulHandler graceful = new GracefulHandler();
+                guard = new RequestGuard(clients, settings.clients().requestsPerAddress(),
+                        settings.maxBodyBytes(), settings.clients().bodyTimeout(), server.getScheduler());
+                graceful.setHandler(guard);
+                server.setHandler(graceful);
             });
             config.requestLogger.http(requestLog::record);
 
@@ -84,6 +101,7 @@ public final class HttpServer {
                     return;
                 }
                 limiter.apply(ctx, clients.ip(ctx), ContractApi.owner(apis, ctx.method().name(), ctx.path()));
+                refuseUnstorable(ctx);
                 String type = ctx.header("Content-Type");
                 long cap = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")
                         ? maxUploadBytes + (1 << 20) : settings.maxBodyBytes();
@@ -130,6 +148,25 @@ public final class HttpServer {
         });
     }
 
+    /** Every contract stores what it is sent; text PostgreSQL cannot hold is refused before any route. */
+    private static void refuseUnstorable(io.javalin.http.Context ctx) {
+        if (!StorableText.ok(ctx.path())) {
+            throw new dev.vectis.error.InvalidInputException("path", "The path " + StorableText.PROBLEM);
+        }
+        for (java.util.Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
+            String name = StorableText.ok(param.getKey()) ? param.getKey() : "query";
+            if (!name.equals(param.getKey()) || !param.getValue().stream().allMatch(StorableText::ok)) {
+                throw new dev.vectis.error.InvalidInputException(name, name + " " + StorableText.PROBLEM);
+            }
+        }
+        for (String header : new String[] {"Idempotency-Key", "X-Worker-Id", "X-Request-Id", "Authorization"}) {
+            String value = ctx.header(header);
+            if (value != null && !StorableText.ok(value)) {
+                throw new dev.vectis.error.InvalidInputException(header, header + " " + StorableText.PROBLEM);
+            }
+        }
+    }
+
     /** Jetty's word that the request itself was malformed (a broken multipart body, say). */
     private static BadMessageException badMessage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -142,7 +179,11 @@ public final class HttpServer {
 
     public void start() {
         app.start();
-        for (org.eclipse.jetty.server.Connector c : app.jettyServer().server().getConnectors()) {
+        org.eclipse.jetty.server.Server server = app.jettyServer().server();
+        ConnectionCap cap = new ConnectionCap(limits.connectionsPerAddress(), limits.headerTimeout(), clients,
+                server.getScheduler());
+        for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
+            c.addEventListener(cap);
             if (c instanceof org.eclipse.jetty.server.AbstractConnector connector) {
                 // Idle keep-alive connections hold no request: close them at once when stopping
                 // (Jetty waits a second by default); in-flight requests still get the full timeout.
@@ -151,6 +192,11 @@ public final class HttpServer {
         }
         LOG.info("Listening on {}; handlers run on {}", app.jettyServer().server().getURI(),
                 virtualThreads ? "virtual threads" : "a pool of up to " + MAX_PLATFORM_THREADS + " platform threads");
+    }
+
+    /** Requests from this client address being handled now. */
+    int inFlight(String ip) {
+        return guard.inFlight(ip);
     }
 
     /** The main port (useful when configured as 0). */

@@ -37,6 +37,10 @@ public final class JsonBody {
             if (tree == null || !tree.isObject()) {
                 throw new InvalidInputException("body", "the body must be a JSON object");
             }
+            String bad = StorableText.firstBad(tree);
+            if (bad != null) {
+                throw new InvalidInputException(bad, bad + " " + StorableText.PROBLEM);
+            }
             return tree;
         } catch (JsonProcessingException e) {
             throw invalid(e);

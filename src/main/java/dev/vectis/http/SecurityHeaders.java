@@ -9,6 +9,14 @@ final class SecurityHeaders {
     static final String HTML_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             + "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
+    /** The headers that do not depend on the request. */
+    static final String[][] STATIC = {
+        {"X-Content-Type-Options", "nosniff"},
+        {"X-Frame-Options", "DENY"},
+        {"Referrer-Policy", "no-referrer"},
+        {"Content-Security-Policy", API_CSP},
+    };
+
     private final ClientAddress clients;
 
     SecurityHeaders(ClientAddress clients) {
@@ -16,10 +24,9 @@ final class SecurityHeaders {
     }
 
     void before(Context ctx) {
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("Content-Security-Policy", API_CSP);
+        for (String[] header : STATIC) {
+            ctx.header(header[0], header[1]);
+        }
         if (clients.secure(ctx)) {
             ctx.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
         }

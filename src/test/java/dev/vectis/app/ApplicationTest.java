@@ -50,6 +50,26 @@ class ApplicationTest {
     }
 
     @DbTest
+    void metricsAskForTheirTokenWhenOneIsSet(TestDatabase db) {
+        String token = "prometheus-scrape-token-0123456789";
+        try (TestApp app = TestApp.start(db, Map.of("VECTIS_METRICS_TOKEN", token))) {
+            Http.Response none = app.http.get("/metrics");
+            assertThat(none.status()).isEqualTo(401);
+            assertThat(none.header("WWW-Authenticate")).isEqualTo("Bearer");
+            assertThat(none.body()).doesNotContain("jvm_memory_used_bytes");
+            assertThat(app.http.get("/metrics", "Authorization", "Bearer " + token.toUpperCase()).status())
+                    .isEqualTo(401);
+            assertThat(app.http.get("/metrics", "Authorization", "Bearer " + TestApp.ADMIN_TOKEN).status())
+                    .as("the admin token is not the scrape token").isEqualTo(401);
+            Http.Response ok = app.http.get("/metrics", "Authorization", "Bearer " + token);
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.body()).contains("jvm_memory_used_bytes");
+            assertThat(app.http.get("/health").status()).as("probes need no token").isEqualTo(200);
+            assertThat(app.console()).doesNotContain(token);
+        }
+    }
+
+    @DbTest
     void generatedAdminTokenIsPrintedOnceAndSurvivesRestart(TestDatabase db) {
         String printed;
         try (TestApp first = TestApp.start(db, Map.of("VECTIS_ADMIN_TOKEN", ""))) {

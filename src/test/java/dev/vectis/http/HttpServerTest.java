@@ -14,6 +14,7 @@ import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
 import dev.vectis.error.Violation;
 import dev.vectis.testing.Http;
+import dev.vectis.testing.RawHttp;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -76,6 +77,10 @@ class HttpServerTest {
         };
     }
 
+    private final CountDownLatch holdRelease = new CountDownLatch(1);
+    private final java.util.concurrent.Semaphore held = new java.util.concurrent.Semaphore(0);
+    private Settings.ClientLimits limits = Settings.ClientLimits.DEFAULT;
+
     private void start(List<String> cors, List<String> trustedProxies, List<Integer> extraPorts) {
         JsonBody body = new JsonBody(Json.mapper());
         List<ContractApi> apis = List.of(
@@ -107,10 +112,16 @@ class HttpServerTest {
                         ctx.result("finished");
                     });
                     r.get("/admin/thread", ctx -> ctx.result(Thread.currentThread().toString()));
+                    r.get("/admin/hold", ctx -> {
+                        held.release();
+                        holdRelease.await(20, TimeUnit.SECONDS);
+                        ctx.result("released");
+                    });
                     r.get("/admin/page", ctx -> ctx.html("<p>hi</p>"));
+                    r.get("/admin/authorization", ctx -> ctx.result(String.valueOf(ctx.header("Authorization"))));
                 }));
         Settings.Server settings = new Settings.Server("127.0.0.1", 0, extraPorts, cors, trustedProxies,
-                64 * 1024, Duration.ofSeconds(5));
+                64 * 1024, Duration.ofSeconds(5), limits);
         server = new HttpServer(settings, 1 << 20, Json.mapper(), registry, apis,
                 new ErrorRenderer(apis, new HouseErrors(), Clock.systemUTC()));
         server.start();
@@ -345,5 +356,152 @@ class HttpServerTest {
         assertThat(finished.body()).isEqualTo("finished");
         assertThatThrownBy(() -> http.get("/admin/thread")).isInstanceOf(java.io.UncheckedIOException.class);
         server = null;
+    }
+
+    @Test
+    void headersAreReadExactlyOnAKeptAliveConnection() {
+        start();
+        try (RawHttp c = new RawHttp(server.port(), 5000)) {
+            String first = "Bearer token-abcdefghijklmnop";
+            String second = first.toUpperCase(java.util.Locale.ROOT);
+            c.send("GET /admin/authorization HTTP/1.1\r\nHost: x\r\nAuthorization: " + first + "\r\n\r\n");
+            assertThat(c.read().body()).isEqualTo(first);
+            c.send("GET /admin/authorization HTTP/1.1\r\nHost: x\r\nAuthorization: " + second + "\r\n\r\n");
+            assertThat(c.read().body()).as("a cached header must not stand in for one that differs in case")
+                    .isEqualTo(second);
+        }
+    }
+
+    @Test
+    void theServersOwnErrorPagesAreJsonWithSecurityHeaders() {
+        start();
+        String[] requests = {
+            "NOT A REQUEST LINE\r\n\r\n",
+            "GET /admin/" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET /admin/thread HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(70_000) + "\r\n\r\n",
+        };
+        int[] expected = {400, 414, 431};
+        for (int i = 0; i < requests.length; i++) {
+            try (RawHttp c = new RawHttp(server.port(), 5000)) {
+                RawHttp.Reply reply = c.send(requests[i]).read();
+                assertThat(reply.status()).isEqualTo(expected[i]);
+                assertThat(reply.header("Content-Type")).startsWith("application/json");
+                assertThat(reply.header("X-Content-Type-Options")).isEqualTo("nosniff");
+                assertThat(reply.header("Content-Security-Policy")).isEqualTo(SecurityHeaders.API_CSP);
+                JsonNode body = Json.mapper().readTree(reply.body());
+                assertThat(body.get("error").asText()).isNotBlank();
+                assertThat(reply.body()).doesNotContain("<html", "jetty", "Jetty");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Headers, then the first byte of a body that never comes: what a slow-body attack sends. */
+    private static RawHttp slowBody(int port) {
+        return new RawHttp(port, 10_000).send("POST /api/jobs/echo HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
+    }
+
+    private Http.Response quickly(String path) {
+        return http.send(http.request(path).timeout(Duration.ofSeconds(5)).GET());
+    }
+
+    @Test
+    void clientsDrippingTheirBodiesHoldNoThreads() {
+        limits = new Settings.ClientLimits(1000, 1000, Duration.ofSeconds(30), Duration.ofSeconds(30), 256);
+        start();
+        List<RawHttp> attack = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 230; i++) {
+                attack.add(slowBody(server.port()));
+            }
+            // Every attacking request has reached the server before anyone else asks.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> server.inFlight("127.0.0.1") == attack.size());
+            for (int i = 0; i < 5; i++) {
+                assertThat(quickly("/admin/thread").status()).isEqualTo(200);
+            }
+            Http.Response echo = http.send(http.request("/api/jobs/echo").timeout(Duration.ofSeconds(5))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"a\"}")));
+            assertThat(echo.status()).isEqualTo(200);
+            assertThat(echo.json().get("name").asText()).isEqualTo("a");
+        } finally {
+            attack.forEach(RawHttp::close);
+        }
+    }
+
+    @Test
+    void aBodyThatDoesNotArriveInTimeIs408AndTheConnectionCloses() {
+        limits = new Settings.ClientLimits(1000, 1000, Duration.ofSeconds(30), Duration.ofSeconds(1), 256);
+        start();
+        try (RawHttp c = slowBody(server.port())) {
+            RawHttp.Reply reply = c.read();
+            assertThat(reply.status()).isEqualTo(408);
+            assertThat(reply.json().get("statusCode").asInt()).as("the executor's shape").isEqualTo(408);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(c::closedByServer);
+        }
+    }
+
+    @Test
+    void connectionsPerAddressAreCappedAndMustSendARequestInTime() {
+        limits = new Settings.ClientLimits(5, 1000, Duration.ofSeconds(2), Duration.ofSeconds(30), 256);
+        start();
+        List<RawHttp> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                open.add(new RawHttp(server.port(), 200));
+            }
+            RawHttp.Reply kept = open.get(0).send("GET /admin/thread HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertThat(kept.status()).isEqualTo(200);
+            try (RawHttp sixth = new RawHttp(server.port(), 200)) {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(sixth::closedByServer);
+            }
+            // The four that never sent a request are closed at the header deadline; the one that did stays.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> open.subList(1, 5).stream().allMatch(RawHttp::closedByServer));
+            assertThat(open.get(0).send("GET /admin/thread HTTP/1.1\r\nHost: x\r\n\r\n").read().status())
+                    .isEqualTo(200);
+        } finally {
+            open.forEach(RawHttp::close);
+        }
+    }
+
+    @Test
+    void requestsInFlightPerAddressAreCapped() throws Exception {
+        limits = new Settings.ClientLimits(1000, 2, Duration.ofSeconds(30), Duration.ofSeconds(30), 256);
+        start();
+        List<CompletableFuture<Http.Response>> holding = List.of(
+                CompletableFuture.supplyAsync(() -> http.get("/admin/hold")),
+                CompletableFuture.supplyAsync(() -> http.get("/admin/hold")));
+        assertThat(held.tryAcquire(2, 10, TimeUnit.SECONDS)).isTrue();
+        Http.Response refused = quickly("/api/jobs/missing");
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.header("Retry-After")).isEqualTo("1");
+        assertThat(refused.json().get("statusCode").asInt()).as("the executor's shape").isEqualTo(429);
+        holdRelease.countDown();
+        for (CompletableFuture<Http.Response> f : holding) {
+            assertThat(f.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        }
+        assertThat(quickly("/api/jobs/missing").status()).isEqualTo(404);
+    }
+
+    @Test
+    void textPostgresqlCannotStoreIs400NamingTheField() {
+        start();
+        Http.Response nul = http.post("/api/jobs/echo", "{\"name\":\"a\\u0000b\"}");
+        assertThat(nul.status()).isEqualTo(400);
+        assertThat(nul.json().get("error").asText()).contains("name");
+        Http.Response nested = http.post("/api/v1/registration/echo",
+                "{\"items\":[{\"url\":\"ok\"},{\"url\":\"\\ud800x\"}]}");
+        assertThat(nested.status()).isEqualTo(400);
+        assertThat(nested.json().get("message").asText()).contains("items[1].url");
+        Http.Response key = http.post("/api/jobs/echo", "{\"na\\u0000me\":\"a\"}");
+        assertThat(key.status()).isEqualTo(400);
+        Http.Response query = http.get("/api/jobs/missing?cursor=%00");
+        assertThat(query.status()).isEqualTo(400);
+        assertThat(query.json().get("error").asText()).contains("cursor");
+        assertThat(http.post("/api/jobs/echo", "{\"name\":\"caf\u00e9 \\ud83d\\ude00\"}").status())
+                .as("accents and paired surrogates are fine").isEqualTo(200);
     }
 }

@@ -220,7 +220,7 @@ class RateLimiterTest {
         };
         List<ContractApi> apis = List.of(provider);
         Settings.Server settings = new Settings.Server("127.0.0.1", 0, List.of(), List.of(), trustedProxies,
-                64 * 1024, Duration.ofSeconds(2));
+                64 * 1024, Duration.ofSeconds(2), Settings.ClientLimits.DEFAULT);
         server = new HttpServer(settings, 1 << 20, Json.mapper(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 apis, new ErrorRenderer(apis, new HouseErrors(), clock), limiter);
         server.start();

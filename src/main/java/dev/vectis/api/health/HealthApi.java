@@ -1,6 +1,9 @@
 package dev.vectis.api.health;
 
+import dev.vectis.auth.Credentials;
+import dev.vectis.auth.Tokens;
 import dev.vectis.db.Database;
+import dev.vectis.error.AuthenticationException;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
 import dev.vectis.http.HouseErrors;
@@ -12,6 +15,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** GET /health (liveness and database reachability) and GET /metrics (Prometheus text). */
 public final class HealthApi implements ContractApi {
@@ -24,12 +28,16 @@ public final class HealthApi implements ContractApi {
     private final PrometheusMeterRegistry registry;
     private final String version;
     private final Clock clock;
+    /** metrics.token's hash: when set, a scrape must present it as a bearer token. */
+    private final Optional<String> metricsTokenSha256;
 
-    public HealthApi(Database database, PrometheusMeterRegistry registry, String version, Clock clock) {
+    public HealthApi(Database database, PrometheusMeterRegistry registry, String version, Clock clock,
+                     Optional<String> metricsTokenSha256) {
         this.database = database;
         this.registry = registry;
         this.version = version;
         this.clock = clock;
+        this.metricsTokenSha256 = metricsTokenSha256;
     }
 
     @Override
@@ -74,6 +82,10 @@ public final class HealthApi implements ContractApi {
     }
 
     private void metrics(Context ctx) {
+        if (metricsTokenSha256.isPresent()
+                && !Tokens.matchesHash(metricsTokenSha256.get(), Credentials.bearer(ctx.header("Authorization")))) {
+            throw new AuthenticationException("Send the metrics token: Authorization: Bearer <metrics.token>");
+        }
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
     }
 }
