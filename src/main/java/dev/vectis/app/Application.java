@@ -7,6 +7,7 @@ import dev.vectis.api.gateway.GatewayApi;
 import dev.vectis.api.health.HealthApi;
 import dev.vectis.api.marketplace.MarketplaceApi;
 import dev.vectis.api.provider.ProviderApi;
+import dev.vectis.auth.TokenRevocations;
 import dev.vectis.auth.Tokens;
 import dev.vectis.auth.AdminCredential;
 import dev.vectis.auth.Credentials;
@@ -126,6 +127,7 @@ public final class Application implements AutoCloseable {
                     new BackgroundLoop("retention", RETENTION, () -> {
                         features.metrics().prune();
                         features.idempotencyKeys().prune();
+                        database.jdbi().useHandle(h -> TokenRevocations.prune(h, clock.millis()));
                         features.events().prune(settings.eventsRetention());
                     }).start(),
                     new BackgroundLoop("vps-sessions", VPS_TICK, features.vpsSessions()::tick).start(),

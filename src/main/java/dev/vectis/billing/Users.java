@@ -2,6 +2,7 @@ package dev.vectis.billing;
 
 import com.sanctionco.jmail.JMail;
 import dev.vectis.auth.Jwt;
+import dev.vectis.auth.TokenRevocations;
 import dev.vectis.auth.Passwords;
 import dev.vectis.auth.Tokens;
 import dev.vectis.db.Page;
@@ -122,8 +123,42 @@ public final class Users {
             return jdbi.withHandle(h -> h.createQuery("SELECT user_id FROM user_tokens WHERE token_hash = :h")
                     .bind("h", Tokens.sha256Hex(bearer)).mapTo(String.class).findOne());
         }
-        return tokenSubject(bearer).flatMap(subject -> jdbi.withHandle(h -> find(h, "id = :v", subject)))
-                .map(User::id);
+        Jwt.Claims claims;
+        try {
+            claims = jwt.verify(bearer, AUDIENCE);
+        } catch (AuthenticationException e) {
+            return Optional.empty();
+        }
+        return jdbi.withHandle(h -> {
+            Optional<Integer> generation = h.createQuery("SELECT token_generation FROM users WHERE id = :id")
+                    .bind("id", claims.subject()).mapTo(Integer.class).findOne();
+            if (generation.isEmpty() || generation.get() != TokenRevocations.generation(claims)
+                    || TokenRevocations.revoked(h, claims.jti())) {
+                return Optional.empty();
+            }
+            return Optional.of(claims.subject());
+        });
+    }
+
+    /** Ends every token of the user: API tokens are deleted, login tokens issued so far stop working. */
+    public int revokeAll(String userId) {
+        get(userId);
+        return jdbi.inTransaction(h -> {
+            h.createUpdate("UPDATE users SET token_generation = token_generation + 1, updated_at = :now WHERE id = :id")
+                    .bind("id", userId).bind("now", clock.millis()).execute();
+            return h.createUpdate("DELETE FROM user_tokens WHERE user_id = :id").bind("id", userId).execute();
+        });
+    }
+
+    /** Ends just the credential presented (a logout); the user's other tokens keep working. */
+    public void revoke(String bearer) {
+        if (bearer.startsWith(TOKEN_PREFIX)) {
+            jdbi.useHandle(h -> h.createUpdate("DELETE FROM user_tokens WHERE token_hash = :h")
+                    .bind("h", Tokens.sha256Hex(bearer)).execute());
+            return;
+        }
+        Jwt.Claims claims = jwt.verify(bearer, AUDIENCE);
+        jdbi.useHandle(h -> TokenRevocations.revoke(h, claims));
     }
 
     /** How e-mail addresses are told apart: surrounding space and case do not count. */
@@ -145,15 +180,16 @@ public final class Users {
             throw new InvalidInputException(email == null || email.isBlank() ? "email" : "password",
                     "email and password are required");
         }
-        Optional<String[]> row = jdbi.withHandle(h -> h.createQuery("SELECT id, password_hash FROM users "
-                        + "WHERE email_lower = :e").bind("e", emailKey(email))
-                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).findOne());
+        Optional<String[]> row = jdbi.withHandle(h -> h.createQuery("SELECT id, password_hash, token_generation "
+                        + "FROM users WHERE email_lower = :e").bind("e", emailKey(email))
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).findOne());
         String hash = row.map(r -> r[1]).orElse(null);
         boolean ok = passwords.matches(password, hash == null ? decoy() : hash) && hash != null;
         if (!ok) {
             throw new AuthenticationException("Wrong email or password");
         }
-        return jwt.issue(row.get()[0], AUDIENCE, jwtLifetime, Map.of());
+        return jwt.issue(row.get()[0], AUDIENCE, jwtLifetime,
+                Map.of(TokenRevocations.GENERATION, Integer.parseInt(row.get()[2])));
     }
 
     private String decoy() {

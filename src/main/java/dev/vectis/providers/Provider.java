@@ -7,5 +7,5 @@ import java.util.Map;
 /** A provider account as stored, without its key: nothing here is secret. */
 public record Provider(String id, String name, String email, String organization, String publicKey,
                        List<Endpoint> endpoints, Map<String, Object> metadata, ProviderStatus status,
-                       String statusReason, Instant createdAt, Instant updatedAt) {
+                       String statusReason, Instant createdAt, Instant updatedAt, int tokenGeneration) {
 }

@@ -1,6 +1,7 @@
 package dev.vectis.providers;
 
 import dev.vectis.auth.Jwt;
+import dev.vectis.auth.TokenRevocations;
 import dev.vectis.error.AuthenticationException;
 import dev.vectis.error.ForbiddenException;
 import dev.vectis.error.VectisException;
@@ -42,7 +43,7 @@ public final class ProviderSessions {
             throw new AuthenticationException(REFUSED);
         }
         requireActive(stored.get().status());
-        return jwt.issue(id, AUDIENCE, ttl, Map.of());
+        return issue(id, stored.get().tokenGeneration());
     }
 
     /** The provider a bearer token stands for, provided it may still act. */
@@ -51,6 +52,9 @@ public final class ProviderSessions {
         Provider provider = store.find(claims.subject())
                 .orElseThrow(() -> new AuthenticationException("Invalid or expired token (unknown provider)"));
         requireActive(provider.status());
+        if (TokenRevocations.generation(claims) != provider.tokenGeneration()) {
+            throw new AuthenticationException("Invalid or expired token (issued before a key rotation or suspension)");
+        }
         return provider;
     }
 
@@ -65,7 +69,12 @@ public final class ProviderSessions {
 
     /** A new token for a valid one; the old token keeps its own expiry. */
     public Jwt.Issued refresh(String token) {
-        return jwt.issue(verify(token).id(), AUDIENCE, ttl, Map.of());
+        Provider provider = verify(token);
+        return issue(provider.id(), provider.tokenGeneration());
+    }
+
+    private Jwt.Issued issue(String providerId, int generation) {
+        return jwt.issue(providerId, AUDIENCE, ttl, Map.of(TokenRevocations.GENERATION, generation));
     }
 
     static void requireActive(ProviderStatus status) {

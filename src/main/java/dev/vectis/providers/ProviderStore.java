@@ -24,11 +24,11 @@ import org.jdbi.v3.core.statement.StatementContext;
 final class ProviderStore {
 
     /** What authentication needs: whose key this is, its hash and whether the provider may sign in. */
-    record StoredKey(String providerId, String hash, ProviderStatus status) {
+    record StoredKey(String providerId, String hash, ProviderStatus status, int tokenGeneration) {
     }
 
     private static final String COLUMNS = "id, name, email, organization, public_key, endpoints, metadata, status, "
-            + "status_reason, created_at, updated_at";
+            + "status_reason, created_at, updated_at, token_generation";
     /** Providers that may still change their account; checked in the UPDATE so a suspension in between wins. */
     private static final String ACTIVE = "'pending', 'approved'";
     private static final TypeReference<List<Endpoint>> ENDPOINTS = new TypeReference<>() {
@@ -75,9 +75,11 @@ final class ProviderStore {
     }
 
     Optional<StoredKey> keyByLookup(String lookup) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, key_hash, status FROM providers WHERE key_lookup = :l")
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, key_hash, status, token_generation FROM providers "
+                        + "WHERE key_lookup = :l")
                 .bind("l", lookup)
-                .map((rs, ctx) -> new StoredKey(rs.getString("id"), rs.getString("key_hash"), status(rs)))
+                .map((rs, ctx) -> new StoredKey(rs.getString("id"), rs.getString("key_hash"), status(rs),
+                        rs.getInt("token_generation")))
                 .findOne());
     }
 
@@ -93,14 +95,17 @@ final class ProviderStore {
 
     int replaceKey(Handle h, String id, ApiKeys.Issued key, long now) {
         return h.createUpdate("UPDATE providers SET key_lookup = :lookup, key_hash = :hash, key_created_at = :now, "
-                        + "updated_at = :now WHERE id = :id AND status IN (" + ACTIVE + ")")
+                        + "token_generation = token_generation + 1, updated_at = :now "
+                        + "WHERE id = :id AND status IN (" + ACTIVE + ")")
                 .bind("id", id).bind("lookup", key.lookup()).bind("hash", key.hash()).bind("now", now).execute();
     }
 
     /** Moves the provider to {@code to} only from one of {@code from}; 0 when it was not in one of them. */
     int setStatus(Handle h, String id, ProviderStatus to, Set<ProviderStatus> from, String reason, long now) {
-        return h.createUpdate("UPDATE providers SET status = :to, status_reason = :reason, updated_at = :now "
-                        + "WHERE id = :id AND status IN (<from>)")
+        // Leaving good standing ends every token issued so far; a later approval does not revive them.
+        String generation = to.mayAuthenticate() ? "" : "token_generation = token_generation + 1, ";
+        return h.createUpdate("UPDATE providers SET status = :to, status_reason = :reason, " + generation
+                        + "updated_at = :now WHERE id = :id AND status IN (<from>)")
                 .bind("id", id).bind("to", to.wire()).bind("reason", reason).bind("now", now)
                 .bindList("from", from.stream().map(ProviderStatus::wire).toList())
                 .execute();
@@ -153,7 +158,8 @@ final class ProviderStore {
         return new Provider(rs.getString("id"), rs.getString("name"), rs.getString("email"),
                 rs.getString("organization"), rs.getString("public_key"), read(rs.getString("endpoints"), ENDPOINTS),
                 metadata == null ? null : read(metadata, MAP), status(rs), rs.getString("status_reason"),
-                Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")));
+                Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")),
+                rs.getInt("token_generation"));
     }
 
     private static ProviderStatus status(ResultSet rs) throws SQLException {

@@ -213,7 +213,7 @@ class ProviderRulesTest {
     void anUpdateChangesOnlyTheFieldsItNamesAndValidatesThemAsRegistrationDoes() {
         ProviderFields f = rules.registration(valid());
         Provider current = new Provider("id", f.name(), f.email(), f.organization(), f.publicKey(), f.endpoints(),
-                f.metadata(), ProviderStatus.PENDING, null, Instant.EPOCH, Instant.EPOCH);
+                f.metadata(), ProviderStatus.PENDING, null, Instant.EPOCH, Instant.EPOCH, 0);
         ProviderFields renamed = rules.update(MAPPER.createObjectNode().put("name", "New Name"), current);
         assertThat(renamed).isEqualTo(new ProviderFields("New Name", f.email(), f.organization(), f.publicKey(),
                 f.endpoints(), f.metadata()));

@@ -60,6 +60,11 @@ final class AdminRoutes {
             access.admin(ctx);
             ctx.status(201).json(Map.of("token", users.newToken(ctx.pathParam("userId"))));
         });
+        r.delete("/admin/users/{userId}/tokens", ctx -> {
+            access.admin(ctx);
+            String userId = ctx.pathParam("userId");
+            ctx.json(Map.of("user_id", userId, "revoked_api_tokens", users.revokeAll(userId)));
+        });
         r.patch("/admin/users/{userId}/coins", this::coins);
         r.get("/admin/users/{userId}/ledger", ctx -> {
             access.admin(ctx);

@@ -58,7 +58,16 @@ final class UserRoutes {
 
     void register(RoutesConfig r) {
         r.post("/auth/login", this::login);
+        r.post("/auth/logout", ctx -> {
+            access.user(ctx, false);
+            users.revoke(dev.vectis.auth.Credentials.bearer(ctx.header("Authorization")));
+            ctx.status(204);
+        });
         r.get("/me", ctx -> ctx.json(MarketViews.user(users.get(access.user(ctx, false)))));
+        r.delete("/me/tokens", ctx -> {
+            String userId = access.user(ctx, false);
+            ctx.json(Map.of("user_id", userId, "revoked_api_tokens", users.revokeAll(userId)));
+        });
         r.get("/me/ledger", ctx -> ctx.json(AdminRoutes.ledgerPage(ledger, ctx, access.user(ctx, false))));
         r.get("/vps/products", ctx -> ctx.json(products.list(true).stream()
                 .map(p -> MarketViews.product(p, false)).toList()));

@@ -199,4 +199,54 @@ class MarketplaceAuthTest {
                     .status()).isEqualTo(404);
         }
     }
+
+    private static String login(TestApp app, String email, String password) {
+        Http.Response r = app.http.post("/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json().get("token").asText();
+    }
+
+    private static int me(TestApp app, String token) {
+        return app.http.get("/me", Market.bearer(token)).status();
+    }
+
+    @DbTest
+    void usersEndOneTokenOrAllOfThemAndTheAdminCanEndAll(TestDatabase db) {
+        try (TestApp app = Market.start(db)) {
+            Http.Response created = Market.createUser(app, "rev@example.com", "Rev", "s3cret-passw0rd", 5L);
+            String id = created.json().get("id").asText();
+            String api1 = created.json().get("token").asText();
+            String api2 = app.http.post("/admin/users/" + id + "/tokens", "", TestApp.admin()).json().get("token").asText();
+            String jwt1 = login(app, "rev@example.com", "s3cret-passw0rd");
+            String jwt2 = login(app, "rev@example.com", "s3cret-passw0rd");
+
+            Http.Response out = app.http.post("/auth/logout", "", Market.bearer(jwt1));
+            assertThat(out.status()).as(out.body()).isEqualTo(204);
+            assertThat(me(app, jwt1)).as("a logged-out JWT").isEqualTo(401);
+            assertThat(app.http.post("/auth/logout", "", Market.bearer(jwt1)).status()).isEqualTo(401);
+            assertThat(me(app, jwt2)).isEqualTo(200);
+            assertThat(app.http.post("/auth/logout", "", Market.bearer(api2)).status()).isEqualTo(204);
+            assertThat(me(app, api2)).as("a logged-out API token").isEqualTo(401);
+            assertThat(me(app, api1)).isEqualTo(200);
+
+            Http.Response all = app.http.method("DELETE", "/me/tokens", null, Market.bearer(jwt2));
+            assertThat(all.status()).as(all.body()).isEqualTo(200);
+            assertThat(all.json().get("revoked_api_tokens").asInt()).isEqualTo(1);
+            assertThat(me(app, jwt2)).isEqualTo(401);
+            assertThat(me(app, api1)).isEqualTo(401);
+
+            String jwt3 = login(app, "rev@example.com", "s3cret-passw0rd");
+            String api3 = app.http.post("/admin/users/" + id + "/tokens", "", TestApp.admin()).json().get("token").asText();
+            assertThat(me(app, jwt3)).as("tokens issued after a revocation work").isEqualTo(200);
+            assertThat(app.http.method("DELETE", "/admin/users/" + id + "/tokens", null, Market.bearer(jwt3)).status())
+                    .as("a user cannot use the admin's revocation").isEqualTo(403);
+            Http.Response admin = app.http.method("DELETE", "/admin/users/" + id + "/tokens", null, TestApp.admin());
+            assertThat(admin.status()).as(admin.body()).isEqualTo(200);
+            assertThat(admin.json().get("revoked_api_tokens").asInt()).isEqualTo(1);
+            assertThat(me(app, jwt3)).isEqualTo(401);
+            assertThat(me(app, api3)).isEqualTo(401);
+            assertThat(app.http.method("DELETE", "/admin/users/00000000-0000-0000-0000-000000000000/tokens", null,
+                    TestApp.admin()).status()).isEqualTo(404);
+        }
+    }
 }

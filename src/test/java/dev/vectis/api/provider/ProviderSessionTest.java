@@ -242,8 +242,12 @@ class ProviderSessionTest {
             assertThat(newKey).matches("pk_[A-Za-z0-9_-]{43}").isNotEqualTo(a.apiKey());
 
             assertSpecError(authenticate(app, a.id(), a.apiKey()), 401, "Unauthorized");
-            assertThat(authenticate(app, a.id(), newKey).status()).isEqualTo(200);
-            assertThat(profile(app, token).status()).isEqualTo(200);
+            Http.Response fresh = authenticate(app, a.id(), newKey);
+            assertThat(fresh.status()).isEqualTo(200);
+            assertSpecError(profile(app, token), 401, "Unauthorized");
+            assertSpecError(app.http.post(BASE + "/refresh", "", bearer(token)), 401, "Unauthorized");
+            assertThat(profile(app, fresh.json().get("token").asText()).status())
+                    .as("tokens from the new key work").isEqualTo(200);
             assertThat(events(app, a.id())).containsExactly("provider.registered", "provider.key_rotated");
         }
     }
@@ -268,8 +272,10 @@ class ProviderSessionTest {
             assertSpecError(authenticate(app, a.id(), "pk_" + "B".repeat(43)), 401, "Unauthorized");
 
             assertThat(ProviderFixture.admin(app, "approve", a.id(), null).status()).isEqualTo(200);
-            assertThat(profile(app, token).status()).isEqualTo(200);
-            assertThat(profile(app, token).json().has("status_reason")).isFalse();
+            assertSpecError(profile(app, token), 401, "Unauthorized");
+            String again = authenticate(app, a.id(), a.apiKey()).json().get("token").asText();
+            assertThat(profile(app, again).status()).as("a token issued after reinstatement").isEqualTo(200);
+            assertThat(profile(app, again).json().has("status_reason")).isFalse();
 
             Account b = registered(app, "b@acme.com");
             String bToken = token(app, b);
