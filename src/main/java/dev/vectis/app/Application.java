@@ -14,6 +14,7 @@ import dev.vectis.config.Settings;
 import dev.vectis.db.Database;
 import dev.vectis.events.NewEvent;
 import dev.vectis.http.Callers;
+import dev.vectis.http.ClientAddress;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorRenderer;
 import dev.vectis.http.HouseErrors;
@@ -102,7 +103,8 @@ public final class Application implements AutoCloseable {
                     health,
                     new FleetApi(credentials, new JsonBody(mapper), features.enrolments()),
                     new GatewayApi(callers, mapper, features),
-                    new ExecutorApi(settings.executor(), callers, mapper, features.workers(), features.jobs(),
+                    new ExecutorApi(settings.executor(), callers, new ClientAddress(settings.server().trustedProxies()),
+                            mapper, features.workers(), features.jobs(),
                             features.results(), features.reaper(), features.bundles(), features.direct()),
                     new ProviderApi(ProviderServices.create(database.jdbi(), clock, features.events(), jwtKey.bytes(),
                             settings), callers, new JsonBody(mapper),

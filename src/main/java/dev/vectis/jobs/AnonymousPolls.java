@@ -1,0 +1,61 @@
+package dev.vectis.jobs;
+
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Polls that name no worker (the spec's agents poll that way). Such a poll can only be told
+ * apart by its address, so the job goes to the one candidate worker last heard from there,
+ * or, when several share the address, to nobody yet: it is running, held for that address,
+ * until a report names the worker that has it.
+ */
+final class AnonymousPolls {
+
+    /**
+     * The workers such a poll may come from: registered through this contract, holding no
+     * HMAC secret (a worker with one is acted for only with its signature), and not seen
+     * naming itself on a poll since it registered (its polls say who it is).
+     */
+    private static final String CANDIDATE = "w.enrolled_via = 'executor' AND w.secret_sealed IS NULL "
+            + "AND w.names_itself = FALSE";
+
+    /** The online candidates last heard from this address, with their limits. */
+    record Candidate(String id, int maxJobs) {
+    }
+
+    private AnonymousPolls() {
+    }
+
+    /** Locked in id order, so polls from one address take turns and never hand out more than there is room for. */
+    static List<Candidate> lockCandidatesAt(Handle h, String address) {
+        return h.createQuery("SELECT w.id, w.max_jobs FROM workers w WHERE " + CANDIDATE + " AND w.online = TRUE "
+                        + "AND w.executor_ip = :address ORDER BY w.id FOR UPDATE")
+                .bind("address", address)
+                .map((rs, ctx) -> new Candidate(rs.getString("id"), rs.getInt("max_jobs"))).list();
+    }
+
+    /** Jobs the candidates at this address are running: their own, and those still held for the address. */
+    static int runningAt(Handle h, String address) {
+        return h.createQuery("SELECT COUNT(*) FROM jobs j WHERE j.status = 'running' AND (j.claim_address = :address "
+                        + "AND j.worker_id IS NULL OR j.worker_id IN (SELECT w.id FROM workers w WHERE " + CANDIDATE
+                        + " AND w.online = TRUE AND w.executor_ip = :address))")
+                .bind("address", address).mapTo(Integer.class).one();
+    }
+
+    /** Whether a report naming this worker may make a held job its own. */
+    static boolean mayTake(Handle h, String workerId) {
+        return h.createQuery("SELECT COUNT(*) FROM workers w WHERE w.id = :id AND " + CANDIDATE)
+                .bind("id", workerId).mapTo(Integer.class).one() > 0;
+    }
+
+    /**
+     * Held jobs nobody can still be running: no candidate at their address has been online
+     * since before the job was handed out (each went silent or registered again, i.e. restarted).
+     */
+    static List<String> orphans(Handle h) {
+        return h.createQuery("SELECT j.id FROM jobs j WHERE j.status = 'running' AND j.worker_id IS NULL "
+                        + "AND NOT EXISTS (SELECT 1 FROM workers w WHERE " + CANDIDATE + " AND w.online = TRUE "
+                        + "AND w.executor_ip = j.claim_address AND w.registered_at <= j.started_at) ORDER BY j.seq")
+                .mapTo(String.class).list();
+    }
+}
