@@ -19,19 +19,28 @@ final class AnonymousPolls {
     private static final String CANDIDATE = "w.enrolled_via = 'executor' AND w.secret_sealed IS NULL "
             + "AND w.names_itself = FALSE";
 
-    /** The online candidates last heard from this address, with their limits. */
     record Candidate(String id, int maxJobs) {
     }
 
     private AnonymousPolls() {
     }
 
-    /** Locked in id order, so polls from one address take turns and never hand out more than there is room for. */
-    static List<Candidate> lockCandidatesAt(Handle h, String address) {
+    /** The online candidates last heard from this address, with their limits, in id order. */
+    static List<Candidate> candidatesAt(Handle h, String address) {
         return h.createQuery("SELECT w.id, w.max_jobs FROM workers w WHERE " + CANDIDATE + " AND w.online = TRUE "
-                        + "AND w.executor_ip = :address ORDER BY w.id FOR UPDATE")
+                        + "AND w.executor_ip = :address ORDER BY w.id")
                 .bind("address", address)
                 .map((rs, ctx) -> new Candidate(rs.getString("id"), rs.getInt("max_jobs"))).list();
+    }
+
+    /**
+     * Makes polls from one address take turns: each locks the same row, its first candidate's.
+     * One row only, so a poll never holds one worker while waiting for another (the heartbeat
+     * flush updates many at once, in no particular order).
+     */
+    static void takeTurn(Handle h, List<Candidate> candidates) {
+        h.createQuery("SELECT id FROM workers WHERE id = :id FOR UPDATE").bind("id", candidates.get(0).id())
+                .mapTo(String.class).findOne();
     }
 
     /** Jobs the candidates at this address are running: their own, and those still held for the address. */

@@ -74,7 +74,13 @@ public final class JobQueue {
      */
     public Claim claimFrom(String address) {
         return claim(h -> {
-            List<AnonymousPolls.Candidate> candidates = AnonymousPolls.lockCandidatesAt(h, address);
+            List<AnonymousPolls.Candidate> candidates = AnonymousPolls.candidatesAt(h, address);
+            if (candidates.isEmpty()) {
+                return Optional.empty();
+            }
+            AnonymousPolls.takeTurn(h, candidates);
+            // Read again now that it is this poll's turn: what the previous one handed out counts.
+            candidates = AnonymousPolls.candidatesAt(h, address);
             int room = candidates.stream().mapToInt(AnonymousPolls.Candidate::maxJobs).sum()
                     - AnonymousPolls.runningAt(h, address);
             if (room <= 0) {

@@ -85,7 +85,7 @@ final class JobStore {
                         + "attempt = attempt + 1, started_at = :now, "
                         + "deadline_at = CAST(:now AS BIGINT) + CAST(timeout_seconds AS BIGINT) * 1000, completed_at = NULL "
                         + "WHERE id = :id AND status = 'pending'")
-                .bind("id", jobId).bind("w", workerId).bind("address", workerId == null ? claimAddress : null)
+                .bind("id", jobId).bind("w", workerId).bind("address", claimAddress)
                 .bind("now", now).execute() == 1;
     }
 

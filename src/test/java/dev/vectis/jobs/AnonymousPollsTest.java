@@ -8,6 +8,13 @@ import dev.vectis.error.ForbiddenException;
 import dev.vectis.testing.DbTest;
 import dev.vectis.testing.TestDatabase;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /** Polls that name no worker: who gets the job, when it becomes a worker's, and what frees it. */
 class AnonymousPollsTest {
@@ -45,6 +52,42 @@ class AnonymousPollsTest {
 
             assertThat(f.queue.claimFrom(SHARED).job().id()).isEqualTo(third.id());
             assertThat(f.queue.claimFrom(SHARED).outcome()).isEqualTo(Claim.Outcome.NO_IDLE_WORKER);
+        }
+    }
+
+    @DbTest
+    void pollsFromOneAddressAtOnceGetNoMoreThanItsWorkersHaveRoomFor(TestDatabase db) throws Exception {
+        try (QueueFixture f = new QueueFixture(db)) {
+            f.worker("a1", 1, SHARED);
+            f.worker("a2", 1, SHARED);
+            f.worker("a3", 1, SHARED);
+            for (int i = 0; i < 10; i++) {
+                f.job("echo " + i, null, null);
+            }
+            int pollers = 8;
+            CyclicBarrier start = new CyclicBarrier(pollers);
+            ExecutorService pool = Executors.newFixedThreadPool(pollers);
+            try {
+                List<Future<Claim>> polls = new ArrayList<>();
+                for (int i = 0; i < pollers; i++) {
+                    polls.add(pool.submit(() -> {
+                        start.await();
+                        return f.queue.claimFrom(SHARED);
+                    }));
+                }
+                List<String> handedOut = new ArrayList<>();
+                for (Future<Claim> poll : polls) {
+                    Claim c = poll.get(30, TimeUnit.SECONDS);
+                    if (c.outcome() == Claim.Outcome.CLAIMED) {
+                        handedOut.add(c.job().id());
+                    } else {
+                        assertThat(c.outcome()).isEqualTo(Claim.Outcome.NO_IDLE_WORKER);
+                    }
+                }
+                assertThat(handedOut).hasSize(3).doesNotHaveDuplicates();
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 

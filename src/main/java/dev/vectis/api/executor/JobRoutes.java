@@ -215,8 +215,8 @@ final class JobRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("jobId", jobId);
         // "Stop" in every case where finishing is pointless: cancelled, timed out, or taken away
-        // from this worker (requeued after it was thought lost).
-        // A job still held for an anonymous poll's address is nobody's yet, so no caller has lost it.
+        // from this worker (requeued after it was thought lost). A job still held for an
+        // anonymous poll's address is nobody's yet, so no caller has lost it.
         Job job = queue.get(jobId);
         String caller = Params.callerWorkerId(ctx);
         body.put("cancelled", !Job.RUNNING.equals(job.status())
