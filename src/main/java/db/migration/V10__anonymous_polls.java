@@ -15,7 +15,7 @@ import org.flywaydb.core.api.migration.Context;
  * was handed to. Java rather than SQL only because V2's check has no name: H2 and PostgreSQL
  * generated different ones, so it is looked up before it is replaced.
  */
-public class V10__Anonymous_polls extends BaseJavaMigration {
+public class V10__anonymous_polls extends BaseJavaMigration {
 
     private static final String[] STATEMENTS = {
         // Where the worker was last heard from through this contract, when its current
