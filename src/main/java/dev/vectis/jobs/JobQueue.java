@@ -67,27 +67,9 @@ public final class JobQueue {
         }, Claim.Outcome.WORKER_BUSY);
     }
 
-    /**
-     * A poll that names no worker, from {@code address}: the job goes to the one candidate
-     * there, or is held for the address when several share it (see {@link AnonymousPolls}).
-     * The candidates' room, less what they already run, bounds what the address is given.
-     */
+    /** A poll that names no worker, from {@code address}: placed as {@link AnonymousPolls} says. */
     public Claim claimFrom(String address) {
-        return claim(h -> {
-            List<AnonymousPolls.Candidate> candidates = AnonymousPolls.candidatesAt(h, address);
-            if (candidates.isEmpty()) {
-                return Optional.empty();
-            }
-            AnonymousPolls.takeTurn(h, candidates);
-            // Read again now that it is this poll's turn: what the previous one handed out counts.
-            candidates = AnonymousPolls.candidatesAt(h, address);
-            int room = candidates.stream().mapToInt(AnonymousPolls.Candidate::maxJobs).sum()
-                    - AnonymousPolls.runningAt(h, address);
-            if (room <= 0) {
-                return Optional.empty();
-            }
-            return Optional.of(candidates.size() == 1 ? new Taker(candidates.get(0).id(), null) : new Taker(null, address));
-        }, Claim.Outcome.NO_IDLE_WORKER);
+        return claim(h -> AnonymousPolls.place(h, address), Claim.Outcome.NO_IDLE_WORKER);
     }
 
     /** Like {@link #claim(String)}, but waits up to {@code wait} for a job to appear. */
@@ -101,7 +83,7 @@ public final class JobQueue {
     }
 
     /** Who takes the job: a worker, or (worker null) the address it is held for. */
-    private record Taker(String workerId, String address) {
+    record Taker(String workerId, String address) {
     }
 
     private record Limits(int maxJobs, boolean namesItself) {
