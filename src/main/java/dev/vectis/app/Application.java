@@ -18,6 +18,7 @@ import dev.vectis.db.Database;
 import dev.vectis.events.NewEvent;
 import dev.vectis.http.CallerIdentities;
 import dev.vectis.http.Callers;
+import dev.vectis.http.ClientAddress;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorRenderer;
 import dev.vectis.http.HouseErrors;
@@ -110,7 +111,8 @@ public final class Application implements AutoCloseable {
                     health,
                     new FleetApi(credentials, new JsonBody(mapper), features.enrolments()),
                     new GatewayApi(callers, mapper, features),
-                    new ExecutorApi(settings.executor(), callers, mapper, features.workers(), features.jobs(),
+                    new ExecutorApi(settings.executor(), callers, new ClientAddress(settings.server().trustedProxies()),
+                            mapper, features.workers(), features.jobs(),
                             features.results(), features.reaper(), features.bundles(), features.direct()),
                     new ProviderApi(providers, callers, new JsonBody(mapper), health.healthAs("provider-registry")),
                     new MarketplaceApi(callers, mapper, features.users(), features.ledger(), features.marketWorkers(),

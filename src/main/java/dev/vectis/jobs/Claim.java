@@ -4,13 +4,13 @@ package dev.vectis.jobs;
 public record Claim(Outcome outcome, Job job) {
 
     public enum Outcome {
-        /** The job is now the worker's. */
+        /** The job is now the worker's, or held for the anonymous poll's address. */
         CLAIMED,
         /** Nothing is pending. */
         NO_JOB,
         /** The worker already runs as many jobs as it may. */
         WORKER_BUSY,
-        /** Anonymous poll and no worker is idle (the spec's rule). */
+        /** Anonymous poll, and no candidate worker at its address has room (the spec's "no idle workers"). */
         NO_IDLE_WORKER
     }
 

@@ -8,12 +8,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * The durable job queue: enqueue, claim (one transaction, SKIP LOCKED), read, cancel.
- * A job runs on at most one worker at a time; each claim starts a new attempt.
+ * A job runs on at most one worker at a time; each claim starts a new attempt. A poll names
+ * its worker, or comes from an address (the spec's agents poll without identity).
  */
 public final class JobQueue {
 
@@ -47,37 +50,58 @@ public final class JobQueue {
         return created;
     }
 
-    /**
-     * Hands the oldest pending job to the worker. With no worker named, the spec's rule
-     * applies: the first idle online worker gets it.
-     */
+    /** Hands the oldest pending job to the worker that polled, naming itself. */
     public Claim claim(String workerId) {
+        return claim(h -> {
+            // The worker's row lock serializes its own concurrent polls, so max_jobs holds.
+            Limits limits = h.createQuery("SELECT max_jobs, names_itself FROM workers WHERE id = :id FOR UPDATE")
+                    .bind("id", workerId)
+                    .map((rs, ctx) -> new Limits(rs.getInt("max_jobs"), rs.getBoolean("names_itself"))).findOne()
+                    .orElseThrow(() -> new NotFoundException("WORKER_NOT_FOUND", "Worker not found"));
+            if (!limits.namesItself()) {
+                // From now on anonymous polls from its address are not taken for it.
+                h.createUpdate("UPDATE workers SET names_itself = TRUE WHERE id = :id").bind("id", workerId).execute();
+            }
+            boolean full = JobStore.runningOn(h, workerId) >= limits.maxJobs();
+            return full ? Optional.empty() : Optional.of(new Taker(workerId, null));
+        }, Claim.Outcome.WORKER_BUSY);
+    }
+
+    /** A poll that names no worker, from {@code address}: placed as {@link AnonymousPolls} says. */
+    public Claim claimFrom(String address) {
+        return claim(h -> AnonymousPolls.place(h, address), Claim.Outcome.NO_IDLE_WORKER);
+    }
+
+    /** Like {@link #claim(String)}, but waits up to {@code wait} for a job to appear. */
+    public Claim claim(String workerId, Duration wait) throws InterruptedException {
+        return waitFor(() -> claim(workerId), wait);
+    }
+
+    /** Like {@link #claimFrom(String)}, but waits up to {@code wait} for a job to appear. */
+    public Claim claimFrom(String address, Duration wait) throws InterruptedException {
+        return waitFor(() -> claimFrom(address), wait);
+    }
+
+    /** Who takes the job: a worker, or (worker null) the address it is held for. */
+    record Taker(String workerId, String address) {
+    }
+
+    private record Limits(int maxJobs, boolean namesItself) {
+    }
+
+    private Claim claim(Function<Handle, Optional<Taker>> taker, Claim.Outcome full) {
         long now = clock.millis();
         Claim claim = jdbi.inTransaction(h -> {
-            String worker = workerId;
-            if (worker == null) {
-                Optional<String> idle = firstIdleWorker(h);
-                if (idle.isEmpty()) {
-                    return Claim.of(Claim.Outcome.NO_IDLE_WORKER);
-                }
-                worker = idle.get();
-            } else {
-                // The worker's row lock serializes its own concurrent polls, so max_jobs holds.
-                Optional<Integer> maxJobs = h.createQuery("SELECT max_jobs FROM workers WHERE id = :id FOR UPDATE")
-                        .bind("id", worker).mapTo(Integer.class).findOne();
-                if (maxJobs.isEmpty()) {
-                    throw new NotFoundException("WORKER_NOT_FOUND", "Worker not found");
-                }
-                if (JobStore.runningOn(h, worker) >= maxJobs.get()) {
-                    return Claim.of(Claim.Outcome.WORKER_BUSY);
-                }
+            Optional<Taker> who = taker.apply(h);
+            if (who.isEmpty()) {
+                return Claim.of(full);
             }
             Optional<String> jobId = JobStore.nextPending(h);
-            if (jobId.isEmpty() || !JobStore.start(h, jobId.get(), worker, now)) {
+            if (jobId.isEmpty() || !JobStore.start(h, jobId.get(), who.get().workerId(), who.get().address(), now)) {
                 return Claim.of(Claim.Outcome.NO_JOB);
             }
             Job job = JobStore.find(h, jobId.get()).orElseThrow();
-            events.status(h, job.id(), Job.RUNNING, worker, job.attempt(), null, null, now);
+            events.status(h, job.id(), Job.RUNNING, job.workerId(), job.attempt(), null, null, now);
             return new Claim(Claim.Outcome.CLAIMED, job);
         });
         if (claim.outcome() == Claim.Outcome.CLAIMED) {
@@ -86,12 +110,11 @@ public final class JobQueue {
         return claim;
     }
 
-    /** Like {@link #claim}, but waits up to {@code wait} for a job to appear. */
-    public Claim claim(String workerId, Duration wait) throws InterruptedException {
+    private Claim waitFor(Supplier<Claim> poll, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             long seen = events.workAvailable().version();
-            Claim claim = claim(workerId);
+            Claim claim = poll.get();
             long left = deadline - System.nanoTime();
             if (claim.outcome() != Claim.Outcome.NO_JOB || left <= 0 || events.closing()) {
                 return claim;
@@ -142,14 +165,6 @@ public final class JobQueue {
 
     public JobEvents events() {
         return events;
-    }
-
-    private static Optional<String> firstIdleWorker(Handle h) {
-        return h.createQuery("SELECT w.id FROM workers w WHERE w.online = TRUE "
-                        + "AND w.enrolled_via IN ('executor', 'fleet') AND NOT EXISTS "
-                        + "(SELECT 1 FROM jobs j WHERE j.worker_id = w.id AND j.status = 'running') "
-                        + "ORDER BY w.created_at, w.id LIMIT 1 FOR UPDATE SKIP LOCKED")
-                .mapTo(String.class).findOne();
     }
 
     /** The spec's shape: {@code job-<epoch ms>-<random>}. */

@@ -7,7 +7,10 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Frees jobs nobody will finish: those whose worker went silent, and those past their timeout. */
+/**
+ * Frees jobs nobody will finish: those whose worker went silent or restarted, those held for
+ * an address where no worker that could have them is left, and those past their timeout.
+ */
 public final class JobReaper implements OfflineListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobReaper.class);
@@ -24,40 +27,54 @@ public final class JobReaper implements OfflineListener {
         this.events = events;
     }
 
-    /** A running job of a lost worker goes back to pending while it has attempts left, else fails. */
+    /**
+     * A running job of a lost worker goes back to pending while it has attempts left, else
+     * fails. So do jobs held for an address where every worker that could have one is gone.
+     */
     @Override
     public void workerOffline(Handle h, String workerId, long now) {
+        int lost = 0;
         boolean requeued = false;
-        boolean changed = false;
         for (String jobId : JobStore.runningIdsOf(h, workerId)) {
             Job job = JobStore.lock(h, jobId).orElseThrow();
-            if (!Job.RUNNING.equals(job.status()) || !workerId.equals(job.workerId())) {
-                continue;
-            }
-            if (job.attempt() < job.maxAttempts()) {
-                JobStore.requeue(h, jobId);
-                events.status(h, jobId, Job.PENDING, null, job.attempt(), null,
-                        WORKER_LOST + "; retrying (attempt " + job.attempt() + " of " + job.maxAttempts() + " used)", now);
-                requeued = true;
-                changed = true;
-                LOG.info("Job {} returned to the queue: worker {} lost", jobId, workerId);
-            } else {
-                JobStore.finish(h, jobId, Job.FAILED, null, WORKER_LOST, now);
-                events.status(h, jobId, Job.FAILED, workerId, job.attempt(), null, WORKER_LOST, now);
-                changed = true;
-                LOG.info("Job {} failed: worker {} lost", jobId, workerId);
+            if (Job.RUNNING.equals(job.status()) && workerId.equals(job.workerId())) {
+                requeued |= lose(h, job, "worker " + workerId + " lost", now);
+                lost++;
             }
         }
-        if (changed) {
+        for (String jobId : AnonymousPolls.orphans(h)) {
+            Job job = JobStore.lock(h, jobId).orElseThrow();
+            if (Job.RUNNING.equals(job.status()) && job.workerId() == null) {
+                requeued |= lose(h, job, "no worker that polled from its address is left", now);
+                lost++;
+            }
+        }
+        if (lost > 0) {
             // Wake pollers once the requeue is visible, not while its row is still locked.
             boolean newWork = requeued;
             h.afterCommit(() -> events.fire(newWork));
         }
     }
 
+    /** Retries the job while it has attempts left, else fails it; true when it went back to the queue. */
+    private boolean lose(Handle h, Job job, String why, long now) {
+        if (job.attempt() < job.maxAttempts()) {
+            JobStore.requeue(h, job.id());
+            events.status(h, job.id(), Job.PENDING, null, job.attempt(), null,
+                    WORKER_LOST + "; retrying (attempt " + job.attempt() + " of " + job.maxAttempts() + " used)", now);
+            LOG.info("Job {} returned to the queue: {}", job.id(), why);
+            return true;
+        }
+        JobStore.finish(h, job.id(), Job.FAILED, null, WORKER_LOST, now);
+        events.status(h, job.id(), Job.FAILED, job.workerId(), job.attempt(), null, WORKER_LOST, now);
+        LOG.info("Job {} failed: {}", job.id(), why);
+        return false;
+    }
+
     /**
      * A worker registering again has restarted, so the jobs it was running are gone with the
      * old process: they are retried or failed now instead of blocking it until their timeout.
+     * Jobs held for its address may have been among them.
      */
     public void workerRestarted(String workerId) {
         long now = clock.millis();

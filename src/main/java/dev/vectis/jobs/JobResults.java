@@ -72,7 +72,7 @@ public final class JobResults {
             if (Job.CANCELLED.equals(current.status())) {
                 return true;
             }
-            check(current.status(), current.workerId(), current.attempt(), workerId, attempt);
+            check(h, jobId, current.status(), current.workerId(), current.attempt(), workerId, attempt);
             String addition = OutputText.addition(current.outputLength(), data, outputCap);
             if (!addition.isEmpty()) {
                 JobStore.appendOutput(h, jobId, stream, addition);
@@ -89,14 +89,20 @@ public final class JobResults {
 
     private Job assigned(Handle h, String jobId, String workerId, Integer attempt) {
         Job job = JobStore.lock(h, jobId).orElseThrow(JobQueue::notFound);
-        check(job.status(), job.workerId(), job.attempt(), workerId, attempt);
+        check(h, jobId, job.status(), job.workerId(), job.attempt(), workerId, attempt);
         return job;
     }
 
-    private static void check(String status, String assignedTo, int currentAttempt, String workerId, Integer attempt) {
+    /**
+     * Refuses a report the job's assignment does not allow. A job held for an anonymous
+     * poll's address becomes the worker's that first reports on it, naming itself.
+     */
+    private void check(Handle h, String jobId, String status, String assignedTo, int currentAttempt, String workerId,
+                       Integer attempt) {
+        boolean held = Job.RUNNING.equals(status) && assignedTo == null;
         // workerId null: the caller did not say who it is (stream-output allows that). A job
         // returned to the queue has no worker, so a late report from its old one is also 403.
-        if (workerId != null && !workerId.equals(assignedTo)) {
+        if (workerId != null && !workerId.equals(assignedTo) && !(held && AnonymousPolls.mayTake(h, workerId))) {
             throw new ForbiddenException("NOT_ASSIGNED", "Worker is not assigned to this job");
         }
         if (!Job.RUNNING.equals(status)) {
@@ -105,6 +111,11 @@ public final class JobResults {
         if (attempt != null && attempt != currentAttempt) {
             throw new ConflictException("STALE_ATTEMPT",
                     "This report is for attempt " + attempt + ", but the job is on attempt " + currentAttempt);
+        }
+        if (held && workerId != null) {
+            JobStore.attribute(h, jobId, workerId);
+            events.status(h, jobId, Job.RUNNING, workerId, currentAttempt, null, null, clock.millis());
+            h.afterCommit(() -> events.fire(false));
         }
     }
 }

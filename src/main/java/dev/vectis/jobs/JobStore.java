@@ -79,11 +79,20 @@ final class JobStore {
                 .bind("w", workerId).mapTo(Integer.class).one();
     }
 
-    static boolean start(Handle h, String jobId, String workerId, long now) {
-        return h.createUpdate("UPDATE jobs SET status = 'running', worker_id = :w, attempt = attempt + 1, "
-                        + "started_at = :now, deadline_at = CAST(:now AS BIGINT) + CAST(timeout_seconds AS BIGINT) * 1000, completed_at = NULL "
+    /** Hands the job to a worker, or (workerId null) holds it for the address of an anonymous poll. */
+    static boolean start(Handle h, String jobId, String workerId, String claimAddress, long now) {
+        return h.createUpdate("UPDATE jobs SET status = 'running', worker_id = :w, claim_address = :address, "
+                        + "attempt = attempt + 1, started_at = :now, "
+                        + "deadline_at = CAST(:now AS BIGINT) + CAST(timeout_seconds AS BIGINT) * 1000, completed_at = NULL "
                         + "WHERE id = :id AND status = 'pending'")
-                .bind("id", jobId).bind("w", workerId).bind("now", now).execute() == 1;
+                .bind("id", jobId).bind("w", workerId).bind("address", claimAddress)
+                .bind("now", now).execute() == 1;
+    }
+
+    /** A held job becomes the worker's that first reported on it. */
+    static void attribute(Handle h, String jobId, String workerId) {
+        h.createUpdate("UPDATE jobs SET worker_id = :w, claim_address = NULL WHERE id = :id")
+                .bind("id", jobId).bind("w", workerId).execute();
     }
 
     static void finish(Handle h, String jobId, String status, Integer exitCode, String errorMessage, long now) {
@@ -94,7 +103,7 @@ final class JobStore {
     }
 
     static void requeue(Handle h, String jobId) {
-        h.createUpdate("UPDATE jobs SET status = 'pending', worker_id = NULL, started_at = NULL, "
+        h.createUpdate("UPDATE jobs SET status = 'pending', worker_id = NULL, claim_address = NULL, started_at = NULL, "
                 + "deadline_at = NULL WHERE id = :id").bind("id", jobId).execute();
     }
 

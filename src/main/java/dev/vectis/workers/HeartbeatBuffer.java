@@ -11,18 +11,22 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class HeartbeatBuffer {
 
-    /** When the worker was heard, and the status it reported (null: it reports none). */
-    record Beat(long at, String status) {
+    /**
+     * When the worker was heard, the status it reported (null: it reports none) and the
+     * address it called from through the command-executor contract (null: another contract).
+     */
+    record Beat(long at, String status, String address) {
 
         Beat newer(Beat other) {
-            return other.at >= at ? new Beat(other.at, other.status != null ? other.status : status) : this;
+            return other.at >= at ? new Beat(other.at, other.status != null ? other.status : status,
+                    other.address != null ? other.address : address) : this;
         }
     }
 
     private final ConcurrentHashMap<String, Beat> pending = new ConcurrentHashMap<>();
 
-    void record(String workerId, long at, String status) {
-        pending.merge(workerId, new Beat(at, status), Beat::newer);
+    void record(String workerId, long at, String status, String address) {
+        pending.merge(workerId, new Beat(at, status, address), Beat::newer);
     }
 
     /** Takes what is pending; an entry updated meanwhile stays for the next flush. */

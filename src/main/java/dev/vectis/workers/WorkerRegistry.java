@@ -135,7 +135,15 @@ public final class WorkerRegistry {
     public long heartbeat(String workerId, String reportedStatus) {
         long now = clock.millis();
         requireKnown(workerId, now);
-        heartbeats.record(workerId, now, reportedStatus);
+        heartbeats.record(workerId, now, reportedStatus, null);
+        return now;
+    }
+
+    /** As {@link #heartbeat(String)}, from a command-executor call: remembers the address it came from. */
+    public long heartbeatFrom(String workerId, String address) {
+        long now = clock.millis();
+        requireKnown(workerId, now);
+        heartbeats.record(workerId, now, null, address);
         return now;
     }
 

@@ -49,15 +49,16 @@ final class WorkerStore {
     /** Updates the executor-contract fields of an existing worker; false when there is none. */
     static boolean updateExecutorFields(Handle h, ExecutorRegistration r, long now) {
         return h.createUpdate("UPDATE workers SET hostname = :hostname, os = :os, cpu_count = :cpuCount, "
-                        + "version = :version, max_jobs = :maxJobs, online = TRUE, "
+                        + "version = :version, max_jobs = :maxJobs, online = TRUE, executor_ip = :address, "
+                        + "registered_at = :now, names_itself = FALSE, "
                         + "last_seen_at = :now, updated_at = :now WHERE id = :workerId AND enrolled_via IN " + JOB_RUNNERS)
                 .bindMethods(r).bind("now", now).execute() == 1;
     }
 
     static void insertExecutor(Handle h, ExecutorRegistration r, long now) {
         h.createUpdate("INSERT INTO workers (id, enrolled_via, hostname, os, cpu_count, version, max_jobs, online, "
-                        + "last_seen_at, created_at, updated_at) VALUES (:workerId, 'executor', :hostname, :os, "
-                        + ":cpuCount, :version, :maxJobs, TRUE, :now, :now, :now)")
+                        + "executor_ip, registered_at, last_seen_at, created_at, updated_at) VALUES (:workerId, "
+                        + "'executor', :hostname, :os, :cpuCount, :version, :maxJobs, TRUE, :address, :now, :now, :now, :now)")
                 .bindMethods(r).bind("now", now).execute();
     }
 
@@ -68,8 +69,11 @@ final class WorkerStore {
                 + "reported_status = CASE WHEN CAST(:status AS VARCHAR(20)) IS NOT NULL AND :seen >= COALESCE(reported_status_at, 0) "
                 + "THEN :status ELSE reported_status END, "
                 + "reported_status_at = CASE WHEN CAST(:status AS VARCHAR(20)) IS NOT NULL AND :seen >= COALESCE(reported_status_at, 0) "
-                + "THEN :seen ELSE reported_status_at END WHERE id = :id");
-        beats.forEach((id, beat) -> batch.bind("id", id).bind("seen", beat.at()).bind("status", beat.status()).add());
+                + "THEN :seen ELSE reported_status_at END, "
+                + "executor_ip = CASE WHEN CAST(:address AS VARCHAR(45)) IS NOT NULL AND :seen >= last_seen_at "
+                + "THEN :address ELSE executor_ip END WHERE id = :id");
+        beats.forEach((id, beat) -> batch.bind("id", id).bind("seen", beat.at()).bind("status", beat.status())
+                .bind("address", beat.address()).add());
         if (batch.size() > 0) {
             batch.execute();
         }

@@ -50,16 +50,16 @@ class JobQueueTest {
     }
 
     @DbTest
-    void anonymousPollsFollowTheSpecsFirstIdleWorkerRule(TestDatabase db) {
+    void anAnonymousPollGoesToTheOneWorkerAtItsAddressNotTheFirstRegistered(TestDatabase db) {
         try (QueueFixture f = new QueueFixture(db)) {
             f.job("echo", null, null);
-            assertThat(f.queue.claim((String) null).outcome()).isEqualTo(Claim.Outcome.NO_IDLE_WORKER);
-            f.worker("w1", 1);
+            assertThat(f.queue.claimFrom("192.0.2.2").outcome()).isEqualTo(Claim.Outcome.NO_IDLE_WORKER);
+            f.worker("w1", 1, "192.0.2.1");
             f.clock.advance(Duration.ofMillis(5));
-            f.worker("w2", 1);
-            Claim claim = f.queue.claim((String) null);
-            assertThat(claim.job().workerId()).isEqualTo("w1");
-            assertThat(f.queue.claim((String) null).outcome()).isEqualTo(Claim.Outcome.NO_JOB);
+            f.worker("w2", 1, "192.0.2.2");
+            Claim claim = f.queue.claimFrom("192.0.2.2");
+            assertThat(claim.job().workerId()).isEqualTo("w2");
+            assertThat(f.queue.claimFrom("192.0.2.1").outcome()).isEqualTo(Claim.Outcome.NO_JOB);
         }
     }
 

@@ -33,8 +33,15 @@ final class QueueFixture implements AutoCloseable {
         this(db, 4L << 20);
     }
 
+    static final String ADDRESS = "192.0.2.1";
+
     void worker(String id, int maxJobs) {
-        workers.registerExecutor(new ExecutorRegistration(id, id + ".local", "linux", 2, "1.0", maxJobs));
+        worker(id, maxJobs, ADDRESS);
+    }
+
+    /** A worker registered from {@code address}, as the command-executor contract's register call does. */
+    void worker(String id, int maxJobs, String address) {
+        workers.registerExecutor(new ExecutorRegistration(id, id + ".local", "linux", 2, "1.0", maxJobs, address));
     }
 
     Job job(String command, Integer maxAttempts, Integer timeoutSeconds) {

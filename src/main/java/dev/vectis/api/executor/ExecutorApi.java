@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectis.config.RatePolicy;
 import dev.vectis.config.Settings;
 import dev.vectis.http.Callers;
+import dev.vectis.http.ClientAddress;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
 import dev.vectis.http.JsonBody;
@@ -38,12 +39,14 @@ public final class ExecutorApi implements ContractApi {
     private final JobStream stream;
     private final ExecuteRoutes execute;
 
-    public ExecutorApi(Settings.Executor settings, Callers callers, ObjectMapper mapper, WorkerRegistry registry,
-                       JobQueue queue, JobResults results, JobReaper reaper, Bundles bundles, DirectExecutor direct) {
+    public ExecutorApi(Settings.Executor settings, Callers callers, ClientAddress clients, ObjectMapper mapper,
+                       WorkerRegistry registry, JobQueue queue, JobResults results, JobReaper reaper, Bundles bundles,
+                       DirectExecutor direct) {
         ExecutorGuard guard = new ExecutorGuard(settings.auth(), callers);
         JsonBody json = new JsonBody(mapper);
-        this.workers = new WorkerRoutes(guard, json, registry, reaper);
-        this.jobs = new JobRoutes(guard, json, registry, queue, results);
+        CallerAddress address = new CallerAddress(clients);
+        this.workers = new WorkerRoutes(guard, json, address, registry, reaper);
+        this.jobs = new JobRoutes(guard, json, address, registry, queue, results);
         this.stream = new JobStream(guard, queue);
         this.execute = new ExecuteRoutes(guard, queue, bundles, direct, settings.directEnabled(),
                 settings.defaultMode(), mapper);

@@ -14,13 +14,27 @@ final class ExecutorViews {
     static Map<String, Object> worker(Worker w) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("workerId", w.id());
-        m.put("hostname", w.hostname());
+        m.put("hostname", hostname(w));
         m.put("os", w.os());
         m.put("cpuCount", w.cpuCount());
         m.put("status", w.executorStatus());
         m.put("lastHeartbeat", w.lastSeenAt());
         m.put("version", w.version());
         return m;
+    }
+
+    /**
+     * The spec lists a hostname for every worker. Enrolled agents that never registered here
+     * may have none, so their subdomain stands in for it (their name on the network), then
+     * their address, then their id: never empty.
+     */
+    static String hostname(Worker w) {
+        for (String name : new String[] {w.hostname(), w.subdomain(), w.ip()}) {
+            if (name != null && !name.isBlank()) {
+                return name;
+            }
+        }
+        return w.id();
     }
 
     static Map<String, Object> job(Job j) {

@@ -37,13 +37,16 @@ final class JobRoutes {
 
     private final ExecutorGuard guard;
     private final JsonBody json;
+    private final CallerAddress address;
     private final WorkerRegistry registry;
     private final JobQueue queue;
     private final JobResults results;
 
-    JobRoutes(ExecutorGuard guard, JsonBody json, WorkerRegistry registry, JobQueue queue, JobResults results) {
+    JobRoutes(ExecutorGuard guard, JsonBody json, CallerAddress address, WorkerRegistry registry, JobQueue queue,
+              JobResults results) {
         this.guard = guard;
         this.json = json;
+        this.address = address;
         this.registry = registry;
         this.queue = queue;
         this.results = results;
@@ -111,15 +114,22 @@ final class JobRoutes {
         ctx.json(body);
     }
 
-    /** The poll: the named worker gets the job (a poll also counts as a heartbeat). */
+    /**
+     * The poll: the named worker gets the job (a poll also counts as a heartbeat); a poll that
+     * names no worker is placed by its address (docs/command-executor.md, "Who gets a job").
+     */
     private void next(Context ctx) throws InterruptedException {
         guard.worker(ctx);
         String workerId = Params.callerWorkerId(ctx);
-        int wait = Params.integer(ctx, "wait", 0, 0, 30);
+        Duration wait = Duration.ofSeconds(Params.integer(ctx, "wait", 0, 0, 30));
+        String from = address.of(ctx);
+        Claim claim;
         if (workerId != null) {
-            registry.heartbeat(workerId);
+            registry.heartbeatFrom(workerId, from);
+            claim = queue.claim(workerId, wait);
+        } else {
+            claim = queue.claimFrom(from, wait);
         }
-        Claim claim = queue.claim(workerId, Duration.ofSeconds(wait));
         Map<String, Object> body = new LinkedHashMap<>();
         if (claim.outcome() == Claim.Outcome.CLAIMED) {
             body.put("success", true);
@@ -205,10 +215,12 @@ final class JobRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("jobId", jobId);
         // "Stop" in every case where finishing is pointless: cancelled, timed out, or taken away
-        // from this worker (requeued after it was thought lost).
+        // from this worker (requeued after it was thought lost). A job still held for an
+        // anonymous poll's address is nobody's yet, so no caller has lost it.
         Job job = queue.get(jobId);
         String caller = Params.callerWorkerId(ctx);
-        body.put("cancelled", !Job.RUNNING.equals(job.status()) || (caller != null && !caller.equals(job.workerId())));
+        body.put("cancelled", !Job.RUNNING.equals(job.status())
+                || (caller != null && job.workerId() != null && !caller.equals(job.workerId())));
         ctx.json(body);
     }
 

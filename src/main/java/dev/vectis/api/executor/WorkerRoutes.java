@@ -27,12 +27,14 @@ final class WorkerRoutes {
 
     private final ExecutorGuard guard;
     private final JsonBody json;
+    private final CallerAddress address;
     private final WorkerRegistry registry;
     private final JobReaper reaper;
 
-    WorkerRoutes(ExecutorGuard guard, JsonBody json, WorkerRegistry registry, JobReaper reaper) {
+    WorkerRoutes(ExecutorGuard guard, JsonBody json, CallerAddress address, WorkerRegistry registry, JobReaper reaper) {
         this.guard = guard;
         this.json = json;
+        this.address = address;
         this.registry = registry;
         this.reaper = reaper;
     }
@@ -61,10 +63,9 @@ final class WorkerRoutes {
             throw new InvalidInputException("maxJobs", "maxJobs must be from 1 to 1000");
         }
         Worker w = registry.registerExecutor(new ExecutorRegistration(b.workerId(), b.hostname().trim(), b.os(),
-                b.cpuCount(), b.version(), b.maxJobs() == null ? 1 : b.maxJobs()));
-        if (w.runningJobs() > 0) {
-            reaper.workerRestarted(w.id());
-        }
+                b.cpuCount(), b.version(), b.maxJobs() == null ? 1 : b.maxJobs(), address.of(ctx)));
+        // Also when it runs nothing of its own: a job held for its address may have been the old process's.
+        reaper.workerRestarted(w.id());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
         body.put("workerId", w.id());
@@ -79,7 +80,7 @@ final class WorkerRoutes {
             throw new InvalidInputException("workerId", "workerId is required");
         }
         Params.sameCaller(ctx, b.workerId());
-        long at = registry.heartbeat(b.workerId());
+        long at = registry.heartbeatFrom(b.workerId(), address.of(ctx));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
         body.put("workerId", b.workerId());
