@@ -1,5 +1,7 @@
 package dev.vectis.sessions;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -11,26 +13,24 @@ import java.util.regex.Pattern;
  * ({@code session_connected}, {@code qr_ready}…) and real workers' ({@code connected},
  * {@code logged_out}, {@code QR_REQUIRED}…) land on the same states.
  */
-public final class SessionStates {
+final class SessionStates {
 
     /** States after which a session no longer occupies its worker. */
     static final Set<String> ENDED = Set.of("disconnected", "deleted", "logged_out", "failed", "error");
 
-    private static final Map<String, String> WORDS = Map.ofEntries(
-            Map.entry("created", "created"), Map.entry("init", "created"), Map.entry("new", "created"),
-            Map.entry("initializing", "initializing"), Map.entry("initialising", "initializing"),
-            Map.entry("starting", "initializing"),
-            Map.entry("connecting", "connecting"), Map.entry("pairing", "connecting"),
-            Map.entry("qr_required", "qr_required"), Map.entry("qr_ready", "qr_required"), Map.entry("qr", "qr_required"),
-            Map.entry("qr_code", "qr_required"), Map.entry("qrcode", "qr_required"),
-            Map.entry("connected", "connected"), Map.entry("open", "connected"), Map.entry("ready", "connected"),
-            Map.entry("online", "connected"),
-            Map.entry("reconnecting", "reconnecting"),
-            Map.entry("disconnected", "disconnected"), Map.entry("auto_disconnected", "disconnected"),
-            Map.entry("close", "disconnected"), Map.entry("closed", "disconnected"), Map.entry("offline", "disconnected"),
-            Map.entry("logged_out", "logged_out"), Map.entry("loggedout", "logged_out"), Map.entry("logout", "logged_out"),
-            Map.entry("deleted", "deleted"), Map.entry("removed", "deleted"), Map.entry("destroyed", "deleted"),
-            Map.entry("error", "error"), Map.entry("failed", "failed"), Map.entry("failure", "failed"));
+    /** Each state first, then the other words workers use for it. */
+    private static final Map<String, String> WORDS = words(
+            List.of("created", "init", "new"),
+            List.of("initializing", "initialising", "starting"),
+            List.of("connecting", "pairing"),
+            List.of("qr_required", "qr_ready", "qr", "qr_code", "qrcode"),
+            List.of("connected", "open", "ready", "online"),
+            List.of("reconnecting"),
+            List.of("disconnected", "auto_disconnected", "close", "closed", "offline"),
+            List.of("logged_out", "loggedout", "logout"),
+            List.of("deleted", "removed", "destroyed"),
+            List.of("error"),
+            List.of("failed", "failure"));
 
     /** Event names that announce a change whose new state is in {@code data.status}. */
     private static final Set<String> STATUS_CARRIERS = Set.of("status", "status_changed", "status_update",
@@ -43,8 +43,8 @@ public final class SessionStates {
     private SessionStates() {
     }
 
-    /** The state a status word means ({@code CONNECTED}, {@code qr-ready}…), or null for a word Vectis does not know. */
-    public static String ofStatus(String word) {
+    /** The state a status word means ({@code CONNECTED}, {@code qr-ready}…), or null for an unknown word. */
+    static String ofStatus(String word) {
         if (word == null) {
             return null;
         }
@@ -52,12 +52,12 @@ public final class SessionStates {
     }
 
     /** The state an event name announces ({@code session_connected}, {@code logged_out}…), or null. */
-    public static String ofEvent(String event) {
+    static String ofEvent(String event) {
         return ofStatus(bare(event));
     }
 
     /** True for a name that speaks about a session's state, whether or not the name itself says which. */
-    public static boolean isSessionEvent(String event) {
+    static boolean isSessionEvent(String event) {
         return ofEvent(event) != null || STATUS_CARRIERS.contains(bare(event));
     }
 
@@ -65,7 +65,7 @@ public final class SessionStates {
      * A phone number as {@code +} and digits when the worker sent one, or a WhatsApp JID of one
      * ({@code 6281234567890:12@s.whatsapp.net}); anything else (a group or LID address) as sent.
      */
-    public static String phoneNumber(String raw) {
+    static String phoneNumber(String raw) {
         if (raw == null || raw.isBlank()) {
             return null;
         }
@@ -84,6 +84,15 @@ public final class SessionStates {
             return raw.trim();
         }
         return digits.startsWith("+") ? digits : "+" + digits;
+    }
+
+    @SafeVarargs
+    private static Map<String, String> words(List<String>... states) {
+        Map<String, String> words = new HashMap<>();
+        for (List<String> state : states) {
+            state.forEach(word -> words.put(word, state.get(0)));
+        }
+        return Map.copyOf(words);
     }
 
     private static String bare(String event) {

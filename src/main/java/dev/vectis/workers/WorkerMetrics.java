@@ -88,7 +88,8 @@ public final class WorkerMetrics {
                         Columns.longOrNull(rs, "uptime"), Columns.longOrNull(rs, "message_count"), Columns.intOrNull(rs, "session_total"),
                         Columns.intOrNull(rs, "session_connected"), Columns.intOrNull(rs, "session_disconnected"),
                         Columns.intOrNull(rs, "session_qr_required"), Columns.intOrNull(rs, "session_reconnecting"),
-                        Columns.intOrNull(rs, "session_error"), rs.getString("reported_at"), rs.getString("extra"), rs.getLong("created_at")))
+                        Columns.intOrNull(rs, "session_error"), rs.getString("reported_at"), rs.getString("extra"),
+                        rs.getLong("created_at")))
                 .list());
     }
 }

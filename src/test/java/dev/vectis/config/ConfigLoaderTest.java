@@ -207,7 +207,8 @@ class ConfigLoaderTest {
                 "VECTIS_DATABASE_PASSWORD", "db-pass-123",
                 "VECTIS_DATABASE_URL", "jdbc:postgresql://db/vectis?user=v&password=url-pass-9"));
         String summary = String.join("\n", loaded.values().describe());
-        assertThat(summary).doesNotContain("super-secret-admin-0123456789abcdef", "wt-one", "jjjj", "db-pass-123", "url-pass-9");
+        assertThat(summary).doesNotContain("super-secret-admin-0123456789abcdef", "wt-one", "jjjj", "db-pass-123",
+                "url-pass-9");
         assertThat(summary).contains("admin_token = <redacted> (env VECTIS_ADMIN_TOKEN)",
                 "worker_tokens = <2 redacted>", "password=<redacted>", "server.port = 8080 (default)");
         assertThat(loaded.settings().toString()).doesNotContain("super-secret-admin-0123456789abcdef", "db-pass-123");

@@ -38,7 +38,8 @@ class GatewayRealWorkerTest {
                     {"total": 3, "connected": 1, "disconnected": 0, "qr_required": 2, "reconnecting": 0,
                      "error": 0}"""));
             assertThat(sample.get("extra")).as("the worker's own counts are kept, not dropped")
-                    .isEqualTo(Gateway.tree("{\"metrics\": {\"sessions\": {\"initializing\": 0, \"maxSessions\": 50}}}"));
+                    .isEqualTo(Gateway.tree("""
+                            {"metrics": {"sessions": {"initializing": 0, "maxSessions": 50}}}"""));
             assertThat(Gateway.worker(app, WORKER).get("lastMetrics").get("cpuUsage").asDouble()).isEqualTo(30.0);
         }
     }
