@@ -93,37 +93,41 @@ main() {
     info "public IP: $ip"
 
     # --- Register ----------------------------------------------------------------------
-    local body_file="$TMP_DIR/request.json" response="$TMP_DIR/response.json" status
-    (umask 077 && printf '{"ip":"%s","secret":"%s"}' "$ip" "$secret" >"$body_file")
+    # Re-running after a failure is safe: the same IP and secret is answered 200 with the
+    # identity the server already gave this machine, and nothing new is created.
+    local host_name body_file="$TMP_DIR/request.json" response="$TMP_DIR/response.json" status
+    host_name="$(detect_hostname)"
+    if [[ -n "$host_name" ]]; then
+        (umask 077 && printf '{"ip":"%s","secret":"%s","hostname":"%s"}' "$ip" "$secret" "$host_name" >"$body_file")
+    else
+        (umask 077 && printf '{"ip":"%s","secret":"%s"}' "$ip" "$secret" >"$body_file")
+    fi
     info "registering with $url/api/v1/workers"
     status="$(curl -sS --max-time 30 -o "$response" -w '%{http_code}' -X POST \
         -H "@$auth_header" -H 'Content-Type: application/json' \
         --data-binary "@$body_file" "$url/api/v1/workers" </dev/null)" \
-        || die "could not reach the Vectis server at $url (see the curl error above)"
+        || die "could not reach the Vectis server at $url (see the curl error above); re-run to retry"
     rm -f "$body_file"
 
     local worker_id subdomain conf_ip
     case "$status" in
-        201)
+        200 | 201)
             worker_id="$(json_string id <"$response")"
             subdomain="$(json_string subdomain <"$response")"
             conf_ip="$(json_string ip <"$response")"
             [[ -n "$worker_id" && -n "$subdomain" ]] \
-                || die "the server answered 201 without an id and a subdomain: $(snippet <"$response")"
-            info "registered as worker $worker_id ($subdomain)"
-            ;;
-        409)
-            worker_id="$(json_string id <"$response")"
-            subdomain="$(json_string subdomain <"$response")"
-            conf_ip="$(json_string ip <"$response")"
-            if [[ -n "$worker_id" && -n "$subdomain" ]]; then
-                info "this machine was registered before (same IP and secret); reusing worker $worker_id ($subdomain)"
+                || die "the server answered $status without an id and a subdomain: $(snippet <"$response")"
+            if [[ "$status" == 201 ]]; then
+                info "registered as worker $worker_id ($subdomain)"
             else
-                die "registration refused (HTTP 409): $(server_message <"$response")"
+                info "this machine was registered before (same IP and secret); reusing worker $worker_id ($subdomain)"
             fi
             ;;
+        409)
+            die "registration refused (HTTP 409): $(server_message <"$response"); another machine with another secret holds this IP"
+            ;;
         000)
-            die "no HTTP response from $url/api/v1/workers"
+            die "no HTTP response from $url/api/v1/workers; re-run to retry"
             ;;
         *)
             die "registration failed (HTTP $status): $(server_message <"$response")"
@@ -309,6 +313,19 @@ detect_ip() {
         fi
     fi
     die "could not determine this machine's IP address; set PUBLIC_IP and re-run"
+}
+
+# This machine's name, as the kernel knows it; empty when it is not a plain host name.
+detect_hostname() {
+    local name=""
+    if [[ -r /proc/sys/kernel/hostname ]]; then
+        name="$(tr -d ' \t\r\n' </proc/sys/kernel/hostname)"
+    elif command -v uname >/dev/null 2>&1; then
+        name="$(uname -n </dev/null 2>/dev/null | tr -d ' \t\r\n' || true)"
+    fi
+    if [[ "$name" =~ ^[A-Za-z0-9._-]{1,253}$ ]]; then
+        printf '%s\n' "$name"
+    fi
 }
 
 # Prints the string value of a top-level key in the compact JSON on stdin (empty if absent).

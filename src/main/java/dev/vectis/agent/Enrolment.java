@@ -66,6 +66,7 @@ final class Enrolment {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ip", ip);
         body.put("secret", secret);
+        body.put("hostname", Registration.hostname());
         ServerClient.Response r;
         try {
             r = server.sendWithRetries("POST", "/api/v1/workers", body, TRIES, "Authorization", "Bearer " + token);
@@ -74,11 +75,12 @@ final class Enrolment {
         }
         JsonNode json = r.json(server.mapper());
         if (r.ok()) {
+            // 201 for a new worker; 200 when the server already knew this IP and secret (a re-sync).
             return conf(json, ip, "the enrolment answer");
         }
         String message = json.path("message").asText(r.text());
         if (r.status() == 409 && json.hasNonNull("id")) {
-            // The server says so only when the secret we sent matches the one it holds for this IP.
+            // Older servers answered a re-sync so, and only when the secret we sent matched.
             LOG.info("The server already knows this machine ({}); reusing its identity", ip);
             return conf(json, ip, "the 409 answer");
         }

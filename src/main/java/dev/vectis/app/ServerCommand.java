@@ -17,7 +17,9 @@ public final class ServerCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (default: ./vectis.yaml if present).")
+    /** {@code -config} is how provider-registry.md runs the service. */
+    @Option(names = {"--config", "-config"}, paramLabel = "FILE",
+            description = "YAML configuration file (default: ./vectis.yaml if present).")
     Path config;
 
     @Override

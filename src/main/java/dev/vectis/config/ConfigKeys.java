@@ -28,7 +28,7 @@ final class ConfigKeys {
             key("database.user", null, ConfigParsers::text),
             secret("database.password", ConfigParsers::secret),
             key("database.pool_size", 10, ConfigParsers.integer(1, 500)),
-            secret("admin_token", ConfigParsers::secret),
+            secret("admin_token", ConfigKeys::adminToken),
             secret("worker_tokens", ConfigParsers::secretList),
             key("executor.auth", "token", ConfigParsers.oneOf("token", "none")),
             key("executor.direct_enabled", false, ConfigParsers::bool),
@@ -76,6 +76,9 @@ final class ConfigKeys {
     /** Shorter HS256 keys are brute-forceable; RFC 7518 asks for at least the hash size. */
     static final int MIN_JWT_SECRET_BYTES = 32;
 
+    /** The admin token opens everything; a short one is guessable. */
+    static final int MIN_ADMIN_TOKEN_CHARS = 32;
+
     private ConfigKeys() {
     }
 
@@ -93,6 +96,15 @@ final class ConfigKeys {
             throw new IllegalArgumentException("\"" + raw + "\" is not a DNS domain (e.g. fleet.example.com)");
         }
         return domain;
+    }
+
+    private static Object adminToken(Object raw) {
+        Secret token = (Secret) ConfigParsers.secret(raw);
+        if (token.reveal().length() < MIN_ADMIN_TOKEN_CHARS) {
+            throw new IllegalArgumentException("must be at least " + MIN_ADMIN_TOKEN_CHARS
+                    + " characters; leave it unset to have one generated");
+        }
+        return token;
     }
 
     private static Object jwtSecret(Object raw) {

@@ -8,8 +8,8 @@ import org.jdbi.v3.core.Jdbi;
 /** SQL for chat sessions and messages, kept as the gateway's workers report them. */
 public final class ChatSessions {
 
-    /** Statuses after which a session no longer occupies its worker. */
-    static final String ENDED = "('disconnected', 'deleted', 'logged_out', 'failed', 'error')";
+    private static final String ENDED = SessionStates.ENDED.stream().sorted()
+            .collect(java.util.stream.Collectors.joining("', '", "('", "')"));
 
     private final Jdbi jdbi;
 

@@ -24,8 +24,6 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class GatewayEvents {
 
-    static final Set<String> SESSION_EVENTS = Set.of("session_created", "session_qr_ready", "session_connected",
-            "session_disconnected", "session_deleted", "session_status_changed", "qr_ready");
     static final Set<String> MESSAGE_EVENTS = Set.of("message_sent", "message_received", "message_failed",
             "message_status");
     static final Set<String> WORKER_EVENTS = Set.of("worker_started", "worker_stopping", "worker_error", "command_ack");
@@ -62,9 +60,8 @@ public final class GatewayEvents {
                 if (log.seen(h, dedup)) {
                     return false;
                 }
-                boolean known = SESSION_EVENTS.contains(e.event()) || MESSAGE_EVENTS.contains(e.event())
-                        || WORKER_EVENTS.contains(e.event()) || e.event().startsWith("session_")
-                        || e.event().startsWith("message_");
+                boolean known = SessionStates.isSessionEvent(e.event()) || e.event().startsWith("session_")
+                        || isMessageEvent(e.event()) || WORKER_EVENTS.contains(e.event());
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("event", e.event());
                 data.put("workerId", e.workerId());
@@ -105,14 +102,14 @@ public final class GatewayEvents {
     private void apply(Handle h, GatewayEvent e, String messageId) {
         long now = clock.millis();
         Map<String, Object> d = e.data();
-        if (SESSION_EVENTS.contains(e.event()) || (e.event().startsWith("session_") && e.sessionId() != null)) {
-            String status = text(d, "status") != null ? text(d, "status") : sessionStatusOf(e.event());
-            ChatSessions.upsertSession(h, e.sessionId(), e.workerId(), status, text(d, "phoneNumber"),
-                    text(d, "qrCode"), text(d, "qrString"), now);
-        } else if (MESSAGE_EVENTS.contains(e.event()) || e.event().startsWith("message_")) {
+        if (isMessageEvent(e.event())) {
             String status = text(d, "status") != null ? text(d, "status") : messageStatusOf(e.event());
             ChatSessions.upsertMessage(h, messageId, e.sessionId(), status, text(d, "to"), text(d, "sentAt"),
                     text(d, "deliveredAt"), text(d, "readAt"), text(d, "failedAt"), now);
+        } else if (SessionStates.isSessionEvent(e.event()) || e.event().startsWith("session_")
+                || ("session-status".equals(e.source()) && SessionStates.ofStatus(text(d, "status")) != null)) {
+            ChatSessions.upsertSession(h, e.sessionId(), e.workerId(), sessionStatus(e),
+                    SessionStates.phoneNumber(text(d, "phoneNumber")), text(d, "qrCode"), text(d, "qrString"), now);
         } else if (e.event().equals("worker_stopping")) {
             workers.reportStatus(h, e.workerId(), "OFFLINE");
         } else if (e.event().equals("worker_started")) {
@@ -137,7 +134,7 @@ public final class GatewayEvents {
             throw new InvalidInputException("sessionId", "sessionId is required");
         }
         InvalidInputException.maxLength(e.sessionId(), "sessionId", 200);
-        boolean message = MESSAGE_EVENTS.contains(e.event()) || e.event().startsWith("message_");
+        boolean message = isMessageEvent(e.event());
         String messageId = text(e.data(), "messageId");
         if (message && (messageId == null || messageId.isBlank())) {
             throw new InvalidInputException("data.messageId", "data.messageId is required for message events");
@@ -161,15 +158,21 @@ public final class GatewayEvents {
         return Tokens.sha256Hex(key);
     }
 
-    static String sessionStatusOf(String event) {
-        return switch (event) {
-            case "session_created" -> "created";
-            case "session_qr_ready", "qr_ready" -> "qr_required";
-            case "session_connected" -> "connected";
-            case "session_disconnected" -> "disconnected";
-            case "session_deleted" -> "deleted";
-            default -> null;
-        };
+    private static boolean isMessageEvent(String event) {
+        return MESSAGE_EVENTS.contains(event) || event.startsWith("message_");
+    }
+
+    /**
+     * {@code data.status} when it names a state, else the state the event's name announces, else
+     * the worker's own word as sent (a state Vectis does not know yet is still shown).
+     */
+    private static String sessionStatus(GatewayEvent e) {
+        String reported = text(e.data(), "status");
+        String state = SessionStates.ofStatus(reported);
+        if (state == null) {
+            state = SessionStates.ofEvent(e.event());
+        }
+        return state != null ? state : reported;
     }
 
     static String messageStatusOf(String event) {

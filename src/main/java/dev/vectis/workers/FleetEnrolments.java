@@ -34,11 +34,17 @@ public final class FleetEnrolments {
         this.domain = domain;
     }
 
-    /** {@code ip} must already be in canonical form, so one machine cannot enrol twice under two spellings. */
-    public Enrolment enrol(String ip, String secret) {
+    /**
+     * {@code ip} must already be in canonical form, so one machine cannot enrol twice under two
+     * spellings. {@code hostname} may be null; a machine enrolling again updates it.
+     */
+    public Enrolment enrol(String ip, String secret, String hostname) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Optional<Enrolment> existing = existing(ip, secret);
             if (existing.isPresent()) {
+                if (existing.get().secretMatches() && hostname != null) {
+                    rename(existing.get().id(), hostname);
+                }
                 return existing.get();
             }
             String id = "wrk_" + random(ID_ALPHABET, 21);
@@ -46,10 +52,10 @@ public final class FleetEnrolments {
             long now = clock.millis();
             try {
                 jdbi.useHandle(h -> h.createUpdate("INSERT INTO workers (id, enrolled_via, ip, subdomain, "
-                                + "secret_sealed, online, last_seen_at, created_at, updated_at) VALUES (:id, 'fleet', "
-                                + ":ip, :subdomain, :secret, TRUE, :now, :now, :now)")
+                                + "secret_sealed, hostname, online, last_seen_at, created_at, updated_at) VALUES (:id, "
+                                + "'fleet', :ip, :subdomain, :secret, :hostname, TRUE, :now, :now, :now)")
                         .bind("id", id).bind("ip", ip).bind("subdomain", subdomain).bind("secret", box.seal(secret))
-                        .bind("now", now).execute());
+                        .bind("hostname", hostname).bind("now", now).execute());
                 return new Enrolment(true, id, subdomain, ip, true);
             } catch (StatementException e) {
                 if (!UniqueViolation.in(e)) {
@@ -66,6 +72,12 @@ public final class FleetEnrolments {
         return jdbi.withHandle(h -> find(h, ip)).map(row -> new Enrolment(false, row[0], row[1], ip,
                 row[2] != null && MessageDigest.isEqual(box.open(row[2]).getBytes(StandardCharsets.UTF_8),
                         secret.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private void rename(String id, String hostname) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE workers SET hostname = :hostname, updated_at = :now "
+                        + "WHERE id = :id AND (hostname IS NULL OR hostname <> :hostname)")
+                .bind("id", id).bind("hostname", hostname).bind("now", clock.millis()).execute());
     }
 
     private static Optional<String[]> find(Handle h, String ip) {

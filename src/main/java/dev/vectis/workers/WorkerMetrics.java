@@ -48,10 +48,10 @@ public final class WorkerMetrics {
             jdbi.useTransaction(h -> {
                 PreparedBatch insert = h.prepareBatch("INSERT INTO worker_metrics (worker_id, status, cpu_usage, "
                         + "memory_usage, uptime, message_count, session_total, session_connected, session_disconnected, "
-                        + "session_qr_required, session_reconnecting, session_error, reported_at, created_at) "
+                        + "session_qr_required, session_reconnecting, session_error, reported_at, extra, created_at) "
                         + "SELECT :workerId, :status, :cpuUsage, :memoryUsage, :uptime, :messageCount, :sessionTotal, "
                         + ":sessionConnected, :sessionDisconnected, :sessionQrRequired, :sessionReconnecting, "
-                        + ":sessionError, :reportedAt, :createdAt WHERE EXISTS (SELECT 1 FROM workers WHERE id = :workerId)");
+                        + ":sessionError, :reportedAt, :extra, :createdAt WHERE EXISTS (SELECT 1 FROM workers WHERE id = :workerId)");
                 batch.forEach(s -> insert.bindMethods(s).add());
                 insert.execute();
             });
@@ -88,7 +88,8 @@ public final class WorkerMetrics {
                         Columns.longOrNull(rs, "uptime"), Columns.longOrNull(rs, "message_count"), Columns.intOrNull(rs, "session_total"),
                         Columns.intOrNull(rs, "session_connected"), Columns.intOrNull(rs, "session_disconnected"),
                         Columns.intOrNull(rs, "session_qr_required"), Columns.intOrNull(rs, "session_reconnecting"),
-                        Columns.intOrNull(rs, "session_error"), rs.getString("reported_at"), rs.getLong("created_at")))
+                        Columns.intOrNull(rs, "session_error"), rs.getString("reported_at"), rs.getString("extra"),
+                        rs.getLong("created_at")))
                 .list());
     }
 }

@@ -39,6 +39,8 @@ class EnrolmentTest {
         FakeServer.Request r = server.requests().get(0);
         assertThat(r.header("Authorization")).isEqualTo("Bearer tok");
         assertThat(r.json().get("ip").asText()).isEqualTo("203.0.113.5");
+        assertThat(r.json().get("hostname").asText()).as("the operator sees this machine's name")
+                .isEqualTo(Registration.hostname()).isNotBlank();
         assertThat(r.json().get("secret").asText()).isEqualTo(Files.readString(dir.resolve("worker.secret")).strip())
                 .matches("[0-9a-f]{64}").isEqualTo(id.secret());
         assertThat(Files.readString(dir.resolve("worker.conf"))).isEqualTo("""
@@ -60,6 +62,19 @@ class EnrolmentTest {
         assertThat(id.conf().workerId()).isEqualTo("wrk_old");
         assertThat(id.secret()).isEqualTo(AgentTesting.SECRET);
         assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void aReSyncAnsweredWithTheKnownIdentityIsSaved() throws Exception {
+        Files.writeString(dir.resolve("worker.secret"), AgentTesting.SECRET);
+        server.on("POST", "/api/v1/workers", 200,
+                "{\"id\":\"wrk_same\",\"subdomain\":\"worker-same.vectis.dev\",\"ip\":\"203.0.113.5\"}");
+
+        Enrolment.Identity id = identify(Optional.of("tok"));
+
+        assertThat(id.conf()).isEqualTo(new WorkerConf("wrk_same", "worker-same.vectis.dev", "203.0.113.5", "synced"));
+        assertThat(server.requests().get(0).json().get("secret").asText()).isEqualTo(AgentTesting.SECRET);
+        assertThat(WorkerConf.read(dir)).contains(id.conf());
     }
 
     @Test

@@ -56,6 +56,38 @@ class ServerJarIT {
         assertThat(Files.readString(dir.resolve("stderr.txt"))).contains("server.port").contains("notaport");
     }
 
+    /** provider-registry.md's own command line and YAML, as its users run them. */
+    @DbTest
+    void theProviderRegistryCommandLineAndYamlStartTheServer(TestDatabase db) throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), ProviderRegistryConfigTest.DOCUMENT_YAML);
+        Map<String, String> env = new java.util.HashMap<>(db.isPostgres() ? db.env() : Map.of());
+        List<String> command = List.of("java", "-jar", JAR.toString(), "server", "-config", "config.yaml");
+
+        Process refused = start(command, env);
+        assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(refused.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(dir.resolve("stderr.txt"))).contains("configuration error: jwt.secret: must be "
+                + "at least 32 bytes").doesNotContain("your-secret-key");
+
+        // The document's environment overrides: a safe secret, and a free port instead of 8080
+        int port = freePort();
+        env.put("PROVIDER_REGISTRY_JWT_SECRET", "p".repeat(48));
+        env.put("PROVIDER_REGISTRY_SERVER_PORT", Integer.toString(port));
+        Process p = start(command, env);
+        try {
+            Http http = new Http("http://127.0.0.1:" + port);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> http.get("/health").status() == 200);
+            assertThat(http.get("/api/v1/registration/health").json().get("service").asText())
+                    .isEqualTo("provider-registry");
+            assertThat(Files.readString(dir.resolve("stdout.txt"))).contains("config.yaml");
+        } finally {
+            p.destroy();
+        }
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+    }
+
     @DbTest
     void migrateAppliesTheSchemaAndExits(TestDatabase db) throws Exception {
         Map<String, String> env = db.isPostgres() ? db.env() : Map.of();

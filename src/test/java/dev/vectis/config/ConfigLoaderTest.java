@@ -59,7 +59,7 @@ class ConfigLoaderTest {
                   extra_ports: [3000, 8000]
                   cors:
                     allowed_origins: ["https://console.example.com"]
-                admin_token: from-file-admin-token
+                admin_token: from-file-admin-token-0123456789abcdef
                 worker_tokens: [alpha, beta]
                 jwt:
                   expiry_hours: 12
@@ -73,7 +73,7 @@ class ConfigLoaderTest {
         assertThat(s.server().port()).isEqualTo(9090);
         assertThat(s.server().extraPorts()).containsExactly(3000, 8000);
         assertThat(s.server().corsAllowedOrigins()).containsExactly("https://console.example.com");
-        assertThat(s.adminToken()).map(Secret::reveal).contains("from-file-admin-token");
+        assertThat(s.adminToken()).map(Secret::reveal).contains("from-file-admin-token-0123456789abcdef");
         assertThat(s.workerTokens()).extracting(Secret::reveal).containsExactly("alpha", "beta");
         assertThat(s.jwt().expiryHours()).isEqualTo(12);
         assertThat(s.rateLimit().enabled()).isFalse();
@@ -198,6 +198,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shortAdminTokenStopsStart() throws IOException {
+        assertThatThrownBy(() -> load(Map.of("VECTIS_ADMIN_TOKEN", "a".repeat(31))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("admin_token").hasMessageContaining("32")
+                .hasMessageNotContaining("a".repeat(31));
+        assertThatThrownBy(() -> loadYaml("admin_token: changeme\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("admin_token")
+                .hasMessageNotContaining("changeme");
+        assertThat(load(Map.of("VECTIS_ADMIN_TOKEN", "a".repeat(32))).adminToken()).isPresent();
+    }
+
+    @Test
     void unknownKeysStopStartWithASuggestion() throws IOException {
         assertThatThrownBy(() -> loadYaml("server:\n  prot: 80\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
@@ -222,16 +234,17 @@ class ConfigLoaderTest {
     @Test
     void summaryRedactsSecrets() {
         ConfigLoader.Loaded loaded = ConfigLoader.load(Optional.empty(), dir, Map.of(
-                "VECTIS_ADMIN_TOKEN", "super-secret-admin",
+                "VECTIS_ADMIN_TOKEN", "super-secret-admin-0123456789abcdef",
                 "VECTIS_WORKER_TOKENS", "wt-one,wt-two",
                 "VECTIS_JWT_SECRET", "j".repeat(40),
                 "VECTIS_DATABASE_PASSWORD", "db-pass-123",
                 "VECTIS_DATABASE_URL", "jdbc:postgresql://db/vectis?user=v&password=url-pass-9"));
         String summary = String.join("\n", loaded.values().describe());
-        assertThat(summary).doesNotContain("super-secret-admin", "wt-one", "jjjj", "db-pass-123", "url-pass-9");
+        assertThat(summary).doesNotContain("super-secret-admin-0123456789abcdef", "wt-one", "jjjj", "db-pass-123",
+                "url-pass-9");
         assertThat(summary).contains("admin_token = <redacted> (env VECTIS_ADMIN_TOKEN)",
                 "worker_tokens = <2 redacted>", "password=<redacted>", "server.port = 8080 (default)");
-        assertThat(loaded.settings().toString()).doesNotContain("super-secret-admin", "db-pass-123");
+        assertThat(loaded.settings().toString()).doesNotContain("super-secret-admin-0123456789abcdef", "db-pass-123");
     }
 
     @Test

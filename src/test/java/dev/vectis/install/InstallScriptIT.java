@@ -42,7 +42,7 @@ class InstallScriptIT {
     private static final String IP = "198.51.100.7";
     private static final Pattern WORKER_ID = Pattern.compile("wrk_[A-Za-z0-9_-]+");
     private static final Pattern SUBDOMAIN = Pattern.compile("worker-[a-z0-9]+\\.vectis\\.dev");
-    /** The script's own line for a 201 or a reused 409; used when it cannot get as far as worker.conf. */
+    /** The script's own line for a 201 or a re-sync's 200; used when it cannot get as far as worker.conf. */
     private static final Pattern REGISTERED =
             Pattern.compile("(?:registered as|reusing) worker (" + WORKER_ID + ") \\((" + SUBDOMAIN + ")\\)");
 
@@ -134,7 +134,7 @@ class InstallScriptIT {
             assertThat(again.stdout()).as(again.toString()).contains("reusing worker " + id);
             assertThat(Files.readString(root.resolve("etc/vectis/worker.secret"))).isEqualTo(secret);
             assertThat(again.all()).doesNotContain(secret.trim());
-            assertThat(workers(app)).as("the 409-with-identity path registers nothing new").isEqualTo(1);
+            assertThat(workers(app)).as("the re-sync registers nothing new").isEqualTo(1);
             if (served.ok()) {
                 assertThat(again.exit()).as(again.toString()).isZero();
                 assertThat(assertWorkerConf(root, IP)).containsEntry("WORKER_ID", id);
@@ -148,6 +148,42 @@ class InstallScriptIT {
             assertThat(other.stderr()).contains("409").contains("A worker with this IP is already registered");
             assertThat(tmp.resolve("other/etc/vectis/worker.conf")).doesNotExist();
             assertThat(workers(app)).isEqualTo(1);
+        }
+    }
+
+    // ------------------------------------------------------------------- network failure, re-run
+
+    @DbTest
+    void aReRunAfterTheRegistrationAnswerWasLostGetsTheSameWorker(TestDatabase db) throws Exception {
+        try (TestApp app = TestApp.start(db); LossyProxy network = new LossyProxy(app.http.base(), "/api/v1/workers")) {
+            Path root = tmp.resolve("root");
+            Jar served = servedJar(app);
+            network.loseNext(1);
+            Map<String, String> env = Map.of("VECTIS_URL", network.url(), "VECTIS_TOKEN", TestApp.WORKER_TOKEN,
+                    "PUBLIC_IP", IP, "VECTIS_INSTALL_ROOT", root.toString());
+
+            Run failed = run(env);
+            assertThat(failed.exit()).as(failed.toString()).isNotZero();
+            assertThat(failed.stderr()).contains("could not reach").contains("re-run");
+            assertThat(root.resolve("etc/vectis/worker.conf")).doesNotExist();
+            assertThat(workers(app)).as("the server registered it before the answer was lost").isEqualTo(1);
+            String id = app.app().database().jdbi().withHandle(h -> h.createQuery("SELECT id FROM workers")
+                    .mapTo(String.class).one());
+
+            Run resync = run(env);
+
+            assertThat(resync.stdout()).as(resync.toString()).contains("reusing worker " + id);
+            assertThat(workers(app)).as("nothing new created").isEqualTo(1);
+            if (served.ok()) {
+                assertThat(resync.exit()).as(resync.toString()).isZero();
+                assertThat(assertWorkerConf(root, IP)).containsEntry("WORKER_ID", id);
+            } else {
+                assertFailsClearlyAtTheJar(resync, served, root);
+            }
+            String kernelName = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            String stored = app.app().database().jdbi().withHandle(h -> h.createQuery(
+                    "SELECT hostname FROM workers WHERE id = :id").bind("id", id).mapTo(String.class).one());
+            assertThat(stored).as("the script reports this machine's name").isEqualTo(kernelName);
         }
     }
 

@@ -54,7 +54,7 @@ class GatewayServicesTest {
 
         void sample(String workerId, double cpu) {
             metrics.record(new MetricsSample(workerId, "ONLINE", cpu, 50.0, 10L, 1L, 1, 1, 0, 0, 0, 0,
-                    "2024-01-15T10:30:00.000Z", clock.millis()));
+                    "2024-01-15T10:30:00.000Z", null, clock.millis()));
         }
 
         List<Double> cpu(String workerId) {

@@ -2,6 +2,7 @@ package dev.vectis.api.fleet;
 
 import dev.vectis.auth.Credentials;
 import dev.vectis.error.AuthenticationException;
+import dev.vectis.error.ConflictException;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
@@ -21,11 +22,13 @@ import java.util.Map;
  */
 public final class FleetApi implements ContractApi {
 
-    record Body(String ip, String secret) {
+    /** {@code hostname} is ours, not the document's: agents send it so operators see a name. */
+    record Body(String ip, String secret, String hostname) {
     }
 
     static final int MIN_SECRET = 32;
     static final int MAX_SECRET = 512;
+    static final int MAX_HOSTNAME = 255;
 
     private final Credentials credentials;
     private final JsonBody json;
@@ -76,24 +79,30 @@ public final class FleetApi implements ContractApi {
         if (body.secret().length() < MIN_SECRET || body.secret().length() > MAX_SECRET) {
             throw new InvalidInputException("secret", "Secret must be " + MIN_SECRET + " to " + MAX_SECRET + " characters");
         }
-        Enrolment e = enrolments.enrol(IpLiteral.canonical(ip), body.secret());
+        Enrolment e = enrolments.enrol(IpLiteral.canonical(ip), body.secret(), hostname(body.hostname()));
+        if (!e.created() && !e.secretMatches()) {
+            // Nothing about the first machine: the caller has not proved it is that machine.
+            throw new ConflictException("WORKER_EXISTS", "A worker with this IP is already registered");
+        }
         Map<String, Object> out = new LinkedHashMap<>();
-        if (e.created()) {
-            out.put("id", e.id());
-            out.put("subdomain", e.subdomain());
-            out.put("ip", e.ip());
-            ctx.status(201).json(out);
-            return;
+        out.put("id", e.id());
+        out.put("subdomain", e.subdomain());
+        out.put("ip", e.ip());
+        // The same IP and secret is the same machine registering again (an install script's
+        // re-sync after a lost answer): its identity, with a 2xx the script accepts.
+        ctx.status(e.created() ? 201 : 200).json(out);
+    }
+
+    private static String hostname(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
         }
-        out.put("error", "Worker already exists");
-        out.put("message", "A worker with this IP is already registered");
-        if (e.secretMatches()) {
-            // The caller proved it is that worker (a reinstall that lost worker.conf): give its identity back.
-            out.put("id", e.id());
-            out.put("subdomain", e.subdomain());
-            out.put("ip", e.ip());
+        String name = value.trim();
+        InvalidInputException.maxLength(name, "hostname", MAX_HOSTNAME);
+        if (!name.chars().allMatch(c -> c > 0x20 && c != 0x7f)) {
+            throw new InvalidInputException("hostname", "hostname must not contain spaces or control characters");
         }
-        ctx.status(409).json(out);
+        return name;
     }
 
     /** The spec's {@code {"error": "Invalid request", "message": "IP address is required"}}. */

@@ -78,7 +78,7 @@ final class OperatorRoutes {
         int limit = QueryParams.integer(ctx, "limit", 1000, 1, 10_000);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("workerId", w.id());
-        data.put("metrics", f.metrics().since(w.id(), since, limit).stream().map(OperatorRoutes::sample).toList());
+        data.put("metrics", f.metrics().since(w.id(), since, limit).stream().map(this::sample).toList());
         ctx.json(GatewayApi.ok(data));
     }
 
@@ -176,7 +176,7 @@ final class OperatorRoutes {
         return m;
     }
 
-    private static Map<String, Object> sample(MetricsSample s) {
+    private Map<String, Object> sample(MetricsSample s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", s.status());
         m.put("cpuUsage", s.cpuUsage());
@@ -191,6 +191,7 @@ final class OperatorRoutes {
         sessions.put("reconnecting", s.sessionReconnecting());
         sessions.put("error", s.sessionError());
         m.put("sessions", sessions);
+        m.put("extra", s.extra() == null ? null : tree(s.extra()));
         m.put("timestamp", s.reportedAt());
         m.put("receivedAt", Instant.ofEpochMilli(s.createdAt()).toString());
         return m;

@@ -9,7 +9,6 @@ import dev.vectis.http.JsonBody;
 import dev.vectis.http.WorkerSignatures;
 import dev.vectis.sessions.GatewayEvent;
 import dev.vectis.workers.GatewayRegistration;
-import dev.vectis.workers.MetricsSample;
 import dev.vectis.workers.Worker;
 import dev.vectis.workers.WorkerCommands;
 import io.javalin.config.RoutesConfig;
@@ -26,15 +25,6 @@ final class WorkerRoutes {
 
     record RegisterBody(String workerId, String endpoint, Integer maxSessions, String description, String status,
                         String version, String environment, String timestamp) {
-    }
-
-    record Sessions(Integer total, Integer connected, Integer disconnected,
-                    @com.fasterxml.jackson.annotation.JsonProperty("qr_required") Integer qrRequired,
-                    Integer reconnecting, Integer error) {
-    }
-
-    record HeartbeatBody(String status, Double cpuUsage, Double memoryUsage, Double uptime, Long messageCount,
-                         Sessions sessions, String timestamp) {
     }
 
     record EventBody(String event, String sessionId, String workerId, Map<String, Object> data, String timestamp) {
@@ -96,34 +86,15 @@ final class WorkerRoutes {
         callers.worker(ctx);
         String workerId = workerId(ctx.pathParam("workerId"), "workerId");
         sameCaller(ctx, workerId);
-        HeartbeatBody b = json.read(ctx, HeartbeatBody.class);
-        String status = b.status() == null ? null : oneOf(b.status(), "status", STATUSES, null);
-        // The spec sets no ranges: a multi-core CPU can report over 100 %, Node's uptime is fractional.
-        notNegative(b.cpuUsage(), "cpuUsage");
-        notNegative(b.memoryUsage(), "memoryUsage");
-        notNegative(b.uptime(), "uptime");
-        count(b.messageCount(), "messageCount");
-        Sessions s = b.sessions() == null ? new Sessions(null, null, null, null, null, null) : b.sessions();
-        for (Map.Entry<String, Integer> e : Map.of("sessions.total", nz(s.total()), "sessions.connected",
-                nz(s.connected()), "sessions.disconnected", nz(s.disconnected()), "sessions.qr_required",
-                nz(s.qrRequired()), "sessions.reconnecting", nz(s.reconnecting()), "sessions.error",
-                nz(s.error())).entrySet()) {
-            if (e.getValue() < 0) {
-                throw new InvalidInputException(e.getKey(), e.getKey() + " must not be negative");
-            }
-        }
-        InvalidInputException.maxLength(b.timestamp(), "timestamp", 64);
+        HeartbeatReader.Heartbeat b = HeartbeatReader.read(json.tree(ctx), workerId);
         long now;
         try {
-            now = f.workers().heartbeat(workerId, status);
+            now = f.workers().heartbeat(workerId, b.status());
         } catch (NotFoundException e) {
             throw new NotFoundException("WORKER_NOT_REGISTERED", "Worker " + workerId + " is not registered; "
                     + "register it again");
         }
-        f.metrics().record(new MetricsSample(workerId, status, b.cpuUsage(), b.memoryUsage(),
-                b.uptime() == null ? null : Math.round(b.uptime()),
-                b.messageCount(), s.total(), s.connected(), s.disconnected(), s.qrRequired(), s.reconnecting(),
-                s.error(), b.timestamp(), now));
+        f.metrics().record(b.sample(workerId, now));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("workerId", workerId);
         data.put("status", "acknowledged");
@@ -221,21 +192,4 @@ final class WorkerRoutes {
         }
         return value;
     }
-
-    private static void notNegative(Double value, String field) {
-        if (value != null && (value.isNaN() || value.isInfinite() || value < 0)) {
-            throw new InvalidInputException(field, field + " must be a number of at least 0");
-        }
-    }
-
-    private static void count(Long value, String field) {
-        if (value != null && value < 0) {
-            throw new InvalidInputException(field, field + " must not be negative");
-        }
-    }
-
-    private static int nz(Integer v) {
-        return v == null ? 0 : v;
-    }
-
 }

@@ -7,6 +7,8 @@ import dev.vectis.testing.DbTest;
 import dev.vectis.testing.Http;
 import dev.vectis.testing.TestApp;
 import dev.vectis.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -106,12 +108,132 @@ class FleetRegistrationTest {
             assertThat(stranger.status()).isEqualTo(409);
             assertThat(stranger.body()).isEqualTo(
                     "{\"error\":\"Worker already exists\",\"message\":\"A worker with this IP is already registered\"}");
+            // The owner (same IP, same secret) is the same machine registering again: a 2xx with its identity
             Http.Response owner = enrol(app, "203.0.113.5", SECRET);
-            assertThat(owner.status()).isEqualTo(409);
-            assertThat(owner.json().get("error").asText()).isEqualTo("Worker already exists");
+            assertThat(owner.status()).isEqualTo(200);
+            assertThat(owner.json()).isEqualTo(first);
             assertThat(owner.json().get("id").asText()).isEqualTo(first.get("id").asText());
             assertThat(owner.json().get("subdomain").asText()).isEqualTo(first.get("subdomain").asText());
+            assertThat(workers(app)).isEqualTo(1);
         }
+    }
+
+    /**
+     * install.sh as it is written: it treats anything but 2xx as failure, and after a network
+     * failure (the answer lost on the way back) the operator re-runs it, which registers again.
+     */
+    @DbTest
+    void anInstallScriptReSyncAfterALostAnswerGetsTheSameIdentity(TestDatabase db) {
+        try (TestApp app = TestApp.start(db)) {
+            Http.Response lost = enrol(app, "203.0.113.5", SECRET);
+            assertThat(lost.status()).as("the server did register it").isEqualTo(201);
+
+            for (int rerun = 1; rerun <= 3; rerun++) {
+                Http.Response again = enrol(app, "203.0.113.5", SECRET);
+                assertThat(again.status()).as("re-run %d: %s", rerun, again.body()).isBetween(200, 299);
+                assertThat(again.json()).as("id, subdomain and ip, nothing more").isEqualTo(lost.json());
+            }
+            assertThat(workers(app)).as("nothing new created").isEqualTo(1);
+
+            // Another machine's secret on that IP learns nothing of the first
+            Http.Response other = enrol(app, "203.0.113.5", "0".repeat(64));
+            assertThat(other.status()).isEqualTo(409);
+            assertThat(other.body()).doesNotContain(lost.json().get("id").asText())
+                    .doesNotContain(lost.json().get("subdomain").asText());
+            assertThat(workers(app)).isEqualTo(1);
+        }
+    }
+
+    @DbTest
+    void reSyncsRacingOnTwoNodesCreateOneWorkerAndStrangersGet409(TestDatabase db) throws Exception {
+        Path shared = Files.createTempDirectory("vectis-two-nodes");
+        Map<String, String> env = Map.of("VECTIS_DATA_DIR", shared.toString());
+        try (TestApp a = TestApp.start(db, env); TestApp b = TestApp.start(db, env)) {
+            int n = 8;
+            CyclicBarrier together = new CyclicBarrier(n);
+            ExecutorService pool = Executors.newFixedThreadPool(n);
+            try {
+                List<Future<Http.Response>> results = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    TestApp node = i % 2 == 0 ? a : b;
+                    String secret = i < n / 2 ? SECRET : "9".repeat(64);
+                    results.add(pool.submit(() -> {
+                        together.await();
+                        return enrol(node, "203.0.113.9", secret);
+                    }));
+                }
+                List<Http.Response> owners = new ArrayList<>();
+                List<Http.Response> strangers = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    (i < n / 2 ? owners : strangers).add(results.get(i).get());
+                }
+                // Whichever secret reached the database first owns the IP; every call of the
+                // other secret is a 409 that names nothing.
+                boolean ownersWon = owners.stream().allMatch(r -> r.status() == 200 || r.status() == 201);
+                List<Http.Response> winners = ownersWon ? owners : strangers;
+                List<Http.Response> losers = ownersWon ? strangers : owners;
+                assertThat(winners).allSatisfy(r -> assertThat(r.status()).isIn(200, 201));
+                assertThat(winners).filteredOn(r -> r.status() == 201).hasSize(1);
+                assertThat(winners.stream().map(r -> r.json().get("id").asText()).distinct()).hasSize(1);
+                assertThat(losers).allSatisfy(r -> {
+                    assertThat(r.status()).isEqualTo(409);
+                    assertThat(r.json().has("id")).isFalse();
+                    assertThat(r.json().has("subdomain")).isFalse();
+                });
+                assertThat(workers(a)).isEqualTo(1);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @DbTest
+    void theHostnameAnAgentReportsIsStored(TestDatabase db) {
+        try (TestApp app = TestApp.start(db)) {
+            Http.Response named = app.http.post("/api/v1/workers", "{\"ip\":\"203.0.113.5\",\"secret\":\"" + SECRET
+                    + "\",\"hostname\":\"gpu-box-01\"}", TestApp.worker());
+            assertThat(named.status()).isEqualTo(201);
+            assertThat(named.json().size()).as("the answer stays the document's").isEqualTo(3);
+            String id = named.json().get("id").asText();
+            assertThat(hostname(app, id)).isEqualTo("gpu-box-01");
+            assertThat(app.http.get("/api/v1/workers/" + id, TestApp.admin()).json().get("data").get("hostname")
+                    .asText()).isEqualTo("gpu-box-01");
+
+            // The document's request, without a hostname, still works
+            Http.Response plain = enrol(app, "203.0.113.6", SECRET);
+            assertThat(plain.status()).isEqualTo(201);
+            assertThat(hostname(app, plain.json().get("id").asText())).isNull();
+
+            // A re-sync with a new name renames the machine; one without a name keeps it
+            assertThat(app.http.post("/api/v1/workers", "{\"ip\":\"203.0.113.5\",\"secret\":\"" + SECRET
+                    + "\",\"hostname\":\"gpu-box-02\"}", TestApp.worker()).status()).isEqualTo(200);
+            assertThat(hostname(app, id)).isEqualTo("gpu-box-02");
+            assertThat(enrol(app, "203.0.113.5", SECRET).status()).isEqualTo(200);
+            assertThat(hostname(app, id)).isEqualTo("gpu-box-02");
+            // Only the owner renames
+            assertThat(app.http.post("/api/v1/workers", "{\"ip\":\"203.0.113.5\",\"secret\":\"" + "7".repeat(64)
+                    + "\",\"hostname\":\"evil\"}", TestApp.worker()).status()).isEqualTo(409);
+            assertThat(hostname(app, id)).isEqualTo("gpu-box-02");
+
+            for (String bad : List.of("\"" + "h".repeat(256) + "\"", "\"two words\"", "7")) {
+                Http.Response r = app.http.post("/api/v1/workers", "{\"ip\":\"203.0.113.7\",\"secret\":\"" + SECRET
+                        + "\",\"hostname\":" + bad + "}", TestApp.worker());
+                assertThat(r.status()).as(bad).isEqualTo(400);
+                assertThat(r.json().get("error").asText()).isEqualTo("Invalid request");
+                assertThat(r.json().get("message").asText()).contains("hostname");
+            }
+            assertThat(workers(app)).isEqualTo(2);
+        }
+    }
+
+    private static int workers(TestApp app) {
+        return app.app().database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM workers")
+                .mapTo(Integer.class).one());
+    }
+
+    private static String hostname(TestApp app, String id) {
+        return app.app().database().jdbi().withHandle(h -> h.createQuery("SELECT hostname FROM workers WHERE id = :id")
+                .bind("id", id).mapTo(String.class).one());
     }
 
     @DbTest
@@ -176,7 +298,7 @@ class FleetRegistrationTest {
                 for (Future<Http.Response> f : results) {
                     Http.Response r = f.get();
                     created += r.status() == 201 ? 1 : 0;
-                    assertThat(r.status()).isIn(201, 409);
+                    assertThat(r.status()).isIn(200, 201);
                     ids.add(r.json().get("id").asText());
                 }
                 assertThat(created).isEqualTo(1);
