@@ -75,7 +75,7 @@ class ProviderRegistryConfigTest {
         assertThat(loaded.settings().server().corsAllowedOrigins()).containsExactly("*");
         assertThat(loaded.settings().jwt().expiryHours()).isEqualTo(24);
         assertThat(loaded.settings().rateLimit().enabled()).isTrue();
-        assertThat(loaded.settings().rateLimit().requestsPerMinute()).isEqualTo(60);
+        assertThat(loaded.settings().rateLimit().rate(dev.vectis.config.RatePolicy.PROVIDER).perMinute()).isEqualTo(60);
     }
 
     @DbTest
