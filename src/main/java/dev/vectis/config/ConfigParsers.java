@@ -142,7 +142,7 @@ final class ConfigParsers {
         } else {
             for (String line : raw.toString().split("\\R")) {
                 if (!line.isBlank()) {
-                    patterns.add(line.strip());
+                    patterns.add(line);
                 }
             }
         }

@@ -2,6 +2,7 @@ package dev.vectis.sessions;
 
 import dev.vectis.error.InvalidInputException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
@@ -49,9 +50,14 @@ public record ProvisionRules(List<String> readyPatterns, List<String> failurePat
     public static final ProvisionRules INHERIT = new ProvisionRules(null, null, null, null, null);
 
     public ProvisionRules {
-        readyPatterns = readyPatterns == null ? null : List.copyOf(readyPatterns);
-        failurePatterns = failurePatterns == null ? null : List.copyOf(failurePatterns);
-        redactPatterns = redactPatterns == null ? null : List.copyOf(redactPatterns);
+        readyPatterns = copy(readyPatterns);
+        failurePatterns = copy(failurePatterns);
+        redactPatterns = copy(redactPatterns);
+    }
+
+    /** Keeps null entries, so that validation can name them rather than fail on them. */
+    private static List<String> copy(List<String> patterns) {
+        return patterns == null ? null : Collections.unmodifiableList(new ArrayList<>(patterns));
     }
 
     /** Refuses the first unusable field with a 400 naming it (e.g. {@code ready_patterns[2]}). */
