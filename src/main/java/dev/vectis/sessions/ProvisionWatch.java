@@ -36,7 +36,9 @@ final class ProvisionWatch {
             try {
                 LogRules.Reading reading = rules.read(rules.redact(vm.log(worker[0], worker[1], s.route())));
                 LogRules.Verdict verdict = reading.verdict();
-                changes.logLines(s.id(), reading.lines());
+                if (reading.lines() != s.watch().logLines()) {
+                    changes.logLines(s.id(), reading.lines());
+                }
                 if (verdict != null && verdict.ready()) {
                     changes.transition(s.id(), "ready", null, capitalised(verdict.reason()));
                     return;

@@ -112,6 +112,12 @@ final class SessionChanges {
         events.fire();
     }
 
+    /** The worker no longer has the VM: the session ends, with the worker's answer kept for operators. */
+    void gone(String sessionId, String reason, String answer) {
+        jdbi.useTransaction(h -> SessionStore.stopAnswer(h, sessionId, answer));
+        end(sessionId, "deleted", reason);
+    }
+
     /** A stop attempt failed: counted and rescheduled, visible to operators. */
     void stopFailed(String sessionId, String error, long nextAt) {
         jdbi.useTransaction(h -> {

@@ -121,6 +121,12 @@ final class SessionStore {
                 .mapTo(Integer.class).one();
     }
 
+    /** The worker's last answer to a stop, kept for operators. */
+    static void stopAnswer(Handle h, String id, String answer) {
+        h.createUpdate("UPDATE vps_sessions SET stop_last_error = :answer WHERE id = :id")
+                .bind("id", id).bind("answer", cut(answer, MAX_STOP_ERROR)).execute();
+    }
+
     /** Frees the session's slot on its worker, once: holds_slot guards against a double release. */
     static void releaseSlot(Handle h, VpsSession s) {
         int released = h.createUpdate("UPDATE vps_sessions SET holds_slot = FALSE WHERE id = :id AND holds_slot = TRUE")

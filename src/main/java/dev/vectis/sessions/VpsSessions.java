@@ -58,7 +58,7 @@ public final class VpsSessions {
         this.keys = keys;
         this.products = products;
         this.changes = new SessionChanges(jdbi, clock, events);
-        this.stops = new WorkerStops(jdbi, clock, vm, changes, calls.timeout(), calls.maxStopRetry());
+        this.stops = new WorkerStops(jdbi, clock, vm, changes, calls.timeout(), calls.maxStopRetry(), this::rules);
         this.watch = new ProvisionWatch(jdbi, clock, vm, changes, stops);
         this.abandonedAfter = calls.timeout().multipliedBy(2).plusSeconds(60);
         this.render = render;

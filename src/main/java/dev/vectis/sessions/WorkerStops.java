@@ -2,6 +2,7 @@ package dev.vectis.sessions;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,15 +27,18 @@ final class WorkerStops {
     private final Duration maxRetry;
     /** How long one attempt may take: while it runs, no other node makes it. */
     private final Duration attemptLease;
+    /** A product's rules: the worker's own words about a stop are redacted like its log. */
+    private final Function<String, LogRules> rulesOf;
 
     WorkerStops(Jdbi jdbi, Clock clock, VmClient vm, SessionChanges changes, Duration workerTimeout,
-                Duration maxRetry) {
+                Duration maxRetry, Function<String, LogRules> rulesOf) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.vm = vm;
         this.changes = changes;
         this.maxRetry = maxRetry;
         this.attemptLease = workerTimeout.plusSeconds(30);
+        this.rulesOf = rulesOf;
     }
 
     /** The due time to claim an attempt with, starting now. */
@@ -67,13 +71,15 @@ final class WorkerStops {
             vm.stop(worker[0], worker[1], s.route());
             changes.end(s.id(), "deleted", "the worker stopped the VM");
         } catch (VmClient.VmCallFailed e) {
+            // The worker's own words are for operators (stop.last_error), not for the owner's view.
+            String error = e.getMessage() + (e.detail() == null ? ""
+                    : ": " + rulesOf.apply(s.productId()).redact(e.detail()));
             if (vmGone(e.status())) {
-                changes.end(s.id(), "deleted", "the worker no longer has the VM (it answered " + e.status()
-                        + " to the stop" + (e.detail() == null ? "" : ": " + e.detail()) + ")");
+                changes.gone(s.id(), "the worker no longer has the VM (it answered " + e.status() + " to the stop)",
+                        error);
                 return;
             }
             int failures = s.stop().attempts() + 1;
-            String error = e.getMessage() + (e.detail() == null ? "" : ": " + e.detail());
             long next = clock.millis() + delay(failures).toMillis();
             LOG.info("Stopping session {} failed ({}); attempt {} of an unconfirmed stop, next in {}", s.id(), error,
                     failures, TimeWords.of(delay(failures)));

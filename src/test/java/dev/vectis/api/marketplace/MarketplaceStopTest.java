@@ -54,8 +54,9 @@ class MarketplaceStopTest {
             assertThat(Market.activeSessions(app, b.workerId())).isZero();
             assertThat(fake.calls("POST", "/stop/")).as("asked once, not retried").hasSize(1);
             JsonNode view = Market.adminSession(app, b.sessionId());
-            assertThat(view.get("status_reason").asText()).contains("no longer has the VM")
-                    .contains("400").contains("No active token found for this route");
+            assertThat(view.get("status_reason").asText()).contains("no longer has the VM").contains("400");
+            assertThat(view.get("stop").get("last_error").asText()).as("the worker's words, for operators")
+                    .contains("No active token found for this route");
             assertThat(view.get("holds_slot").asBoolean()).isFalse();
         }
     }
