@@ -136,12 +136,12 @@ final class LogRules {
             }
             int failed = first(failure, line, budget);
             if (failed >= 0) {
-                return new Reading(nonBlank, new Verdict(false, "the worker's log reported a failure: line "
+                return new Reading(nonBlank, new Verdict(false, "The worker's log reported a failure: line "
                         + (i + 1) + " \"" + quote(line) + "\" matched " + rule(1, failed)));
             }
             int matched = first(ready, line, budget);
             if (matched >= 0) {
-                return new Reading(nonBlank, new Verdict(true, "line " + (i + 1) + " of the worker's log matched "
+                return new Reading(nonBlank, new Verdict(true, "Line " + (i + 1) + " of the worker's log matched "
                         + rule(0, matched)));
             }
         }

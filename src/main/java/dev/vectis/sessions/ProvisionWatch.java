@@ -40,12 +40,12 @@ final class ProvisionWatch {
                     changes.logLines(s.id(), reading.lines());
                 }
                 if (verdict != null && verdict.ready()) {
-                    changes.transition(s.id(), "ready", null, capitalised(verdict.reason()));
+                    changes.transition(s.id(), "ready", null, verdict.reason());
                     return;
                 }
                 if (verdict != null) {
                     stops.quietly(s);
-                    changes.failAndRefund(s.id(), capitalised(verdict.reason()));
+                    changes.failAndRefund(s.id(), verdict.reason());
                     return;
                 }
             } catch (VmClient.VmCallFailed e) {
@@ -70,9 +70,5 @@ final class ProvisionWatch {
             stops.quietly(s);
             changes.failAndRefund(s.id(), what + "the VM was stopped and the price refunded");
         }
-    }
-
-    private static String capitalised(String text) {
-        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 }

@@ -88,7 +88,7 @@ final class SessionChanges {
             if (!List.of("provisioning", "ready", "failed").contains(s.status())) {
                 return s.status().equals("stopping") && SessionStore.claimStop(h, sessionId, now, claimUntil);
             }
-            SessionStore.update(h, sessionId, "stopping", null, null, "the owner asked to delete it", now);
+            SessionStore.update(h, sessionId, "stopping", null, null, "The owner asked to delete it", now);
             SessionStore.resetStop(h, sessionId, claimUntil);
             events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
             return true;

@@ -106,7 +106,7 @@ public final class VpsSessions {
                 throw new VmClient.VmCallFailed("the worker is gone");
             }
             String route = vm.create(worker[0], worker[1], action);
-            changes.transition(sessionId, "provisioning", route, "the worker accepted the request for the VM");
+            changes.transition(sessionId, "provisioning", route, "The worker accepted the request for the VM");
         } catch (VmClient.VmCallFailed e) {
             LOG.warn("Provisioning session {} failed: {}", sessionId, e.getMessage());
             changes.failAndRefund(sessionId, "Provisioning failed: " + e.getMessage());
@@ -192,7 +192,7 @@ public final class VpsSessions {
             throw new ConflictException("SESSION_STARTING", "The session is still being created; try again in a moment");
         }
         if (s.route() == null) {
-            changes.end(sessionId, "deleted", "the owner deleted it before a VM existed");
+            changes.end(sessionId, "deleted", "The owner deleted it before a VM existed");
             return get(sessionId);
         }
         if (changes.toStopping(sessionId, stops.claimUntil())) {
@@ -220,7 +220,7 @@ public final class VpsSessions {
             }
             case "release" -> {
                 requireStatus(s, "stopping", action);
-                changes.end(sessionId, "deleted", "an operator released the slot without the worker's confirmation");
+                changes.end(sessionId, "deleted", "An operator released the slot without the worker's confirmation");
             }
             default -> throw new InvalidInputException("action", "action must be \"ready\", \"refund\" or \"release\"");
         }

@@ -64,18 +64,18 @@ final class WorkerStops {
     void attempt(VpsSession s) {
         String[] worker = jdbi.withHandle(h -> SessionStore.workerAddress(h, s.workerId()));
         if (worker == null || worker[1] == null) {
-            changes.end(s.id(), "deleted", "the worker is no longer registered, so nothing is left to stop");
+            changes.end(s.id(), "deleted", "The worker is no longer registered, so nothing is left to stop");
             return;
         }
         try {
             vm.stop(worker[0], worker[1], s.route());
-            changes.end(s.id(), "deleted", "the worker stopped the VM");
+            changes.end(s.id(), "deleted", "The worker stopped the VM");
         } catch (VmClient.VmCallFailed e) {
             // The worker's own words are for operators (stop.last_error), not for the owner's view.
             String error = e.getMessage() + (e.detail() == null ? ""
                     : ": " + rulesOf.apply(s.productId()).redact(e.detail()));
             if (vmGone(e.status())) {
-                changes.gone(s.id(), "the worker no longer has the VM (it answered " + e.status() + " to the stop)",
+                changes.gone(s.id(), "The worker no longer has the VM (it answered " + e.status() + " to the stop)",
                         error);
                 return;
             }

@@ -68,7 +68,7 @@ class LogRulesTest {
         LogRules r = rules(List.of(BACKTRACKS, "^VM is ready!$"), List.of(), List.of());
         LogRules.Verdict v = r.read("Created Windows 10\n" + stuck + "\nVM is ready!\n").verdict();
         assertThat(v.ready()).isTrue();
-        assertThat(v.reason()).contains("line 3").contains("ready_patterns[1]");
+        assertThat(v.reason()).contains("Line 3").contains("ready_patterns[1]");
     }
 
     @Test
@@ -99,7 +99,7 @@ class LogRulesTest {
         LogRules.Reading reading = r.read(out);
         assertThat(reading.verdict().ready()).isTrue();
         assertThat(reading.lines()).isEqualTo(15_003);
-        assertThat(reading.verdict().reason()).contains("line 15003");
+        assertThat(reading.verdict().reason()).contains("Line 15003");
     }
 
     @Test
