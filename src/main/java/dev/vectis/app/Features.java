@@ -19,6 +19,7 @@ import dev.vectis.jobs.JobReaper;
 import dev.vectis.jobs.JobResults;
 import dev.vectis.sessions.ChatSessions;
 import dev.vectis.sessions.GatewayEvents;
+import dev.vectis.sessions.ProvisionRules;
 import dev.vectis.sessions.SessionEvents;
 import dev.vectis.sessions.VmClient;
 import dev.vectis.sessions.VpsSession;
@@ -56,6 +57,8 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
         WorkerSecrets secrets = new WorkerSecrets(database.jdbi(), box, clock);
         MarketplaceWorkers marketWorkers = new MarketplaceWorkers(database.jdbi(), clock);
         IdempotencyKeys keys = new IdempotencyKeys(database.jdbi(), clock);
+        Settings.Marketplace market = settings.marketplace();
+        Products products = new Products(database.jdbi(), clock, marketWorkers, defaultRules(market));
         return new Features(
                 log,
                 workers,
@@ -75,11 +78,17 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                         Duration.ofHours(settings.jwt().expiryHours())),
                 new Ledger(database.jdbi(), clock),
                 marketWorkers,
-                new Products(database.jdbi(), clock, marketWorkers::missing),
+                products,
                 keys,
                 new VpsSessions(database.jdbi(), clock,
-                        new VmClient(secrets, clock, settings.marketplace().workerTimeout()),
-                        new SessionEvents(database.jdbi(), log), keys, settings.marketplace().provisionTimeout(),
-                        settings.marketplace().workerTimeout(), renderSession));
+                        new VmClient(secrets, clock, market.workerTimeout()),
+                        new SessionEvents(database.jdbi(), log), keys, products,
+                        new VpsSessions.WorkerCalls(market.workerTimeout(), market.stopRetryMax()), renderSession));
+    }
+
+    /** The log rules of products that set none of their own. */
+    static ProvisionRules defaultRules(Settings.Marketplace market) {
+        return new ProvisionRules(market.readyPatterns(), market.failurePatterns(), market.redactPatterns(),
+                market.onProvisionTimeout(), (int) market.provisionTimeout().toSeconds());
     }
 }

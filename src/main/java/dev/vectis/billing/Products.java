@@ -1,34 +1,54 @@
 package dev.vectis.billing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.db.Columns;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
+import dev.vectis.sessions.ProvisionRules;
+import dev.vectis.workers.MarketplaceWorkers;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** VPS products and the workers each may be placed on. */
 public final class Products {
 
-    /** Fields to change; null leaves a field as it is. */
+    /**
+     * Fields to change; null leaves a field as it is. {@code rules} holds the log rules to set;
+     * {@code reset} names rule fields to return to the configured defaults.
+     */
     public record Changes(String name, String description, Long priceCoins, Integer provisionAction, Boolean active,
-                          List<String> workerIds) {
+                          List<String> workerIds, ProvisionRules rules, Set<String> reset) {
+
+        public Changes {
+            rules = rules == null ? ProvisionRules.INHERIT : rules;
+            reset = reset == null ? Set.of() : Set.copyOf(reset);
+        }
     }
+
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
 
     private final Jdbi jdbi;
     private final Clock clock;
-    /** Names the ids among the given ones that are not workers. */
-    private final Function<List<String>, List<String>> missingWorkers;
+    private final MarketplaceWorkers workers;
+    /** The rules of a product that sets none of its own: marketplace.* in the configuration. */
+    private final ProvisionRules defaults;
+    private final ObjectMapper mapper = new ObjectMapper();
 
-    public Products(Jdbi jdbi, Clock clock, Function<List<String>, List<String>> missingWorkers) {
+    public Products(Jdbi jdbi, Clock clock, MarketplaceWorkers workers, ProvisionRules defaults) {
         this.jdbi = jdbi;
         this.clock = clock;
-        this.missingWorkers = missingWorkers;
+        this.workers = workers;
+        this.defaults = defaults;
     }
 
     public Product create(Changes c) {
@@ -51,6 +71,7 @@ public final class Products {
                     .bind("price", c.priceCoins()).bind("action", c.provisionAction())
                     .bind("active", c.active() == null || c.active()).bind("now", now).execute();
             setWorkers(h, id, c.workerIds() == null ? List.of() : c.workerIds());
+            setRules(h, id, c.rules());
         });
         return get(id);
     }
@@ -72,13 +93,18 @@ public final class Products {
             if (c.workerIds() != null) {
                 setWorkers(h, id, c.workerIds());
             }
+            if (!c.rules().equals(ProvisionRules.INHERIT) || !c.reset().isEmpty()) {
+                ProvisionRules own = h.createQuery("SELECT * FROM vps_products WHERE id = :id FOR UPDATE")
+                        .bind("id", id).map((rs, ctx) -> ownRules(rs)).one();
+                setRules(h, id, own.with(c.rules(), c.reset()));
+            }
         });
         return get(id);
     }
 
     /** Retires a product: it is no longer sold; sessions bought earlier are unaffected. */
     public Product deactivate(String id) {
-        return update(id, new Changes(null, null, null, null, false, null));
+        return update(id, new Changes(null, null, null, null, false, null, null, null));
     }
 
     public Product get(String id) {
@@ -111,11 +137,49 @@ public final class Products {
                     throw new InvalidInputException("worker_ids[" + i + "]", "worker ids must not be empty");
                 }
             }
-            List<String> missing = missingWorkers.apply(c.workerIds());
+            List<String> missing = workers.missing(c.workerIds());
             if (!missing.isEmpty()) {
                 throw new InvalidInputException("worker_ids", "Unknown worker id(s): " + String.join(", ", missing));
             }
+            List<String> unreachable = workers.withoutBaseUrl(c.workerIds());
+            if (!unreachable.isEmpty()) {
+                throw new InvalidInputException("worker_ids", "Worker(s) " + String.join(", ", unreachable)
+                        + " have no base_url, so they cannot host VMs; give them one with PATCH /admin/workers/{id}");
+            }
         }
+        c.rules().validated();
+    }
+
+    private void setRules(Handle h, String productId, ProvisionRules r) {
+        h.createUpdate("UPDATE vps_products SET ready_patterns = :ready, failure_patterns = :failure, "
+                        + "redact_patterns = :redact, on_provision_timeout = :onTimeout, "
+                        + "provision_timeout_seconds = :timeout WHERE id = :id")
+                .bind("id", productId).bind("ready", json(r.readyPatterns())).bind("failure", json(r.failurePatterns()))
+                .bind("redact", json(r.redactPatterns())).bind("onTimeout", r.onTimeout())
+                .bind("timeout", r.timeoutSeconds()).execute();
+    }
+
+    private String json(List<String> patterns) {
+        try {
+            return patterns == null ? null : mapper.writeValueAsString(patterns);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<String> patterns(String json) {
+        try {
+            return json == null ? null : mapper.readValue(json, STRINGS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("vps_products holds a pattern list that is not JSON", e);
+        }
+    }
+
+    /** The product's own rules as stored: null fields follow the defaults. */
+    private ProvisionRules ownRules(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new ProvisionRules(patterns(rs.getString("ready_patterns")), patterns(rs.getString("failure_patterns")),
+                patterns(rs.getString("redact_patterns")), rs.getString("on_provision_timeout"),
+                Columns.intOrNull(rs, "provision_timeout_seconds"));
     }
 
     private static void setWorkers(Handle h, String productId, List<String> workerIds) {
@@ -126,12 +190,13 @@ public final class Products {
         }
     }
 
-    private static Product row(Handle h, java.sql.ResultSet rs) throws java.sql.SQLException {
+    private Product row(Handle h, java.sql.ResultSet rs) throws java.sql.SQLException {
         String id = rs.getString("id");
-        List<String> workers = new ArrayList<>(h.createQuery("SELECT worker_id FROM vps_product_workers "
+        List<String> hosts = new ArrayList<>(h.createQuery("SELECT worker_id FROM vps_product_workers "
                 + "WHERE product_id = :p ORDER BY worker_id").bind("p", id).mapTo(String.class).list());
+        ProvisionRules own = ownRules(rs);
         return new Product(id, rs.getString("name"), rs.getString("description"), rs.getLong("price_coins"),
-                rs.getInt("provision_action"), rs.getBoolean("is_active"), workers, rs.getLong("created_at"),
-                rs.getLong("updated_at"));
+                rs.getInt("provision_action"), rs.getBoolean("is_active"), hosts, rs.getLong("created_at"),
+                rs.getLong("updated_at"), own.over(defaults), own.unset());
     }
 }

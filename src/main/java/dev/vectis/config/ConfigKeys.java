@@ -1,5 +1,6 @@
 package dev.vectis.config;
 
+import dev.vectis.sessions.ProvisionRules;
 import java.util.List;
 import java.util.function.Function;
 
@@ -70,6 +71,12 @@ final class ConfigKeys {
             key("events.retention_days", 30, ConfigParsers.integer(1, 3650)),
             key("marketplace.provision_timeout_seconds", 900, ConfigParsers.integer(10, 86_400)),
             key("marketplace.worker_timeout_seconds", 15, ConfigParsers.integer(1, 300)),
+            key("marketplace.ready_patterns", ProvisionRules.DEFAULT_READY, ConfigParsers::patterns),
+            key("marketplace.failure_patterns", ProvisionRules.DEFAULT_FAILURE, ConfigParsers::patterns),
+            key("marketplace.redact_patterns", ProvisionRules.DEFAULT_REDACT, ConfigParsers::patterns),
+            key("marketplace.on_provision_timeout", ProvisionRules.REFUND,
+                    ConfigParsers.oneOf(ProvisionRules.REFUND, ProvisionRules.KEEP)),
+            key("marketplace.stop_retry_max_seconds", 300, ConfigParsers.integer(2, 86_400)),
             key("log.level", "info", ConfigParsers.oneOf("trace", "debug", "info", "warn", "error")),
             key("log.format", "text", ConfigParsers.oneOf("text", "json")));
 

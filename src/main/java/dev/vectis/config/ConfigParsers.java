@@ -1,6 +1,7 @@
 package dev.vectis.config;
 
 import dev.vectis.net.IpLiteral;
+import dev.vectis.sessions.LogPatterns;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -124,6 +125,30 @@ final class ConfigParsers {
         return bytes;
     }
 
+
+    /**
+     * Regular expressions for worker logs: a YAML list, or one pattern per line in an
+     * environment variable (commas are common inside patterns, so they cannot separate them).
+     */
+    static Object patterns(Object raw) {
+        List<String> patterns = new ArrayList<>();
+        if (raw instanceof List<?> list) {
+            for (Object item : list) {
+                if (item == null || item instanceof List || item instanceof java.util.Map) {
+                    throw new IllegalArgumentException("list items must be single values");
+                }
+                patterns.add(item.toString());
+            }
+        } else {
+            for (String line : raw.toString().split("\\R")) {
+                if (!line.isBlank()) {
+                    patterns.add(line);
+                }
+            }
+        }
+        LogPatterns.compileAll(patterns, "");
+        return List.copyOf(patterns);
+    }
 
     static Object secretList(Object raw) {
         return items(raw).stream().map(Secret::new).toList();

@@ -75,8 +75,13 @@ public record Settings(
     public record Rate(int perMinute, int burst) {
     }
 
-    /** How long a VM may take to become ready, and how long one call to a worker may take. */
-    public record Marketplace(Duration provisionTimeout, Duration workerTimeout) {
+    /**
+     * How long a VM may take to become ready, how long one call to a worker may take, the
+     * default log rules of products that set none, and the longest wait between stop retries.
+     */
+    public record Marketplace(Duration provisionTimeout, Duration workerTimeout, List<String> readyPatterns,
+                              List<String> failurePatterns, List<String> redactPatterns, String onProvisionTimeout,
+                              Duration stopRetryMax) {
     }
 
     /** Workers enrolled through fleet-registration.md get subdomains under this domain. */
@@ -124,7 +129,10 @@ public record Settings(
                 v.optional("metrics.token"),
                 Duration.ofDays(v.integer("events.retention_days")),
                 new Marketplace(Duration.ofSeconds(v.integer("marketplace.provision_timeout_seconds")),
-                        Duration.ofSeconds(v.integer("marketplace.worker_timeout_seconds"))),
+                        Duration.ofSeconds(v.integer("marketplace.worker_timeout_seconds")),
+                        v.list("marketplace.ready_patterns"), v.list("marketplace.failure_patterns"),
+                        v.list("marketplace.redact_patterns"), v.text("marketplace.on_provision_timeout"),
+                        Duration.ofSeconds(v.integer("marketplace.stop_retry_max_seconds"))),
                 new Log(v.text("log.level"), LogFormat.valueOf(v.text("log.format").toUpperCase(java.util.Locale.ROOT))),
                 new Providers(v.integer("providers.bcrypt_cost")));
     }

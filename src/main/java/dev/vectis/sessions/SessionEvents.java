@@ -38,6 +38,21 @@ public final class SessionEvents {
         log.append(h, NewEvent.of("vps." + s.status(), "marketplace", s.workerId(), data));
     }
 
+    /** Progress that changed no status (the worker's log began): a checklist update only. */
+    void progressed(Handle h, VpsSession s, long now) {
+        add(h, s.id(), "checklist.update", checklist(s), now);
+    }
+
+    /** Operators' record of a stop that failed and when it is tried again; users see the session stay stopping. */
+    void stopRetry(Handle h, VpsSession s, int attempts, String error, long nextAt) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("session_id", s.id());
+        data.put("attempts", attempts);
+        data.put("last_error", error);
+        data.put("next_try_at", java.time.Instant.ofEpochMilli(nextAt).toString());
+        log.append(h, NewEvent.of("vps.stop_retry", "marketplace", s.workerId(), data));
+    }
+
     public List<Stored> after(String sessionId, long afterId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, kind, data FROM vps_session_events "
                         + "WHERE session_id = :s AND id > :after ORDER BY id LIMIT 500")
@@ -64,28 +79,39 @@ public final class SessionEvents {
         if (s.error() != null) {
             m.put("error", s.error());
         }
+        if (s.watch().statusReason() != null) {
+            m.put("status_reason", s.watch().statusReason());
+        }
         return m;
     }
 
+    /**
+     * The purchase's steps as the worker really made them: "VM starting" once the worker's log
+     * shows any line, "VM ready" once a readiness rule matched, with the rule as its detail.
+     */
     public static Map<String, Object> checklist(VpsSession s) {
         boolean requested = s.route() != null;
-        boolean ready = s.status().equals("ready") || (s.status().equals("stopping") || s.status().equals("deleted"))
-                && requested;
+        boolean ended = s.status().equals("stopping") || s.status().equals("deleted");
+        boolean ready = s.status().equals("ready") || ended && requested && s.error() == null;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("session_id", s.id());
         m.put("items", List.of(
-                item("payment", "Payment", true),
-                item("worker_assigned", "Worker assigned", s.workerId() != null || requested),
-                item("vm_requested", "VM requested", requested),
-                item("vm_ready", "VM ready", ready && !s.status().equals("failed"))));
+                item("payment", "Payment", true, null),
+                item("worker_assigned", "Worker assigned", s.workerId() != null || requested, null),
+                item("vm_requested", "VM requested", requested, null),
+                item("vm_starting", "VM starting", requested && (s.watch().logLines() > 0 || ready), null),
+                item("vm_ready", "VM ready", ready, s.status().equals("ready") ? s.watch().statusReason() : null)));
         return m;
     }
 
-    private static Map<String, Object> item(String key, String label, boolean done) {
+    private static Map<String, Object> item(String key, String label, boolean done, String detail) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key", key);
         m.put("label", label);
         m.put("done", done);
+        if (detail != null) {
+            m.put("detail", detail);
+        }
         return m;
     }
 

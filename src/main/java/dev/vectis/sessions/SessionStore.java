@@ -1,5 +1,6 @@
 package dev.vectis.sessions;
 
+import dev.vectis.db.Columns;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -9,6 +10,8 @@ final class SessionStore {
 
     private static final String SELECT = "SELECT s.*, p.name AS product_name FROM vps_sessions s "
             + "JOIN vps_products p ON p.id = s.product_id ";
+    private static final int MAX_REASON = 1000;
+    private static final int MAX_STOP_ERROR = 500;
 
     private SessionStore() {
     }
@@ -31,6 +34,24 @@ final class SessionStore {
                 .map(SessionStore::row).list();
     }
 
+    private static final String FILTER = "(:st IS NULL OR s.status = :st) "
+            + "AND (:flagged = FALSE OR (s.status = 'provisioning' AND s.flagged_at IS NOT NULL)) ";
+
+    /** Every user's sessions for operators, newest first; {@code status} and {@code flagged} narrow it. */
+    static List<VpsSession> all(Handle h, String status, boolean flagged, String beforeId, long beforeCreated,
+                                int limit) {
+        return h.createQuery(SELECT + "WHERE " + FILTER
+                        + "AND (:before IS NULL OR s.created_at < :created OR (s.created_at = :created AND s.id < :before)) "
+                        + "ORDER BY s.created_at DESC, s.id DESC LIMIT :limit")
+                .bind("st", status).bind("flagged", flagged).bind("before", beforeId).bind("created", beforeCreated)
+                .bind("limit", limit).map(SessionStore::row).list();
+    }
+
+    static long countAll(Handle h, String status, boolean flagged) {
+        return h.createQuery("SELECT COUNT(*) FROM vps_sessions s WHERE " + FILTER)
+                .bind("st", status).bind("flagged", flagged).mapTo(Long.class).one();
+    }
+
     static List<String> withStatus(Handle h, String status, int limit) {
         return h.createQuery("SELECT id FROM vps_sessions WHERE status = :st ORDER BY updated_at LIMIT :limit")
                 .bind("st", status).bind("limit", limit).mapTo(String.class).list();
@@ -43,10 +64,67 @@ final class SessionStore {
                 .bind("now", now).execute();
     }
 
-    static void update(Handle h, String id, String status, String route, String error, long now) {
+    /** A new status and why; the provisioning timeout starts when the session first becomes provisioning. */
+    static void update(Handle h, String id, String status, String route, String error, String reason, long now) {
         h.createUpdate("UPDATE vps_sessions SET status = :st, route = COALESCE(:route, route), "
-                        + "error = COALESCE(:error, error), updated_at = :now WHERE id = :id")
-                .bind("id", id).bind("st", status).bind("route", route).bind("error", error).bind("now", now).execute();
+                        + "error = COALESCE(:error, error), status_reason = :reason, updated_at = :now, "
+                        + "requested_at = CASE WHEN :st = 'provisioning' AND requested_at IS NULL THEN :now "
+                        + "ELSE requested_at END WHERE id = :id")
+                .bind("id", id).bind("st", status).bind("route", route).bind("error", cut(error, MAX_REASON))
+                .bind("reason", cut(reason, MAX_REASON)).bind("now", now).execute();
+    }
+
+    /** Records how far the worker's log has got; true when the count changed. */
+    static boolean logLines(Handle h, String id, int lines) {
+        return h.createUpdate("UPDATE vps_sessions SET log_lines = :n WHERE id = :id AND status = 'provisioning' "
+                        + "AND log_lines <> :n")
+                .bind("id", id).bind("n", lines).execute() == 1;
+    }
+
+    /** Marks a provisioning session as waiting for an operator, once; false when it already was or moved on. */
+    static boolean flag(Handle h, String id, String reason, long now) {
+        return h.createUpdate("UPDATE vps_sessions SET flagged_at = :now, status_reason = :reason, updated_at = :now "
+                        + "WHERE id = :id AND status = 'provisioning' AND flagged_at IS NULL")
+                .bind("id", id).bind("reason", cut(reason, MAX_REASON)).bind("now", now).execute() == 1;
+    }
+
+    /** Stopping sessions whose next stop attempt is due. */
+    static List<String> dueStops(Handle h, long now, int limit) {
+        return h.createQuery("SELECT id FROM vps_sessions WHERE status = 'stopping' "
+                        + "AND (stop_next_at IS NULL OR stop_next_at <= :now) ORDER BY updated_at LIMIT :limit")
+                .bind("now", now).bind("limit", limit).mapTo(String.class).list();
+    }
+
+    /**
+     * Takes the next stop attempt for this node: pushes the due time past the attempt so no
+     * other node makes it too. False when it is not due or another node took it.
+     */
+    static boolean claimStop(Handle h, String id, long now, long until) {
+        return h.createUpdate("UPDATE vps_sessions SET stop_next_at = :until WHERE id = :id AND status = 'stopping' "
+                        + "AND (stop_next_at IS NULL OR stop_next_at <= :now)")
+                .bind("id", id).bind("now", now).bind("until", until).execute() == 1;
+    }
+
+    /** Starts the stop's retry record afresh; the first attempt is claimed until {@code until}. */
+    static void resetStop(Handle h, String id, long until) {
+        h.createUpdate("UPDATE vps_sessions SET stop_attempts = 0, stop_last_error = NULL, stop_next_at = :until "
+                        + "WHERE id = :id")
+                .bind("id", id).bind("until", until).execute();
+    }
+
+    /** A failed attempt: counted, its error kept, the next one scheduled. Returns the attempts so far. */
+    static int stopFailed(Handle h, String id, String error, long nextAt) {
+        h.createUpdate("UPDATE vps_sessions SET stop_attempts = stop_attempts + 1, stop_last_error = :error, "
+                        + "stop_next_at = :next WHERE id = :id AND status = 'stopping'")
+                .bind("id", id).bind("error", cut(error, MAX_STOP_ERROR)).bind("next", nextAt).execute();
+        return h.createQuery("SELECT stop_attempts FROM vps_sessions WHERE id = :id").bind("id", id)
+                .mapTo(Integer.class).one();
+    }
+
+    /** The worker's last answer to a stop, kept for operators. */
+    static void stopAnswer(Handle h, String id, String answer) {
+        h.createUpdate("UPDATE vps_sessions SET stop_last_error = :answer WHERE id = :id")
+                .bind("id", id).bind("answer", cut(answer, MAX_STOP_ERROR)).execute();
     }
 
     /** Frees the session's slot on its worker, once: holds_slot guards against a double release. */
@@ -64,11 +142,19 @@ final class SessionStore {
                 .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).findOne().orElse(null);
     }
 
+    private static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
     private static VpsSession row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
             throws java.sql.SQLException {
         return new VpsSession(rs.getString("id"), rs.getString("user_id"), rs.getString("product_id"),
                 rs.getString("product_name"), rs.getString("worker_id"), rs.getString("status"), rs.getString("route"),
                 rs.getLong("price_coins"), rs.getBoolean("holds_slot"), rs.getString("error"), rs.getLong("created_at"),
-                rs.getLong("updated_at"));
+                rs.getLong("updated_at"),
+                new VpsSession.Watch(Columns.longOrNull(rs, "requested_at"), rs.getInt("log_lines"),
+                        rs.getString("status_reason"), Columns.longOrNull(rs, "flagged_at")),
+                new VpsSession.Stop(rs.getInt("stop_attempts"), rs.getString("stop_last_error"),
+                        Columns.longOrNull(rs, "stop_next_at")));
     }
 }

@@ -28,21 +28,33 @@ public final class VmClient {
     /** A call that did not produce a usable answer. */
     public static final class VmCallFailed extends RuntimeException {
         private final int status;
+        private final String detail;
 
         public VmCallFailed(String message) {
-            this(message, 0);
+            this(message, 0, null);
         }
 
-        VmCallFailed(String message, int status) {
+        VmCallFailed(String message, int status, String detail) {
             super(message);
             this.status = status;
+            this.detail = detail;
         }
 
         /** The worker's HTTP status, or 0 when it gave none (unreachable, timeout). */
         public int status() {
             return status;
         }
+
+        /**
+         * The worker's own explanation ("error" or "message" of a JSON answer), for operators
+         * only: it is the worker's text, so it never goes into a user's view.
+         */
+        public String detail() {
+            return detail;
+        }
     }
+
+    private static final int MAX_DETAIL = 200;
 
     private static final int MAX_ANSWER = 1 << 20;
     private static final Pattern ROUTE = Pattern.compile("^/log/([A-Za-z0-9_.-]{1,200})$");
@@ -85,6 +97,19 @@ public final class VmClient {
         call(workerId, baseUrl, "POST", "/stop/" + route, "");
     }
 
+    private String detail(String answer) {
+        try {
+            JsonNode body = mapper.readTree(answer);
+            String text = body == null ? null : body.path("error").asText(body.path("message").asText(null));
+            if (text == null || text.isBlank()) {
+                return null;
+            }
+            return text.length() <= MAX_DETAIL ? text : text.substring(0, MAX_DETAIL) + "…";
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private String call(String workerId, String baseUrl, String method, String path, String body) {
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         URI uri = URI.create(baseUrl + path);
@@ -115,7 +140,7 @@ public final class VmClient {
             }
             if (response.statusCode() / 100 != 2) {
                 throw new VmCallFailed("the worker answered " + response.statusCode() + " to " + method + " " + path,
-                        response.statusCode());
+                        response.statusCode(), detail(text));
             }
             return text;
         } catch (IOException e) {

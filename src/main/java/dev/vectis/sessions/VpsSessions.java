@@ -1,17 +1,19 @@
 package dev.vectis.sessions;
 
 import dev.vectis.billing.IdempotencyKeys;
-import dev.vectis.billing.Ledger;
+import dev.vectis.billing.Products;
 import dev.vectis.db.Page;
 import dev.vectis.error.ConflictException;
+import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
 import dev.vectis.error.VectisException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +26,14 @@ import org.slf4j.LoggerFactory;
 public final class VpsSessions {
 
     private static final Logger LOG = LoggerFactory.getLogger(VpsSessions.class);
-    /** How a worker's log says the VM is up: the agent's "Status: ready", or the RDP details. */
-    private static final Pattern READY = Pattern.compile("(?im)^\\s*status:\\s*ready\\b");
-    private static final Pattern CREDENTIALS = Pattern.compile("(?is)user(name)?\\s*:.*password\\s*:");
+    private static final int BATCH = 200;
 
     /** The HTTP answer to a purchase, kept byte for byte for replays. */
     public record Answer(int status, String body) {
+    }
+
+    /** How the marketplace talks to workers: one call's deadline, and the longest wait between stop retries. */
+    public record WorkerCalls(Duration timeout, Duration maxStopRetry) {
     }
 
     private final Jdbi jdbi;
@@ -37,20 +41,26 @@ public final class VpsSessions {
     private final VmClient vm;
     private final SessionEvents events;
     private final IdempotencyKeys keys;
-    private final Duration provisionTimeout;
+    private final Products products;
+    private final SessionChanges changes;
+    private final WorkerStops stops;
+    private final ProvisionWatch watch;
     private final Duration abandonedAfter;
     /** Renders a session as the purchase answer's JSON. */
     private final Function<VpsSession, String> render;
 
     public VpsSessions(Jdbi jdbi, Clock clock, VmClient vm, SessionEvents events, IdempotencyKeys keys,
-                       Duration provisionTimeout, Duration workerTimeout, Function<VpsSession, String> render) {
+                       Products products, WorkerCalls calls, Function<VpsSession, String> render) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.vm = vm;
         this.events = events;
         this.keys = keys;
-        this.provisionTimeout = provisionTimeout;
-        this.abandonedAfter = workerTimeout.multipliedBy(2).plusSeconds(60);
+        this.products = products;
+        this.changes = new SessionChanges(jdbi, clock, events);
+        this.stops = new WorkerStops(jdbi, clock, vm, changes, calls.timeout(), calls.maxStopRetry(), this::rules);
+        this.watch = new ProvisionWatch(jdbi, clock, vm, changes, stops);
+        this.abandonedAfter = calls.timeout().multipliedBy(2).plusSeconds(60);
         this.render = render;
     }
 
@@ -96,44 +106,11 @@ public final class VpsSessions {
                 throw new VmClient.VmCallFailed("the worker is gone");
             }
             String route = vm.create(worker[0], worker[1], action);
-            transition(sessionId, "provisioning", route, null);
+            changes.transition(sessionId, "provisioning", route, "The worker accepted the request for the VM");
         } catch (VmClient.VmCallFailed e) {
             LOG.warn("Provisioning session {} failed: {}", sessionId, e.getMessage());
-            failAndRefund(sessionId, "Provisioning failed: " + e.getMessage());
+            changes.failAndRefund(sessionId, "Provisioning failed: " + e.getMessage());
         }
-    }
-
-    /** Moves a live session on; a session that ended meanwhile (deleted, failed) is left alone. */
-    private void transition(String sessionId, String status, String route, String error) {
-        long now = clock.millis();
-        jdbi.useTransaction(h -> {
-            VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
-            if (!s.live()) {
-                return;
-            }
-            SessionStore.update(h, sessionId, status, route, error, now);
-            events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
-        });
-        events.fire();
-    }
-
-    /** Failure after payment: the slot goes back and the price is refunded, once. */
-    void failAndRefund(String sessionId, String why) {
-        long now = clock.millis();
-        jdbi.useTransaction(h -> {
-            VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
-            if (!s.live()) {
-                return;
-            }
-            // User row before worker row, the order a purchase takes them in, so the two never deadlock.
-            long balance = Ledger.lockBalance(h, s.userId());
-            SessionStore.update(h, sessionId, "failed", null, why, now);
-            SessionStore.releaseSlot(h, s);
-            Ledger.apply(h, s.userId(), balance, s.priceCoins(),
-                    new Ledger.Cause("refund", "VPS session " + sessionId + " failed", "system", null, sessionId), now);
-            events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
-        });
-        events.fire();
     }
 
     public VpsSession get(String sessionId) {
@@ -164,9 +141,29 @@ public final class VpsSessions {
         });
     }
 
-    /** The worker's log, fetched by the server; the worker's address never reaches the user. */
+    /** Every user's sessions, for operators; {@code status} and {@code flagged} narrow the list. */
+    public Page<VpsSession> all(String status, boolean flagged, String cursor, int limit) {
+        VpsSession after = cursor == null ? null : jdbi.withHandle(h -> SessionStore.find(h, cursor)).orElse(null);
+        return jdbi.withHandle(h -> {
+            List<VpsSession> items = SessionStore.all(h, status, flagged, after == null ? null : after.id(),
+                    after == null ? 0 : after.createdAt(), limit + 1);
+            boolean more = items.size() > limit;
+            items = more ? items.subList(0, limit) : items;
+            return new Page<>(items, SessionStore.countAll(h, status, flagged), more ? items.get(limit - 1).id() : null);
+        });
+    }
+
+    /** The worker's log, fetched by the server and redacted; the worker's address never reaches the user. */
     public String log(String userId, String sessionId) {
-        VpsSession s = owned(userId, sessionId);
+        return log(owned(userId, sessionId));
+    }
+
+    /** The same log for operators, redacted as well: worker-internal secrets are no one's business here. */
+    public String log(String sessionId) {
+        return log(get(sessionId));
+    }
+
+    private String log(VpsSession s) {
         if (s.route() == null) {
             throw new ConflictException("NOT_READY", "The VM has not been created yet");
         }
@@ -174,12 +171,18 @@ public final class VpsSessions {
         if (worker == null || worker[1] == null) {
             throw new ConflictException("WORKER_GONE", "The worker hosting this VM is no longer registered");
         }
+        String log;
         try {
-            return vm.log(worker[0], worker[1], s.route());
+            log = vm.log(worker[0], worker[1], s.route());
         } catch (VmClient.VmCallFailed e) {
-            throw new VectisException(VectisException.Kind.UNAVAILABLE, "WORKER_UNREACHABLE",
-                    "The worker hosting this VM did not answer; try again shortly");
+            if (e.status() == 404 || e.status() == 410) {
+                throw new NotFoundException("LOG_GONE", "The worker no longer has this VM's log");
+            }
+            throw new VectisException(VectisException.Kind.UNAVAILABLE, "WORKER_UNREACHABLE", e.status() == 0
+                    ? "The worker hosting this VM did not answer; try again shortly"
+                    : "The worker hosting this VM answered " + e.status() + " instead of the log; try again shortly");
         }
+        return rules(s.productId()).redact(log);
     }
 
     /** Stops the VM and frees the slot; if the worker cannot be reached the session waits in stopping. */
@@ -189,109 +192,75 @@ public final class VpsSessions {
             throw new ConflictException("SESSION_STARTING", "The session is still being created; try again in a moment");
         }
         if (s.route() == null) {
-            end(sessionId, "deleted");
+            changes.end(sessionId, "deleted", "The owner deleted it before a VM existed");
             return get(sessionId);
         }
-        if (toStopping(sessionId)) {
-            tryStop(get(sessionId));
+        if (changes.toStopping(sessionId, stops.claimUntil())) {
+            stops.attempt(get(sessionId));
         }
         return get(sessionId);
     }
 
     /**
-     * One pass of the background work: provisioning sessions that became ready or timed out,
-     * pending ones whose purchase died before the worker was asked, and stops to retry.
+     * An operator's decision on a session: {@code ready} (the VM works though its log did not
+     * say so), {@code refund} (stop the VM and refund, for a provisioning session) or
+     * {@code release} (free the slot of a stopping session whose worker will never confirm).
+     */
+    public VpsSession resolve(String sessionId, String action) {
+        VpsSession s = get(sessionId);
+        switch (action == null ? "" : action) {
+            case "ready" -> {
+                requireStatus(s, "provisioning", action);
+                changes.transition(sessionId, "ready", null, "An operator marked the VM ready");
+            }
+            case "refund" -> {
+                requireStatus(s, "provisioning", action);
+                stops.quietly(s);
+                changes.failAndRefund(sessionId, "An operator stopped the VM and refunded the price");
+            }
+            case "release" -> {
+                requireStatus(s, "stopping", action);
+                changes.end(sessionId, "deleted", "An operator released the slot without the worker's confirmation");
+            }
+            default -> throw new InvalidInputException("action", "action must be \"ready\", \"refund\" or \"release\"");
+        }
+        return get(sessionId);
+    }
+
+    private static void requireStatus(VpsSession s, String status, String action) {
+        if (!s.status().equals(status)) {
+            throw new ConflictException("WRONG_STATUS", "\"" + action + "\" applies to a " + status
+                    + " session; this one is " + s.status());
+        }
+    }
+
+    /**
+     * One pass of the background work: pending sessions whose purchase died before the worker
+     * was asked, provisioning ones whose log decided or whose time ran out, and stops that are due.
      */
     public void tick() {
-        for (String id : jdbi.withHandle(h -> SessionStore.withStatus(h, "pending", 200))) {
+        for (String id : jdbi.withHandle(h -> SessionStore.withStatus(h, "pending", BATCH))) {
             // The purchase request asks the worker within one call's timeout; a session still
             // pending long after that belongs to a request (or node) that died after paying.
             if (clock.millis() - get(id).updatedAt() > abandonedAfter.toMillis()) {
-                failAndRefund(id, "The purchase was interrupted before the VM was requested");
+                changes.failAndRefund(id, "The purchase was interrupted before the VM was requested");
             }
         }
-        List<String> provisioning = jdbi.withHandle(h -> SessionStore.withStatus(h, "provisioning", 200));
-        for (String id : provisioning) {
+        Map<String, LogRules> rules = new HashMap<>();
+        for (String id : jdbi.withHandle(h -> SessionStore.withStatus(h, "provisioning", BATCH))) {
             VpsSession s = get(id);
-            String[] worker = jdbi.withHandle(h -> SessionStore.workerAddress(h, s.workerId()));
-            if (clock.millis() - s.updatedAt() > provisionTimeout.toMillis()) {
-                stopQuietly(worker, s);
-                failAndRefund(id, "The VM did not become ready within " + provisionTimeout.toMinutes() + " minutes");
-                continue;
-            }
-            if (worker == null || worker[1] == null) {
-                continue;
-            }
-            try {
-                String log = vm.log(worker[0], worker[1], s.route());
-                if (READY.matcher(log).find() || CREDENTIALS.matcher(log).find()) {
-                    transition(id, "ready", null, null);
-                }
-            } catch (VmClient.VmCallFailed e) {
-                LOG.debug("Log of session {} not readable yet: {}", id, e.getMessage());
-            }
+            watch.check(s, rules.computeIfAbsent(s.productId(), this::rules));
         }
-        for (String id : jdbi.withHandle(h -> SessionStore.withStatus(h, "stopping", 200))) {
-            tryStop(get(id));
-        }
-    }
-
-    /** A VM given up on is stopped if the worker lets us, so it does not run uncounted. */
-    private void stopQuietly(String[] worker, VpsSession s) {
-        if (worker == null || worker[1] == null || s.route() == null) {
-            return;
-        }
-        try {
-            vm.stop(worker[0], worker[1], s.route());
-        } catch (VmClient.VmCallFailed e) {
-            LOG.info("Could not stop the VM of timed-out session {}: {}", s.id(), e.getMessage());
-        }
-    }
-
-    private void tryStop(VpsSession s) {
-        String[] worker = jdbi.withHandle(h -> SessionStore.workerAddress(h, s.workerId()));
-        try {
-            if (worker != null && worker[1] != null) {
-                vm.stop(worker[0], worker[1], s.route());
-            }
-            end(s.id(), "deleted");
-        } catch (VmClient.VmCallFailed e) {
-            if (e.status() == 404) {
-                end(s.id(), "deleted"); // the worker no longer has the VM (it restarted): nothing left to stop
-                return;
-            }
-            LOG.info("Stopping session {} failed ({}); will retry", s.id(), e.getMessage());
-        }
-    }
-
-    /** Moves a session towards deletion; false when another request already ended it. */
-    private boolean toStopping(String sessionId) {
         long now = clock.millis();
-        boolean moved = jdbi.inTransaction(h -> {
-            VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
-            if (!List.of("provisioning", "ready", "failed").contains(s.status())) {
-                return s.status().equals("stopping");
+        for (String id : jdbi.withHandle(h -> SessionStore.dueStops(h, now, BATCH))) {
+            if (jdbi.withHandle(h -> SessionStore.claimStop(h, id, clock.millis(), stops.claimUntil()))) {
+                stops.attempt(get(id));
             }
-            SessionStore.update(h, sessionId, "stopping", null, null, now);
-            events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
-            return true;
-        });
-        events.fire();
-        return moved;
+        }
     }
 
-    private void end(String sessionId, String status) {
-        long now = clock.millis();
-        jdbi.useTransaction(h -> {
-            VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
-            if (s.status().equals(status)) {
-                return;
-            }
-            SessionStore.update(h, sessionId, status, null, null, now);
-            SessionStore.releaseSlot(h, s);
-            events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
-        });
-        events.fire();
+    private LogRules rules(String productId) {
+        return LogRules.of(products.get(productId).rules());
     }
 
     public SessionEvents events() {

@@ -43,8 +43,13 @@ public final class MarketplaceWorkers {
         return get(id);
     }
 
+    /**
+     * The workers that can host VMs: those with a base URL. Gateway and executor workers (no
+     * base URL) share the registry but are not the marketplace's, until given one.
+     */
     public List<View> list() {
-        return jdbi.withHandle(h -> h.createQuery(SELECT + "ORDER BY created_at, id").map(MarketplaceWorkers::row).list());
+        return jdbi.withHandle(h -> h.createQuery(SELECT + "WHERE base_url IS NOT NULL ORDER BY created_at, id")
+                .map(MarketplaceWorkers::row).list());
     }
 
     public View get(String id) {
@@ -79,6 +84,13 @@ public final class MarketplaceWorkers {
     public List<String> missing(List<String> ids) {
         return jdbi.withHandle(h -> ids.stream().filter(id -> h.createQuery("SELECT COUNT(*) FROM workers WHERE id = :id")
                 .bind("id", id).mapTo(Integer.class).one() == 0).toList());
+    }
+
+    /** Which of these ids are workers without a base URL, which cannot host a VM; empty when none. */
+    public List<String> withoutBaseUrl(List<String> ids) {
+        return jdbi.withHandle(h -> ids.stream().distinct().filter(id -> h.createQuery(
+                        "SELECT COUNT(*) FROM workers WHERE id = :id AND base_url IS NULL")
+                .bind("id", id).mapTo(Integer.class).one() > 0).toList());
     }
 
     public static String baseUrl(String value) {

@@ -1,5 +1,6 @@
 package dev.vectis.api.marketplace;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectis.billing.Ledger;
 import dev.vectis.billing.LedgerEntry;
 import dev.vectis.billing.Products;
@@ -10,12 +11,15 @@ import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.QueryParams;
 import dev.vectis.http.RequestIds;
+import dev.vectis.sessions.ProvisionRules;
 import dev.vectis.workers.MarketplaceWorkers;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** /admin/**: users, their coins and ledgers, marketplace workers and VPS products. */
 final class AdminRoutes {
@@ -29,8 +33,10 @@ final class AdminRoutes {
     record WorkerBody(String name, String base_url, Integer max_sessions, String status) {
     }
 
+    /** The spec's product fields, then how its VMs' logs are read (null or absent: the configured default). */
     record ProductBody(String name, String description, Long price_coins, Integer provision_action, Boolean is_active,
-                       List<String> worker_ids) {
+                       List<String> worker_ids, List<String> ready_patterns, List<String> failure_patterns,
+                       List<String> redact_patterns, String on_provision_timeout, Integer provision_timeout_seconds) {
     }
 
     private final Access access;
@@ -163,17 +169,26 @@ final class AdminRoutes {
     private void createProduct(Context ctx) {
         access.admin(ctx);
         ProductBody b = json.read(ctx, ProductBody.class);
-        ctx.status(201).json(MarketViews.product(products.create(changes(b)), true));
+        ctx.status(201).json(MarketViews.product(products.create(changes(b, Set.of())), true));
     }
 
+    /** A rule field sent as null goes back to the configured default; one left out stays as it is. */
     private void updateProduct(Context ctx) {
         access.admin(ctx);
         ProductBody b = json.read(ctx, ProductBody.class);
-        ctx.json(MarketViews.product(products.update(ctx.pathParam("productId"), changes(b)), true));
+        JsonNode tree = json.tree(ctx);
+        Set<String> reset = new HashSet<>();
+        for (String field : ProvisionRules.FIELDS) {
+            if (tree.has(field) && tree.get(field).isNull()) {
+                reset.add(field);
+            }
+        }
+        ctx.json(MarketViews.product(products.update(ctx.pathParam("productId"), changes(b, reset)), true));
     }
 
-    private static Products.Changes changes(ProductBody b) {
+    private static Products.Changes changes(ProductBody b, Set<String> reset) {
         return new Products.Changes(b.name(), b.description(), b.price_coins(), b.provision_action(), b.is_active(),
-                b.worker_ids());
+                b.worker_ids(), new ProvisionRules(b.ready_patterns(), b.failure_patterns(), b.redact_patterns(),
+                        b.on_provision_timeout(), b.provision_timeout_seconds()), reset);
     }
 }

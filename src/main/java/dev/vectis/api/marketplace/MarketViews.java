@@ -3,6 +3,7 @@ package dev.vectis.api.marketplace;
 import dev.vectis.billing.LedgerEntry;
 import dev.vectis.billing.Product;
 import dev.vectis.billing.User;
+import dev.vectis.sessions.ProvisionRules;
 import dev.vectis.sessions.VpsSession;
 import dev.vectis.workers.MarketplaceWorkers;
 import java.time.Instant;
@@ -70,6 +71,15 @@ final class MarketViews {
         }
         m.put("created_at", time(p.createdAt()));
         m.put("updated_at", time(p.updatedAt()));
+        if (forAdmin) {
+            ProvisionRules r = p.rules();
+            m.put("ready_patterns", r.readyPatterns());
+            m.put("failure_patterns", r.failurePatterns());
+            m.put("redact_patterns", r.redactPatterns());
+            m.put("on_provision_timeout", r.onTimeout());
+            m.put("provision_timeout_seconds", r.timeoutSeconds());
+            m.put("defaults_from_config", p.inherited());
+        }
         return m;
     }
 
@@ -85,8 +95,31 @@ final class MarketViews {
         if (s.error() != null) {
             m.put("error", s.error());
         }
+        if (s.watch().statusReason() != null) {
+            m.put("status_reason", s.watch().statusReason());
+        }
         m.put("created_at", time(s.createdAt()));
         m.put("updated_at", time(s.updatedAt()));
+        return m;
+    }
+
+    /** A session as operators see it: whose, on which worker, and what watching and stopping it found. */
+    static Map<String, Object> adminSession(VpsSession s) {
+        Map<String, Object> m = session(s);
+        m.put("user_id", s.userId());
+        m.put("worker_id", s.workerId());
+        m.put("route", s.route());
+        m.put("holds_slot", s.holdsSlot());
+        m.put("log_lines", s.watch().logLines());
+        m.put("requested_at", s.watch().requestedAt() == null ? null : time(s.watch().requestedAt()));
+        m.put("flagged", s.flagged());
+        m.put("flagged_at", s.watch().flaggedAt() == null ? null : time(s.watch().flaggedAt()));
+        Map<String, Object> stop = new LinkedHashMap<>();
+        stop.put("attempts", s.stop().attempts());
+        stop.put("last_error", s.stop().lastError());
+        stop.put("next_try_at", s.status().equals("stopping") && s.stop().nextAt() != null
+                ? time(s.stop().nextAt()) : null);
+        m.put("stop", stop);
         return m;
     }
 }

@@ -29,6 +29,7 @@ public final class MarketplaceApi implements ContractApi {
     };
     private final ErrorShape shape = new HouseErrors();
     private final AdminRoutes admin;
+    private final AdminSessionRoutes adminSessions;
     private final UserRoutes user;
 
     public MarketplaceApi(Callers callers, ObjectMapper mapper, Users users, Ledger ledger, MarketplaceWorkers workers,
@@ -36,6 +37,7 @@ public final class MarketplaceApi implements ContractApi {
         Access access = new Access(callers, users);
         JsonBody json = new JsonBody(mapper);
         this.admin = new AdminRoutes(access, json, users, ledger, workers, products);
+        this.adminSessions = new AdminSessionRoutes(access, json, sessions);
         this.user = new UserRoutes(access, json, mapper, users, ledger, products, sessions);
     }
 
@@ -56,6 +58,7 @@ public final class MarketplaceApi implements ContractApi {
     @Override
     public void routes(RoutesConfig routes) {
         admin.register(routes);
+        adminSessions.register(routes);
         user.register(routes);
     }
 

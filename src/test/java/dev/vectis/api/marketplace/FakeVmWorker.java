@@ -19,8 +19,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 127.0.0.1: {@code POST /vm-loso {"action": n}} → {@code {"logUrl": "/log/<route>"}},
  * {@code GET /log/<route>} → a plain-text log, {@code POST /stop/<route>} →
  * {@code {"success": true, ...}}. Tests configure how it misbehaves and read what it was asked.
+ *
+ * <p>By default its log is the Vectis agent's ("Status: ready"). {@link Style#WINDOWS} and
+ * {@link Style#LINUX} behave like the real workers the issue describes: a free-form log written a
+ * line at a time, starting with the worker's upstream session token, ending in "VM is ready!" or
+ * "VM is running. Use the SSHx link …"; a stop of a VM it no longer has answers 400
+ * {@code {"error":"No active token found for this route"}}, and a log of one answers 404.
  */
 final class FakeVmWorker implements AutoCloseable {
+
+    /** Whose log format and stop behaviour the worker copies. */
+    enum Style { AGENT, WINDOWS, LINUX }
 
     /** One request the worker received. */
     record Call(String method, String path, String body, Map<String, String> headers) {
@@ -54,6 +63,22 @@ final class FakeVmWorker implements AutoCloseable {
     volatile String createRedirect;
     /** Extra bytes appended to every log, to exceed what the server accepts. */
     volatile int logPadding;
+    volatile Style style = Style.AGENT;
+    /** Real pace: a WINDOWS or LINUX log shows one more line each time this passes. */
+    volatile Duration lineEvery = Duration.ofMillis(200);
+    /** When set, a WINDOWS or LINUX VM fails: its log ends with this line instead of the ready one. */
+    volatile String failWith;
+    /** Lines a WINDOWS or LINUX log adds before its last one (e.g. a line that trips a pattern). */
+    volatile List<String> extraLines = List.of();
+    /** How many stops answer 500 before the worker manages one. */
+    final AtomicInteger stopFailures = new AtomicInteger();
+    /** When not 0, every stop answers this status (e.g. 429). */
+    volatile int stopStatus;
+    /** The worker-internal secret a real worker writes on its log's first line. */
+    final String upstreamToken = "upst-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
+    private final Map<String, Long> createdAt = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Routes whose VM the worker no longer has (stopped, or lost). */
+    private final java.util.Set<String> gone = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private FakeVmWorker(HttpServer server, ExecutorService pool, String prefix) {
         this.server = server;
@@ -101,6 +126,36 @@ final class FakeVmWorker implements AutoCloseable {
         return List.copyOf(routes);
     }
 
+    /** Forgets a VM, as a real worker does when the VM died or its token expired. */
+    void lose(String route) {
+        gone.add(route);
+    }
+
+    /** The WINDOWS or LINUX log of a route as far as the worker has written it. */
+    private String realLog(String route) {
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("Upstream session " + upstreamToken);
+        if (style == Style.WINDOWS) {
+            lines.add("Starting VM for action 2");
+            lines.add("Created Windows 10");
+            lines.add("IP: 203.0.113.7");
+            lines.addAll(extraLines);
+            if (failWith == null) {
+                lines.add("RDP: Admin/P@ss-" + route);
+            }
+            lines.add(failWith != null ? failWith : "VM is ready!");
+        } else {
+            lines.add("Creating Ubuntu 22.04 VM");
+            lines.add("Installing sshx");
+            lines.addAll(extraLines);
+            lines.add(failWith != null ? failWith : "VM is running. Use the SSHx link https://sshx.io/s/" + route
+                    + "#k3y");
+        }
+        long elapsed = System.currentTimeMillis() - createdAt.getOrDefault(route, 0L);
+        int shown = (int) Math.min(lines.size(), 1 + elapsed / Math.max(1, lineEvery.toMillis()));
+        return String.join("\n", lines.subList(0, shown)) + "\n";
+    }
+
     static String log(String route, boolean ready) {
         StringBuilder b = new StringBuilder();
         b.append("[").append(route).append("] Creating VM\n");
@@ -136,20 +191,28 @@ final class FakeVmWorker implements AutoCloseable {
                 }
                 String route = prefix + "_" + counter.incrementAndGet() + "x"
                         + Integer.toHexString(System.identityHashCode(this));
+                createdAt.put(route, System.currentTimeMillis());
                 routes.add(route);
                 send(ex, 200, "application/json", "{\"logUrl\":\"/log/" + route + "\"}");
             } else if (method.equals("GET") && path.startsWith("/log/")) {
                 String route = path.substring("/log/".length());
-                if (!routes.contains(route)) {
+                if (!routes.contains(route) || gone.contains(route)) {
                     send(ex, 404, "text/plain", "no such route");
                 } else if (logStatus != 200) {
                     send(ex, logStatus, "text/plain", "log unavailable");
                 } else {
-                    send(ex, 200, "text/plain; charset=utf-8", "x".repeat(logPadding) + log(route, ready));
+                    send(ex, 200, "text/plain; charset=utf-8", "x".repeat(logPadding)
+                            + (style == Style.AGENT ? log(route, ready) : realLog(route)));
                 }
             } else if (method.equals("POST") && path.startsWith("/stop/")) {
                 String route = path.substring("/stop/".length());
-                if (forgetVms) {
+                if (stopStatus != 0) {
+                    send(ex, stopStatus, "application/json", "{\"error\":\"try later\"}");
+                } else if (stopFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    send(ex, 500, "application/json", "{\"error\":\"upstream unavailable\"}");
+                } else if (style != Style.AGENT && (!routes.contains(route) || !gone.add(route))) {
+                    send(ex, 400, "application/json", "{\"error\":\"No active token found for this route\"}");
+                } else if (forgetVms) {
                     send(ex, 404, "application/json", "{\"success\":false,\"message\":\"no such VM\"}");
                 } else if (failStops) {
                     send(ex, 500, "application/json", "{\"success\":false,\"message\":\"cannot stop\"}");

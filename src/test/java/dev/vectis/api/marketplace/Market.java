@@ -169,6 +169,37 @@ final class Market {
         return r.json().get("id").asText();
     }
 
+    /** A product with log rules of its own ({@code rules}: ready_patterns, on_provision_timeout, …). */
+    static String productWith(TestApp app, String name, Map<String, Object> rules, String... workerIds) {
+        ObjectNode body = MAPPER.createObjectNode().put("name", name).put("price_coins", 10).put("provision_action", 2);
+        body.set("worker_ids", MAPPER.valueToTree(List.of(workerIds)));
+        rules.forEach((k, v) -> body.set(k, MAPPER.valueToTree(v)));
+        Http.Response r = app.http.post("/admin/vps-products", body.toString(), TestApp.admin());
+        assertThat(r.status()).as("create product: %s", r.body()).isEqualTo(201);
+        return r.json().get("id").asText();
+    }
+
+    static Http.Response patchProduct(TestApp app, String productId, String body) {
+        return app.http.method("PATCH", "/admin/vps-products/" + productId, body, TestApp.admin()[0],
+                TestApp.admin()[1], "Content-Type", "application/json");
+    }
+
+    static JsonNode adminProduct(TestApp app, String productId) {
+        for (JsonNode p : app.http.get("/admin/vps-products", TestApp.admin()).json()) {
+            if (p.get("id").asText().equals(productId)) {
+                return p;
+            }
+        }
+        throw new AssertionError("product " + productId + " not in GET /admin/vps-products");
+    }
+
+    /** GET /admin/vps-sessions/{id}: the operator's view, with stop retries and flags. */
+    static JsonNode adminSession(TestApp app, String sessionId) {
+        Http.Response r = app.http.get("/admin/vps-sessions/" + sessionId, TestApp.admin());
+        assertThat(r.status()).as("GET /admin/vps-sessions/{id}: %s", r.body()).isEqualTo(200);
+        return r.json();
+    }
+
     // ---- purchases and sessions
 
     static String purchaseBody(String productId) {

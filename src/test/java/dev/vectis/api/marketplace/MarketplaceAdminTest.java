@@ -296,6 +296,45 @@ class MarketplaceAdminTest {
         }
     }
 
+    /** Gateway and executor workers share the registry but have no base_url: they cannot host a VM. */
+    @DbTest
+    void productsCannotUseAWorkerWithoutABaseUrlAndTheWorkerListShowsOnlyVmHosts(TestDatabase db) {
+        try (TestApp app = Market.start(db)) {
+            String host = Market.registerWorker(app, "host", "http://192.168.1.100:4000", 3).json().get("id").asText();
+            assertThat(app.http.post("/api/v1/workers/register",
+                    "{\"workerId\":\"chat-1\",\"endpoint\":\"http://localhost:8001\"}", TestApp.worker()).status())
+                    .isIn(200, 201);
+            assertThat(app.http.post("/api/workers/register", "{\"workerId\":\"runner-1\",\"hostname\":\"h\"}",
+                    TestApp.worker()).status()).isIn(200, 201);
+            Http.Response enrolled = app.http.post("/api/v1/workers",
+                    "{\"ip\":\"203.0.113.5\",\"secret\":\"" + MarketplaceWorkerApiTest.SECRET + "\"}", TestApp.worker());
+            assertThat(enrolled.status()).as(enrolled.body()).isEqualTo(201);
+            String agent = enrolled.json().get("id").asText();
+
+            Http.Response list = app.http.get("/admin/workers", TestApp.admin());
+            assertThat(ids(list.json())).as("only workers that can host VMs: %s", list.body()).containsExactly(host);
+
+            for (String noUrl : List.of("chat-1", "runner-1", agent)) {
+                Http.Response r = Market.createProduct(app, "VPS", 10, 2, List.of(host, noUrl));
+                assertThat(r.status()).as(r.body()).isEqualTo(400);
+                assertThat(r.json().get("field").asText()).isEqualTo("worker_ids");
+                assertThat(r.json().get("message").asText()).contains(noUrl).contains("base_url").doesNotContain(host);
+            }
+            assertThat(app.http.get("/admin/vps-products", TestApp.admin()).json()).as("nothing created").isEmpty();
+            String product = Market.product(app, "VPS", 10, host);
+            Http.Response patch = Market.patchProduct(app, product, "{\"worker_ids\":[\"runner-1\"]}");
+            assertThat(patch.status()).isEqualTo(400);
+            assertThat(patch.json().get("message").asText()).contains("runner-1");
+
+            // Given a base_url, an enrolled agent can host VMs: it is listed and may serve a product.
+            assertThat(app.http.method("PATCH", "/admin/workers/" + agent, "{\"base_url\":\"http://203.0.113.5:4000\"}",
+                    TestApp.admin()[0], TestApp.admin()[1], "Content-Type", "application/json").status()).isEqualTo(200);
+            assertThat(ids(app.http.get("/admin/workers", TestApp.admin()).json())).containsExactly(host, agent);
+            assertThat(Market.patchProduct(app, product, "{\"worker_ids\":[\"" + agent + "\"]}").status())
+                    .isEqualTo(200);
+        }
+    }
+
     static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));

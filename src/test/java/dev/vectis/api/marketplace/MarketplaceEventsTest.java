@@ -20,7 +20,9 @@ import org.awaitility.Awaitility;
 class MarketplaceEventsTest {
 
     static final Duration WAIT = Duration.ofSeconds(20);
-    static final List<String> STEPS = List.of("payment", "worker_assigned", "vm_requested", "vm_ready");
+    /** vm_starting: the worker's log has begun, so the checklist shows the worker's real progress. */
+    static final List<String> STEPS = List.of("payment", "worker_assigned", "vm_requested", "vm_starting",
+            "vm_ready");
 
     /** The checklist's done flags by key, in order. */
     static Map<String, Boolean> checklist(SseStream.Frame f) {
@@ -147,6 +149,9 @@ class MarketplaceEventsTest {
             String token = Market.user(app, "resume@example.com", 10).get("token").asText();
             String sessionId = Market.bought(app, token, "k", productId).get("id").asText();
             String path = "/vps/sessions/" + sessionId + "/events";
+            // The worker's first log lines are progress of their own (vm_starting); let them be recorded first.
+            Awaitility.await("the log's progress").atMost(WAIT).until(() -> Market.count(app,
+                    "SELECT log_lines FROM vps_sessions WHERE id = ?", sessionId) > 0);
 
             long provisioningId;
             try (SseStream s = SseStream.open(app.http.base(), path, "Authorization", "Bearer " + token)) {

@@ -1,0 +1,74 @@
+package dev.vectis.sessions;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches a provisioning session's log on its worker until a rule of its product decides:
+ * ready, or failed (the VM is stopped and the price refunded). When nothing decides within the
+ * product's provisioning timeout, its {@code on_provision_timeout} applies: stop and refund,
+ * or keep the VM and flag the session for an operator while the log is still watched.
+ */
+final class ProvisionWatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProvisionWatch.class);
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final VmClient vm;
+    private final SessionChanges changes;
+    private final WorkerStops stops;
+
+    ProvisionWatch(Jdbi jdbi, Clock clock, VmClient vm, SessionChanges changes, WorkerStops stops) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.vm = vm;
+        this.changes = changes;
+        this.stops = stops;
+    }
+
+    void check(VpsSession s, LogRules rules) {
+        String[] worker = jdbi.withHandle(h -> SessionStore.workerAddress(h, s.workerId()));
+        if (worker != null && worker[1] != null && s.route() != null) {
+            try {
+                LogRules.Reading reading = rules.read(rules.redact(vm.log(worker[0], worker[1], s.route())));
+                LogRules.Verdict verdict = reading.verdict();
+                if (reading.lines() != s.watch().logLines()) {
+                    changes.logLines(s.id(), reading.lines());
+                }
+                if (verdict != null && verdict.ready()) {
+                    changes.transition(s.id(), "ready", null, verdict.reason());
+                    return;
+                }
+                if (verdict != null) {
+                    stops.quietly(s);
+                    changes.failAndRefund(s.id(), verdict.reason());
+                    return;
+                }
+            } catch (VmClient.VmCallFailed e) {
+                LOG.debug("Log of session {} not readable yet: {}", s.id(), e.getMessage());
+            }
+        }
+        timeout(s, rules.rules());
+    }
+
+    private void timeout(VpsSession s, ProvisionRules rules) {
+        Duration limit = Duration.ofSeconds(rules.timeoutSeconds());
+        long since = s.watch().requestedAt() != null ? s.watch().requestedAt() : s.updatedAt();
+        if (s.flagged() || clock.millis() - since <= limit.toMillis()) {
+            return;
+        }
+        String what = "The VM did not become ready within " + TimeWords.of(limit) + ": no line of the worker's log "
+                + "matched ready_patterns or failure_patterns. The product's on_provision_timeout is \""
+                + rules.onTimeout() + "\": ";
+        if (rules.onTimeout().equals(ProvisionRules.KEEP)) {
+            changes.flag(s.id(), what + "the VM is kept and an operator has been asked to look at it");
+        } else {
+            stops.quietly(s);
+            changes.failAndRefund(s.id(), what + "the VM was stopped and the price refunded");
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.vectis.sessions;
+
+import dev.vectis.billing.Ledger;
+import java.time.Clock;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Every change of a session's state, each in one transaction on the session's locked row with
+ * its events, so two nodes (or a request and the background loop) never both apply one.
+ */
+final class SessionChanges {
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final SessionEvents events;
+
+    SessionChanges(Jdbi jdbi, Clock clock, SessionEvents events) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    /** Moves a live session on; a session that ended meanwhile (deleted, failed) is left alone. */
+    void transition(String sessionId, String status, String route, String reason) {
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
+            if (!s.live()) {
+                return;
+            }
+            SessionStore.update(h, sessionId, status, route, null, reason, now);
+            events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
+        });
+        events.fire();
+    }
+
+    /** Failure after payment: the slot goes back and the price is refunded, once. */
+    void failAndRefund(String sessionId, String why) {
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
+            if (!s.live()) {
+                return;
+            }
+            // User row before worker row, the order a purchase takes them in, so the two never deadlock.
+            long balance = Ledger.lockBalance(h, s.userId());
+            SessionStore.update(h, sessionId, "failed", null, why, why, now);
+            SessionStore.releaseSlot(h, s);
+            Ledger.apply(h, s.userId(), balance, s.priceCoins(),
+                    new Ledger.Cause("refund", "VPS session " + sessionId + " failed", "system", null, sessionId), now);
+            events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
+        });
+        events.fire();
+    }
+
+    /** The worker's log has this many lines; the checklist moves when the first one appears. */
+    void logLines(String sessionId, int lines) {
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            VpsSession before = SessionStore.find(h, sessionId).orElseThrow();
+            if (SessionStore.logLines(h, sessionId, lines) && before.watch().logLines() == 0) {
+                events.progressed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
+            }
+        });
+        events.fire();
+    }
+
+    /** Keeps a session that nothing decided in time, for an operator; once. */
+    void flag(String sessionId, String reason) {
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            if (SessionStore.flag(h, sessionId, reason, now)) {
+                events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
+            }
+        });
+        events.fire();
+    }
+
+    /**
+     * Moves a session towards deletion and claims the first stop attempt until {@code claimUntil};
+     * false when another request already ended it or holds the attempt.
+     */
+    boolean toStopping(String sessionId, long claimUntil) {
+        long now = clock.millis();
+        boolean moved = jdbi.inTransaction(h -> {
+            VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
+            if (!List.of("provisioning", "ready", "failed").contains(s.status())) {
+                return s.status().equals("stopping") && SessionStore.claimStop(h, sessionId, now, claimUntil);
+            }
+            SessionStore.update(h, sessionId, "stopping", null, null, "The owner asked to delete it", now);
+            SessionStore.resetStop(h, sessionId, claimUntil);
+            events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
+            return true;
+        });
+        events.fire();
+        return moved;
+    }
+
+    /** Ends a session with its slot freed; a session already in that state is left alone. */
+    void end(String sessionId, String status, String reason) {
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
+            if (s.status().equals(status)) {
+                return;
+            }
+            SessionStore.update(h, sessionId, status, null, null, reason, now);
+            SessionStore.releaseSlot(h, s);
+            events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
+        });
+        events.fire();
+    }
+
+    /** The worker no longer has the VM: the session ends, with the worker's answer kept for operators. */
+    void gone(String sessionId, String reason, String answer) {
+        jdbi.useTransaction(h -> SessionStore.stopAnswer(h, sessionId, answer));
+        end(sessionId, "deleted", reason);
+    }
+
+    /** A stop attempt failed: counted and rescheduled, visible to operators. */
+    void stopFailed(String sessionId, String error, long nextAt) {
+        jdbi.useTransaction(h -> {
+            int attempts = SessionStore.stopFailed(h, sessionId, error, nextAt);
+            events.stopRetry(h, SessionStore.find(h, sessionId).orElseThrow(), attempts, error, nextAt);
+        });
+        events.fire();
+    }
+}
