@@ -7,7 +7,8 @@ import io.javalin.http.Context;
 
 /**
  * Who may call worker and operator endpoints: worker calls take a worker token, the admin
- * token or an enrolled worker's signature; operator calls take the admin token.
+ * token or an enrolled worker's signature, and act only for the workers that credential may
+ * speak for; operator calls take the admin token.
  */
 public final class Callers {
 
@@ -24,6 +25,11 @@ public final class Callers {
             return;
         }
         role(ctx, "a worker token or the admin token (or sign the request: docs/worker-signatures.md)");
+    }
+
+    /** The call acts for this worker: see {@link WorkerSignatures#requireMayActFor}. */
+    public void actingFor(Context ctx, String workerId) {
+        signatures.requireMayActFor(ctx, workerId);
     }
 
     public void admin(Context ctx) {

@@ -2,6 +2,7 @@ package dev.vectis.http;
 
 import dev.vectis.auth.HmacSignature;
 import dev.vectis.error.AuthenticationException;
+import dev.vectis.error.ForbiddenException;
 import dev.vectis.workers.WorkerSecrets;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -54,6 +55,26 @@ public final class WorkerSignatures {
         }
         ctx.attribute(SIGNED_WORKER, worker);
         return Optional.of(worker);
+    }
+
+    /**
+     * The one rule for every call that acts for a worker (docs/trust-model.md): a signed request
+     * acts only for its signer; any other (a shared token, the admin token, or no credential
+     * where a contract takes none) only for a worker that holds no secret.
+     */
+    public void requireMayActFor(Context ctx, String workerId) {
+        Optional<String> signer = verify(ctx);
+        if (signer.isPresent()) {
+            if (!signer.get().equals(workerId)) {
+                throw new ForbiddenException("NOT_THIS_WORKER", "The request is signed by " + signer.get()
+                        + " but acts for worker " + workerId);
+            }
+            return;
+        }
+        if (secrets.holdsSecret(workerId)) {
+            throw new ForbiddenException("SIGNATURE_REQUIRED", "Worker " + workerId + " signs its calls: only a "
+                    + "request signed with its secret may act for it (docs/worker-signatures.md)");
+        }
     }
 
     public static String signedWorker(Context ctx) {

@@ -15,6 +15,7 @@ public final class WorkerSecrets {
 
     private static final long KEEP_MILLIS = 5 * 60_000;
 
+    /** {@code secret} null: the worker exists and holds none. */
     private record Entry(String secret, long until) {
     }
 
@@ -34,14 +35,25 @@ public final class WorkerSecrets {
         long now = clock.millis();
         Entry cached = cache.get(workerId);
         if (cached != null && cached.until() > now) {
-            return Optional.of(cached.secret());
+            return Optional.ofNullable(cached.secret());
         }
-        Optional<String> sealed = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT secret_sealed FROM workers WHERE id = :id AND secret_sealed IS NOT NULL")
-                .bind("id", workerId).mapTo(String.class).findOne());
-        Optional<String> secret = sealed.map(box::open);
-        secret.ifPresentOrElse(s -> cache.put(workerId, new Entry(s, now + KEEP_MILLIS)), () -> cache.remove(workerId));
+        Optional<Optional<String>> row = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT secret_sealed FROM workers WHERE id = :id")
+                .bind("id", workerId).map((rs, ctx) -> Optional.ofNullable(rs.getString(1))).findOne());
+        if (row.isEmpty()) {
+            cache.remove(workerId);
+            return Optional.empty();
+        }
+        Optional<String> secret = row.get().map(box::open);
+        // "No secret" is kept too, so a fleet of unsigned workers costs no read per call: a worker
+        // never gains a secret later (only an enrolment has one, under a new random id).
+        cache.put(workerId, new Entry(secret.orElse(null), now + KEEP_MILLIS));
         return secret;
+    }
+
+    /** True when the worker holds a secret: then nothing acts for it without its signature. */
+    public boolean holdsSecret(String workerId) {
+        return of(workerId).isPresent();
     }
 
 }

@@ -71,6 +71,19 @@ class AgentIT {
                 String second = created.json().get("jobId").asText();
                 awaitStatus(app, second, "running");
                 await().atMost(PATIENCE).until(() -> !processesRunning("sleep 61").isEmpty());
+
+                // The shared token cannot speak for the agent: not re-register it, not report its job.
+                long startedAt = status(app, second).get("startedAt").asLong();
+                assertThat(app.http.post("/api/workers/register", "{\"workerId\":\"" + workerId
+                        + "\",\"hostname\":\"impostor\"}", TestApp.worker()).status()).isEqualTo(403);
+                assertThat(app.http.post("/api/jobs/submit-result", "{\"jobId\":\"" + second + "\",\"workerId\":\""
+                        + workerId + "\",\"stdout\":\"forged\",\"exitCode\":0}", TestApp.worker()).status()).isEqualTo(403);
+                JsonNode stillRunning = status(app, second);
+                assertThat(stillRunning.get("status").asText()).isEqualTo("running");
+                assertThat(stillRunning.get("workerId").asText()).isEqualTo(workerId);
+                assertThat(stillRunning.get("startedAt").asLong()).isEqualTo(startedAt);
+                assertThat(processesRunning("sleep 61")).isNotEmpty();
+
                 assertThat(app.http.post("/api/jobs/cancel", "{\"jobId\":\"" + second + "\"}", TestApp.admin())
                         .status()).isEqualTo(200);
                 await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))

@@ -1,12 +1,15 @@
 package dev.vectis.api.executor;
 
 import dev.vectis.config.Settings;
+import dev.vectis.error.ForbiddenException;
 import dev.vectis.http.Callers;
+import dev.vectis.http.WorkerSignatures;
 import io.javalin.http.Context;
 
 /**
  * executor.auth decides whether this contract asks for credentials: token (the default)
- * applies the shared rules; none serves the contract as written, without any header.
+ * applies the shared rules; none serves the contract as written, without any header. Either
+ * way a call acts only for a worker its caller may speak for (docs/trust-model.md).
  */
 final class ExecutorGuard {
 
@@ -30,5 +33,29 @@ final class ExecutorGuard {
         if (!open) {
             callers.admin(ctx);
         }
+    }
+
+    /**
+     * The worker a call names outside its body (?workerId= or X-Worker-Id), else the one that
+     * signed it; null when it says neither. Checked like {@link #actingFor}.
+     */
+    String caller(Context ctx) {
+        String named = Params.namedWorker(ctx);
+        String worker = named != null ? named : WorkerSignatures.signedWorker(ctx);
+        if (worker != null) {
+            callers.actingFor(ctx, worker);
+        }
+        return worker;
+    }
+
+    /** A worker named in the body: an X-Worker-Id sent beside it must agree, and the caller may act for it. */
+    String actingFor(Context ctx, String workerId) {
+        Params.workerId(workerId, "workerId");
+        String header = Params.blankToNull(ctx.header("X-Worker-Id"));
+        if (header != null && !header.equals(workerId)) {
+            throw new ForbiddenException("NOT_ASSIGNED", "Worker is not assigned to this job");
+        }
+        callers.actingFor(ctx, workerId);
+        return workerId;
     }
 }

@@ -120,7 +120,7 @@ final class JobRoutes {
      */
     private void next(Context ctx) throws InterruptedException {
         guard.worker(ctx);
-        String workerId = Params.callerWorkerId(ctx);
+        String workerId = guard.caller(ctx);
         Duration wait = Duration.ofSeconds(Params.integer(ctx, "wait", 0, 0, 30));
         String from = address.of(ctx);
         Claim claim;
@@ -160,7 +160,7 @@ final class JobRoutes {
                     : Params.blankToNull(b.workerId()) == null ? "workerId" : "exitCode";
             throw new InvalidInputException(missing, "jobId, workerId, and exitCode are required");
         }
-        Params.sameCaller(ctx, b.workerId());
+        guard.actingFor(ctx, b.workerId());
         results.complete(b.jobId(), b.workerId(), b.attempt(), b.stdout(), b.stderr(), b.exitCode());
         ctx.json(ok(b.jobId(), "Job result submitted successfully"));
     }
@@ -173,7 +173,7 @@ final class JobRoutes {
                     "jobId and workerId are required");
         }
         InvalidInputException.maxLength(b.errorMessage(), "errorMessage", 10_000);
-        Params.sameCaller(ctx, b.workerId());
+        guard.actingFor(ctx, b.workerId());
         results.fail(b.jobId(), b.workerId(), b.attempt(), b.errorMessage());
         ctx.json(ok(b.jobId(), "Job failure recorded successfully"));
     }
@@ -185,9 +185,10 @@ final class JobRoutes {
             String missing = Params.blankToNull(b.jobId()) == null ? "jobId" : b.data() == null ? "data" : "type";
             throw new InvalidInputException(missing, "jobId, data, and type are required");
         }
-        String workerId = b.workerId() != null ? b.workerId() : Params.callerWorkerId(ctx);
-        if (workerId != null) {
-            Params.sameCaller(ctx, workerId);
+        // Named like a result's, so it is checked against the assignment like one.
+        String workerId = b.workerId() != null ? guard.actingFor(ctx, b.workerId()) : guard.caller(ctx);
+        if (workerId == null) {
+            throw new InvalidInputException("workerId", "workerId is required (or sign the request as the worker)");
         }
         boolean cancelled = results.appendOutput(b.jobId(), workerId, b.attempt(), b.type(), b.data());
         Map<String, Object> body = new LinkedHashMap<>();
@@ -218,7 +219,10 @@ final class JobRoutes {
         // from this worker (requeued after it was thought lost). A job still held for an
         // anonymous poll's address is nobody's yet, so no caller has lost it.
         Job job = queue.get(jobId);
-        String caller = Params.callerWorkerId(ctx);
+        String caller = guard.caller(ctx);
+        if (caller == null && job.workerId() != null) {
+            guard.actingFor(ctx, job.workerId()); // asking for a job's worker without naming one
+        }
         body.put("cancelled", !Job.RUNNING.equals(job.status())
                 || (caller != null && job.workerId() != null && !caller.equals(job.workerId())));
         ctx.json(body);

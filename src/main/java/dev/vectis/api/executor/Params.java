@@ -1,9 +1,7 @@
 package dev.vectis.api.executor;
 
-import dev.vectis.error.ForbiddenException;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.QueryParams;
-import dev.vectis.http.WorkerSignatures;
 import io.javalin.http.Context;
 import java.util.regex.Pattern;
 
@@ -27,36 +25,15 @@ final class Params {
         return value;
     }
 
-    /**
-     * The calling worker: the one that signed the request, else ?workerId= or X-Worker-Id;
-     * null when the caller did not say.
-     */
-    static String callerWorkerId(Context ctx) {
+    /** The worker a call names in ?workerId= or X-Worker-Id (which must agree), or null. */
+    static String namedWorker(Context ctx) {
         String query = blankToNull(ctx.queryParam("workerId"));
         String header = blankToNull(ctx.header("X-Worker-Id"));
         if (query != null && header != null && !query.equals(header)) {
             throw new InvalidInputException("workerId", "workerId and X-Worker-Id name different workers");
         }
         String named = query != null ? query : header;
-        String signed = WorkerSignatures.signedWorker(ctx);
-        if (signed != null) {
-            if (named != null && !named.equals(signed)) {
-                throw new ForbiddenException("NOT_THIS_WORKER", "The request is signed by " + signed
-                        + " but names worker " + named);
-            }
-            return signed;
-        }
         return named == null ? null : workerId(named, "workerId");
-    }
-
-    /** A worker that proved or declared who it is may only act as itself. */
-    static void sameCaller(Context ctx, String workerId) {
-        workerId(workerId, "workerId");
-        String signed = WorkerSignatures.signedWorker(ctx);
-        String header = blankToNull(ctx.header("X-Worker-Id"));
-        if ((signed != null && !signed.equals(workerId)) || (header != null && !header.equals(workerId))) {
-            throw new ForbiddenException("NOT_ASSIGNED", "Worker is not assigned to this job");
-        }
     }
 
     static String blankToNull(String s) {

@@ -52,7 +52,7 @@ final class WorkerRoutes {
             throw new InvalidInputException(Params.blankToNull(b.workerId()) == null ? "workerId" : "hostname",
                     "workerId and hostname are required");
         }
-        Params.sameCaller(ctx, b.workerId());
+        guard.actingFor(ctx, b.workerId());
         InvalidInputException.maxLength(b.hostname(), "hostname", 255);
         InvalidInputException.maxLength(b.os(), "os", 50);
         InvalidInputException.maxLength(b.version(), "version", 100);
@@ -79,7 +79,7 @@ final class WorkerRoutes {
         if (Params.blankToNull(b.workerId()) == null) {
             throw new InvalidInputException("workerId", "workerId is required");
         }
-        Params.sameCaller(ctx, b.workerId());
+        guard.actingFor(ctx, b.workerId());
         long at = registry.heartbeatFrom(b.workerId(), address.of(ctx));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);

@@ -6,7 +6,6 @@ import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
 import dev.vectis.http.Callers;
 import dev.vectis.http.JsonBody;
-import dev.vectis.http.WorkerSignatures;
 import dev.vectis.sessions.GatewayEvent;
 import dev.vectis.workers.GatewayRegistration;
 import dev.vectis.workers.Worker;
@@ -62,7 +61,7 @@ final class WorkerRoutes {
         callers.worker(ctx);
         RegisterBody b = json.read(ctx, RegisterBody.class);
         String workerId = workerId(b.workerId(), "workerId");
-        sameCaller(ctx, workerId);
+        callers.actingFor(ctx, workerId);
         String endpoint = endpoint(b.endpoint());
         int maxSessions = b.maxSessions() == null ? 50 : b.maxSessions();
         if (maxSessions < 1 || maxSessions > 10_000) {
@@ -85,7 +84,7 @@ final class WorkerRoutes {
     private void heartbeat(Context ctx) {
         callers.worker(ctx);
         String workerId = workerId(ctx.pathParam("workerId"), "workerId");
-        sameCaller(ctx, workerId);
+        callers.actingFor(ctx, workerId);
         HeartbeatReader.Heartbeat b = HeartbeatReader.read(json.tree(ctx), workerId);
         long now;
         try {
@@ -104,6 +103,9 @@ final class WorkerRoutes {
 
     private void event(Context ctx, String source, String pathWorkerId, String answer) {
         callers.worker(ctx);
+        if (pathWorkerId != null) {
+            callers.actingFor(ctx, workerId(pathWorkerId, "workerId"));
+        }
         EventBody b = json.read(ctx, EventBody.class);
         if (pathWorkerId != null && b.workerId() != null && !b.workerId().equals(pathWorkerId)) {
             throw new InvalidInputException("workerId", "workerId in the body (" + b.workerId()
@@ -112,7 +114,7 @@ final class WorkerRoutes {
         String workerId = b.workerId(); // required in the body too (issue 5), and equal to the path's
         if (workerId != null) {
             workerId(workerId, "workerId");
-            sameCaller(ctx, workerId);
+            callers.actingFor(ctx, workerId);
         }
         InvalidInputException.maxLength(b.timestamp(), "timestamp", 64);
         f.gatewayEvents().record(new GatewayEvent(source, b.event(), workerId, b.sessionId(),
@@ -123,7 +125,7 @@ final class WorkerRoutes {
     private void unregister(Context ctx) {
         callers.worker(ctx);
         String workerId = workerId(ctx.pathParam("workerId"), "workerId");
-        sameCaller(ctx, workerId);
+        callers.actingFor(ctx, workerId);
         if (!f.gatewayEvents().unregister(workerId, f.reaper())) {
             throw new NotFoundException("WORKER_NOT_REGISTERED", "Worker " + workerId + " is not registered");
         }
@@ -144,15 +146,6 @@ final class WorkerRoutes {
             return payload == null ? null : mapper.readTree(payload);
         } catch (java.io.IOException e) {
             return payload;
-        }
-    }
-
-    /** A worker that signed its request may only speak for itself. */
-    private static void sameCaller(Context ctx, String workerId) {
-        String signed = WorkerSignatures.signedWorker(ctx);
-        if (signed != null && !signed.equals(workerId)) {
-            throw new dev.vectis.error.ForbiddenException("NOT_THIS_WORKER",
-                    "The request is signed by " + signed + " but speaks for " + workerId);
         }
     }
 

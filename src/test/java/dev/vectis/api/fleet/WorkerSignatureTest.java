@@ -7,8 +7,6 @@ import dev.vectis.testing.DbTest;
 import dev.vectis.testing.Http;
 import dev.vectis.testing.TestApp;
 import dev.vectis.testing.TestDatabase;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /** Enrolled workers authenticate worker calls with HMAC signatures instead of a shared token. */
@@ -18,15 +16,7 @@ class WorkerSignatureTest {
 
     private static Http.Response signed(TestApp app, String method, String target, String body, String worker,
                                         String secret, long timestamp, String sentBody) {
-        String ts = Long.toString(timestamp);
-        String signature = HmacSignature.sign(HmacSignature.key(secret), method, target, ts,
-                body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8));
-        HttpRequest.Builder b = app.http.request(target, HmacSignature.WORKER_HEADER, worker,
-                HmacSignature.TIMESTAMP_HEADER, ts, HmacSignature.SIGNATURE_HEADER, signature,
-                "Content-Type", "application/json");
-        String payload = sentBody != null ? sentBody : body;
-        b.method(method, payload == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(payload));
-        return app.http.send(b);
+        return SignedCalls.send(app, method, target, body, worker, secret, timestamp, sentBody);
     }
 
     private static Http.Response signed(TestApp app, String method, String target, String body, String worker) {
