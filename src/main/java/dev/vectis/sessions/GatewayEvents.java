@@ -50,7 +50,7 @@ public final class GatewayEvents {
     /** Returns false when this exact event was already received (a retry): acknowledged, stored once. */
     public boolean record(GatewayEvent e) {
         validate(e);
-        if (!workers.isRegistered(e.workerId())) {
+        if (!workers.isGatewayWorker(e.workerId())) {
             throw new NotFoundException("WORKER_NOT_REGISTERED", "Worker " + e.workerId() + " is not registered");
         }
         String messageId = text(e.data(), "messageId");

@@ -30,7 +30,12 @@ public final class WorkerRegistry {
     private final Duration offlineAfter;
     private final long startedAt;
     private final HeartbeatBuffer heartbeats = new HeartbeatBuffer();
-    private final Map<String, Long> known = new ConcurrentHashMap<>();
+    private static final String GATEWAY = "gateway";
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
+
+    /** A worker this node has seen lately, and the contract that registered it. */
+    private record Known(String kind, long until) {
+    }
 
     public WorkerRegistry(Jdbi jdbi, Dialect dialect, Clock clock, Duration offlineAfter) {
         this.jdbi = jdbi;
@@ -49,7 +54,7 @@ public final class WorkerRegistry {
             }
             return WorkerStore.find(h, registration.workerId()).orElseThrow();
         }), () -> refuseOtherKind(registration.workerId(), java.util.Set.of("executor", "fleet")));
-        known.put(worker.id(), now + KNOWN_FOR_MILLIS);
+        known.put(worker.id(), new Known(worker.enrolledVia(), now + KNOWN_FOR_MILLIS));
         return worker;
     }
 
@@ -73,7 +78,7 @@ public final class WorkerRegistry {
             }
             refuseOtherKind(registration.workerId(), java.util.Set.of("gateway"));
         });
-        known.put(worker.id(), now + KNOWN_FOR_MILLIS);
+        known.put(worker.id(), new Known(worker.enrolledVia(), now + KNOWN_FOR_MILLIS));
         return worker;
     }
 
@@ -128,13 +133,18 @@ public final class WorkerRegistry {
 
     /** Records that the worker is alive; the write happens in the next batch. */
     public long heartbeat(String workerId) {
-        return heartbeat(workerId, null);
+        return heartbeatFrom(workerId, null);
     }
 
-    /** As {@link #heartbeat(String)}, also keeping the status the worker reports (ONLINE, MAINTENANCE…). */
-    public long heartbeat(String workerId, String reportedStatus) {
+    /**
+     * A session-gateway heartbeat, keeping the status the worker reports (ONLINE, MAINTENANCE…).
+     * Only the gateway's own workers: another contract's worker is not there to be heartbeaten.
+     */
+    public long gatewayHeartbeat(String workerId, String reportedStatus) {
         long now = clock.millis();
-        requireKnown(workerId, now);
+        if (!GATEWAY.equals(requireKnown(workerId, now))) {
+            throw notFound();
+        }
         heartbeats.record(workerId, now, reportedStatus, null);
         return now;
     }
@@ -212,26 +222,28 @@ public final class WorkerRegistry {
         });
     }
 
-    /** True when the worker exists; answered from this node's short-lived cache when it can. */
-    public boolean isRegistered(String workerId) {
+    /** True when the worker exists and was registered through the session gateway; cached briefly per node. */
+    public boolean isGatewayWorker(String workerId) {
         try {
-            requireKnown(workerId, clock.millis());
-            return true;
+            return GATEWAY.equals(requireKnown(workerId, clock.millis()));
         } catch (NotFoundException e) {
             return false;
         }
     }
 
-    private void requireKnown(String workerId, long now) {
-        Long until = known.get(workerId);
-        if (until != null && until > now) {
-            return;
+    /** The contract that registered the worker; answered from this node's short-lived cache when it can. */
+    private String requireKnown(String workerId, long now) {
+        Known cached = known.get(workerId);
+        if (cached != null && cached.until() > now) {
+            return cached.kind();
         }
-        if (!jdbi.withHandle(h -> WorkerStore.exists(h, workerId))) {
+        Optional<String> kind = jdbi.withHandle(h -> WorkerStore.kindOf(h, workerId));
+        if (kind.isEmpty()) {
             known.remove(workerId);
             throw notFound();
         }
-        known.put(workerId, now + KNOWN_FOR_MILLIS);
+        known.put(workerId, new Known(kind.get(), now + KNOWN_FOR_MILLIS));
+        return kind.get();
     }
 
     /** Forgets a worker this node had cached (it was removed). */

@@ -143,13 +143,13 @@ class GatewayServicesTest {
             f.worker("w1", "ONLINE");
             f.worker("w2", "MAINTENANCE");
             f.clock.advance(Duration.ofSeconds(20));
-            f.workers.heartbeat("w2", null);
+            f.workers.gatewayHeartbeat("w2", null);
             f.clock.advance(Duration.ofSeconds(11));
             assertThat(f.workers.sweep(NOBODY)).isEqualTo(1);
             assertThat(f.status("w1")).isEqualTo("OFFLINE");
             assertThat(f.workers.get("w1").online()).isFalse();
             assertThat(f.status("w2")).isEqualTo("MAINTENANCE");
-            f.workers.heartbeat("w1", null);
+            f.workers.gatewayHeartbeat("w1", null);
             f.workers.flush();
             assertThat(f.status("w1")).isEqualTo("ONLINE");
             f.clock.advance(Duration.ofSeconds(31));
@@ -162,16 +162,16 @@ class GatewayServicesTest {
     void maintenanceIsKeptByHeartbeatsWithoutStatus(TestDatabase db) {
         try (Fixture f = new Fixture(db, Duration.ofDays(7))) {
             f.worker("w1", "ONLINE");
-            f.workers.heartbeat("w1", "MAINTENANCE");
+            f.workers.gatewayHeartbeat("w1", "MAINTENANCE");
             f.workers.flush();
             assertThat(f.status("w1")).isEqualTo("MAINTENANCE");
-            f.workers.heartbeat("w1", null);
+            f.workers.gatewayHeartbeat("w1", null);
             f.workers.flush();
             assertThat(f.status("w1")).isEqualTo("MAINTENANCE");
             // Several in one batch: the newest status that was reported wins
-            f.workers.heartbeat("w1", "ONLINE");
+            f.workers.gatewayHeartbeat("w1", "ONLINE");
             f.clock.advance(Duration.ofMillis(10));
-            f.workers.heartbeat("w1", null);
+            f.workers.gatewayHeartbeat("w1", null);
             f.workers.flush();
             assertThat(f.status("w1")).isEqualTo("ONLINE");
         }
@@ -182,7 +182,7 @@ class GatewayServicesTest {
         try (Fixture f = new Fixture(db, Duration.ofDays(7))) {
             f.worker("w1", "ONLINE");
             // The worker's last heartbeat says ONLINE; a moment later it says it is stopping.
-            f.workers.heartbeat("w1", "ONLINE");
+            f.workers.gatewayHeartbeat("w1", "ONLINE");
             f.clock.advance(Duration.ofMillis(50));
             assertThat(f.record("worker_stopping", "w1", null, Map.of())).isTrue();
             assertThat(f.status("w1")).isEqualTo("OFFLINE");
@@ -200,13 +200,13 @@ class GatewayServicesTest {
     void aWorkersStartEventIsNotUndoneByItsEarlierMaintenanceHeartbeat(TestDatabase db) {
         try (Fixture f = new Fixture(db, Duration.ofDays(7))) {
             f.worker("w1", "ONLINE");
-            f.workers.heartbeat("w1", "MAINTENANCE");
+            f.workers.gatewayHeartbeat("w1", "MAINTENANCE");
             f.clock.advance(Duration.ofMillis(50));
             assertThat(f.record("worker_started", "w1", null, Map.of())).isTrue();
             f.workers.flush();
             // Later heartbeats carry no status: whatever the flush left stays for good.
             f.clock.advance(Duration.ofSeconds(10));
-            f.workers.heartbeat("w1", null);
+            f.workers.gatewayHeartbeat("w1", null);
             f.workers.flush();
             assertThat(f.status("w1"))
                     .as("BUG: worker_started received after a heartbeat {status: MAINTENANCE} is overwritten by that "

@@ -88,7 +88,7 @@ final class WorkerRoutes {
         HeartbeatReader.Heartbeat b = HeartbeatReader.read(json.tree(ctx), workerId);
         long now;
         try {
-            now = f.workers().heartbeat(workerId, b.status());
+            now = f.workers().gatewayHeartbeat(workerId, b.status());
         } catch (NotFoundException e) {
             throw new NotFoundException("WORKER_NOT_REGISTERED", "Worker " + workerId + " is not registered; "
                     + "register it again");

@@ -31,6 +31,32 @@ class RegistryBoundariesTest {
     }
 
     @DbTest
+    void theGatewayCannotHeartbeatOrReportForAnotherContractsWorker(TestDatabase db) {
+        try (TestApp app = TestApp.start(db)) {
+            String vpsHost = app.http.post("/admin/workers/register",
+                    "{\"name\":\"host\",\"base_url\":\"http://127.0.0.1:9\",\"max_sessions\":3}", TestApp.admin())
+                    .json().get("id").asText();
+            assertThat(app.http.post("/api/workers/register", "{\"workerId\":\"agent-1\",\"hostname\":\"a\"}",
+                    TestApp.worker()).status()).isEqualTo(200);
+            for (String other : new String[] {vpsHost, "agent-1"}) {
+                Http.Response beat = app.http.method("PUT", "/api/v1/workers/" + other + "/heartbeat",
+                        "{\"status\":\"MAINTENANCE\"}", "Authorization", TestApp.worker()[1],
+                        "Content-Type", "application/json");
+                assertThat(beat.status()).as(other + ": " + beat.body()).isEqualTo(404);
+                Http.Response event = app.http.post("/api/v1/webhooks/session-status", "{\"event\":\"connected\","
+                        + "\"workerId\":\"" + other + "\",\"sessionId\":\"s-1\",\"data\":{}}", TestApp.worker());
+                assertThat(event.status()).as(other + ": " + event.body()).isEqualTo(404);
+            }
+            org.jdbi.v3.core.Jdbi jdbi = app.app().database().jdbi();
+            int maintenance = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM workers WHERE reported_status = "
+                    + "'MAINTENANCE'").mapTo(Integer.class).one());
+            int chats = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM chat_sessions").mapTo(Integer.class).one());
+            assertThat(maintenance).isZero();
+            assertThat(chats).isZero();
+        }
+    }
+
+    @DbTest
     void anonymousPollsAndTheExecutorListOnlySeeJobRunners(TestDatabase db) {
         try (TestApp app = TestApp.start(db)) {
             app.http.post("/api/v1/workers/register", "{\"workerId\":\"chat-1\",\"endpoint\":\"http://localhost:8001\"}",
