@@ -73,10 +73,11 @@ final class AnonymousPolls {
                 .bind("address", address).mapTo(Integer.class).one();
     }
 
-    /** Whether a report naming this worker may make a held job its own. */
-    static boolean mayTake(Handle h, String workerId) {
-        return h.createQuery("SELECT COUNT(*) FROM workers w WHERE w.id = :id AND " + CANDIDATE)
-                .bind("id", workerId).mapTo(Integer.class).one() > 0;
+    /** Whether a report naming this worker may make a held job its own: a candidate at the address it was held for. */
+    static boolean mayTake(Handle h, String workerId, String jobId) {
+        return h.createQuery("SELECT COUNT(*) FROM workers w JOIN jobs j ON j.id = :job "
+                        + "WHERE w.id = :id AND w.executor_ip = j.claim_address AND " + CANDIDATE)
+                .bind("id", workerId).bind("job", jobId).mapTo(Integer.class).one() > 0;
     }
 
     /**

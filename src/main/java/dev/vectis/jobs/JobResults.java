@@ -102,7 +102,7 @@ public final class JobResults {
         boolean held = Job.RUNNING.equals(status) && assignedTo == null;
         // workerId null: the caller did not say who it is (stream-output allows that). A job
         // returned to the queue has no worker, so a late report from its old one is also 403.
-        if (workerId != null && !workerId.equals(assignedTo) && !(held && AnonymousPolls.mayTake(h, workerId))) {
+        if (workerId != null && !workerId.equals(assignedTo) && !(held && AnonymousPolls.mayTake(h, workerId, jobId))) {
             throw new ForbiddenException("NOT_ASSIGNED", "Worker is not assigned to this job");
         }
         if (!Job.RUNNING.equals(status)) {

@@ -56,6 +56,23 @@ class AnonymousPollsTest {
     }
 
     @DbTest
+    void aJobHeldForOneAddressIsNotTakenByACandidateElsewhere(TestDatabase db) {
+        try (QueueFixture f = new QueueFixture(db)) {
+            f.worker("a1", 1, SHARED);
+            f.worker("a2", 1, SHARED);
+            f.worker("far", 1, "203.0.113.9");
+            Job job = f.job("echo 1", null, null);
+            Claim held = f.queue.claimFrom(SHARED);
+            assertThat(held.job().workerId()).isNull();
+            assertThatThrownBy(() -> f.results.complete(job.id(), "far", null, "forged", "", 0))
+                    .isInstanceOf(ForbiddenException.class);
+            assertThat(f.queue.get(job.id()).workerId()).isNull();
+            f.results.complete(job.id(), "a2", null, "ran", "", 0);
+            assertThat(f.queue.get(job.id()).workerId()).isEqualTo("a2");
+        }
+    }
+
+    @DbTest
     void pollsFromOneAddressAtOnceGetNoMoreThanItsWorkersHaveRoomFor(TestDatabase db) throws Exception {
         try (QueueFixture f = new QueueFixture(db)) {
             f.worker("a1", 1, SHARED);
