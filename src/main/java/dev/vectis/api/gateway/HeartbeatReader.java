@@ -53,9 +53,9 @@ final class HeartbeatReader {
         List<Level> levels = metrics == null ? List.of(new Level("", rest))
                 : List.of(new Level("", rest), new Level("metrics.", metrics));
         String status = status(take(levels, "status"));
-        Double cpu = decimal(take(levels, "cpuUsage", "cpu_usage"));
-        Double memory = decimal(take(levels, "memoryUsage", "memory_usage"));
-        Double uptime = decimal(take(levels, "uptime"));
+        Double cpu = decimal(takeScalar(levels, "cpuUsage", "cpu_usage"));
+        Double memory = decimal(takeScalar(levels, "memoryUsage", "memory_usage"));
+        Double uptime = decimal(takeScalar(levels, "uptime"));
         Long messages = whole(take(levels, "messageCount", "message_count"), Long.MAX_VALUE);
         String timestamp = timestamp(take(levels, "timestamp"));
         Integer[] sessions = sessions(levels);
@@ -111,6 +111,24 @@ final class HeartbeatReader {
             for (String name : names) {
                 JsonNode value = level.node().remove(name);
                 if (value != null) {
+                    return new Found(level.prefix() + name, value);
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * As {@link #take}, but an object or array under a metric's name (Node's
+     * {@code process.memoryUsage()} is {rss, heapUsed, …}) is not the percentage the column
+     * holds: it stays where it is and is kept with the other metrics Vectis has no column for.
+     */
+    private static Found takeScalar(List<Level> levels, String... names) {
+        for (Level level : levels) {
+            for (String name : names) {
+                JsonNode value = level.node().get(name);
+                if (value != null && !value.isContainerNode()) {
+                    level.node().remove(name);
                     return new Found(level.prefix() + name, value);
                 }
             }

@@ -88,6 +88,18 @@ class GatewayRealWorkerTest {
             assertThat(third.get("cpuUsage").asDouble()).isEqualTo(1.0);
             assertThat(third.get("extra")).isEqualTo(Gateway.tree("{\"metrics\": {\"cpuUsage\": 2}}"));
             assertThat(third.get("timestamp").asText()).isEqualTo("2024-01-15T10:30:00.000+07:00");
+
+            // Node's process.memoryUsage() and cpuUsage() are objects, not percentages: kept, never a 400
+            Gateway.heartbeatOk(app, WORKER, """
+                    {"metrics": {"cpuUsage": {"user": 120000, "system": 30000}, "uptime": 60,
+                     "memoryUsage": {"rss": 81920000, "heapUsed": 20480000}}}""");
+            JsonNode fourth = awaitSamples(app, WORKER, 4).get(3);
+            assertThat(fourth.get("cpuUsage").isNull()).isTrue();
+            assertThat(fourth.get("memoryUsage").isNull()).isTrue();
+            assertThat(fourth.get("uptime").asLong()).isEqualTo(60);
+            assertThat(fourth.get("extra")).isEqualTo(Gateway.tree("""
+                    {"metrics": {"cpuUsage": {"user": 120000, "system": 30000},
+                     "memoryUsage": {"rss": 81920000, "heapUsed": 20480000}}}"""));
         }
     }
 
