@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -161,6 +162,11 @@ public final class JobQueue {
 
     public List<JobEvent> eventsAfter(String jobId, long afterId, int limit) {
         return jdbi.withHandle(h -> events.after(h, jobId, afterId, limit));
+    }
+
+    /** For each job, its events after the given id; together oldest first: what its streams send. */
+    public List<JobEvent> eventsAfter(Map<String, Long> positions, int limit) {
+        return jdbi.withHandle(h -> JobStore.eventsAfter(h, positions, limit));
     }
 
     public JobEvents events() {

@@ -31,4 +31,9 @@ final class ExecutorGuard {
             callers.admin(ctx);
         }
     }
+
+    /** Whom an operator's event stream counts against: the admin, or (without tokens) only its address. */
+    String streamCaller() {
+        return open ? null : "admin";
+    }
 }
