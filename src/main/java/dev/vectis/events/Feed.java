@@ -45,14 +45,16 @@ public final class Feed {
 
     private final String name;
     private final Source source;
+    private final int queueLimit;
     private final Map<String, Key> keys = new HashMap<>();
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private boolean closed;
 
-    Feed(String name, Source source) {
+    Feed(String name, Source source, int queueLimit) {
         this.name = name;
         this.source = source;
+        this.queueLimit = queueLimit;
     }
 
     public String name() {
@@ -81,7 +83,7 @@ public final class Feed {
      */
     public synchronized Subscription subscribe(String key, long position) {
         Key k = keys.computeIfAbsent(key, n -> new Key(n, position));
-        Subscription s = new Subscription(this, k, k.position, QUEUE_LIMIT);
+        Subscription s = new Subscription(this, k, k.position, queueLimit);
         if (closed) {
             s.end();
         } else {

@@ -16,7 +16,7 @@ public final class FeedReader {
     private final List<Feed> feeds = new CopyOnWriteArrayList<>();
 
     public Feed add(String name, Feed.Source source) {
-        Feed feed = new Feed(name, source);
+        Feed feed = new Feed(name, source, Feed.QUEUE_LIMIT);
         feeds.add(feed);
         return feed;
     }

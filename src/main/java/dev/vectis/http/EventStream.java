@@ -31,7 +31,11 @@ public final class EventStream {
 
     /** Items read at once from the database while catching up. */
     private static final int PAGE = 500;
-    private static final Duration KEEPALIVE = Duration.ofSeconds(15);
+    /**
+     * Quiet this long, a stream writes a comment: it keeps proxies from closing the connection,
+     * and is how a client that left is noticed (a write fails), so its place is freed.
+     */
+    private static final Duration KEEPALIVE = Duration.ofSeconds(5);
 
     private EventStream() {
     }
