@@ -2,7 +2,7 @@ package dev.vectis.http;
 
 import dev.vectis.events.Feed;
 import dev.vectis.events.FeedItem;
-import dev.vectis.events.Subscription;
+import dev.vectis.events.Follower;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,8 +29,6 @@ public final class EventStream {
         public static final Ending NEVER = new Ending(null, () -> false);
     }
 
-    /** Items read at once from the database while catching up. */
-    private static final int PAGE = 500;
     /**
      * Quiet this long, a stream writes a comment: it keeps proxies from closing the connection,
      * and is how a client that left is noticed (a write fails), so its place is freed.
@@ -65,75 +63,56 @@ public final class EventStream {
         ctx.res().setCharacterEncoding("UTF-8");
         ctx.res().setHeader("Cache-Control", "no-cache");
         ctx.res().setHeader("X-Accel-Buffering", "no");
-        Sender out = new Sender(ctx.res().getOutputStream(), lastId, ending);
+        Sender out = new Sender(ctx.res().getOutputStream(), ending);
         out.write("retry: 2000\n\n");
         for (FeedItem item : first) {
-            out.frame(item);
+            out.accept(item);
         }
-        boolean over = ending.finished().getAsBoolean();
-        out.catchUp(feed, key, Long.MAX_VALUE);
-        if (over || out.maybeOver()) {
-            out.catchUp(feed, key, Long.MAX_VALUE);
-            return;
-        }
-        try (Subscription live = feed.subscribe(key, out.last)) {
-            // The feed hands out only what follows its own position; anything before that is read here, once.
-            out.catchUp(feed, key, live.joinedAt());
-            while (live.open()) {
-                if (out.maybeOver()) {
-                    out.catchUp(feed, key, Long.MAX_VALUE);
+        try (Follower follower = new Follower(feed, key, lastId)) {
+            // Checked before reading, so an item written just before the end is still sent.
+            boolean over = ending.finished().getAsBoolean();
+            follower.catchUp(out);
+            if (over || out.over()) {
+                follower.catchUp(out);
+                return;
+            }
+            follower.join(out);
+            while (true) {
+                if (out.over()) {
+                    follower.catchUp(out);
                     return;
                 }
-                List<FeedItem> items = live.take(out.untilKeepalive());
-                out.send(items);
-                if (items.isEmpty() && out.untilKeepalive().isZero()) {
+                Duration quiet = out.untilKeepalive();
+                if (quiet.isZero()) {
                     out.write(": keep-alive\n\n");
+                } else if (!follower.next(quiet, out)) {
+                    return;
                 }
             }
         }
     }
 
-    /** One stream's output: what it has sent so far, and when it last said anything. */
-    private static final class Sender {
+    /** One stream's output: frames, keep-alives, and whether a status item was sent since the last look. */
+    private static final class Sender implements Follower.Sink {
 
         private final OutputStream stream;
         private final Ending ending;
-        private long last;
         private long quietSince = System.nanoTime();
         private boolean statusSent;
 
-        Sender(OutputStream stream, long last, Ending ending) {
+        Sender(OutputStream stream, Ending ending) {
             this.stream = stream;
-            this.last = last;
             this.ending = ending;
         }
 
-        /** Reads the key's items after what was sent, up to {@code upTo}, from the database. */
-        void catchUp(Feed feed, String key, long upTo) throws IOException {
-            while (last < upTo) {
-                List<FeedItem> page = feed.read(key, last, PAGE);
-                for (FeedItem item : page) {
-                    if (item.id() > upTo) {
-                        return;
-                    }
-                    frame(item);
-                }
-                if (page.size() < PAGE) {
-                    return;
-                }
-            }
-        }
-
-        void send(List<FeedItem> items) throws IOException {
-            for (FeedItem item : items) {
-                if (item.id() > last) {
-                    frame(item);
-                }
-            }
+        @Override
+        public void accept(FeedItem item) throws IOException {
+            write("id: " + item.id() + "\nevent: " + item.event() + "\ndata: " + item.data() + "\n\n");
+            statusSent |= item.event().equals(ending.statusEvent());
         }
 
         /** After a status item, asks (once) whether the subject has finished. */
-        boolean maybeOver() {
+        boolean over() {
             if (!statusSent) {
                 return false;
             }
@@ -144,12 +123,6 @@ public final class EventStream {
         Duration untilKeepalive() {
             long left = KEEPALIVE.toNanos() - (System.nanoTime() - quietSince);
             return left <= 0 ? Duration.ZERO : Duration.ofNanos(left);
-        }
-
-        void frame(FeedItem item) throws IOException {
-            write("id: " + item.id() + "\nevent: " + item.event() + "\ndata: " + item.data() + "\n\n");
-            last = Math.max(last, item.id());
-            statusSent |= item.event().equals(ending.statusEvent());
         }
 
         /** A write to a client that went away throws, which ends the handler. */

@@ -142,6 +142,59 @@ class FeedTest {
         }
     }
 
+    /** The feed moved on between the stream's catching up and its joining: the stream reads the gap itself. */
+    @DbTest
+    void aStreamJoiningBehindTheFeedReadsWhatLiesBetweenOnce(TestDatabase db) throws Exception {
+        try (Jobs jobs = new Jobs(db)) {
+            Feed feed = jobs.feed(100);
+            String job = jobs.job();
+            long first = jobs.output(job, "first");
+            Subscription other = feed.subscribe(job, first);
+            List<Long> sent = new ArrayList<>();
+            try (Follower follower = new Follower(feed, job, 0)) {
+                follower.catchUp(item -> sent.add(item.id()));
+                long between = jobs.output(job, "between");
+                feed.poll();
+                follower.join(item -> sent.add(item.id()));
+                long after = jobs.output(job, "after");
+                feed.poll();
+                assertThat(follower.next(NOW, item -> sent.add(item.id()))).isTrue();
+                assertThat(sent).containsExactlyElementsOf(history(jobs, job, first, between, after));
+            }
+            assertThat(other.take(NOW)).hasSize(2);
+        }
+    }
+
+    /** The feed had not yet read what the stream caught up on: what it hands out again is skipped. */
+    @DbTest
+    void aStreamJoiningAheadOfTheFeedGetsNothingTwice(TestDatabase db) throws Exception {
+        try (Jobs jobs = new Jobs(db)) {
+            Feed feed = jobs.feed(100);
+            String job = jobs.job();
+            Subscription other = feed.subscribe(job, jobs.output(job, "first"));
+            long unread = jobs.output(job, "not yet read by the feed");
+            List<Long> sent = new ArrayList<>();
+            try (Follower follower = new Follower(feed, job, unread - 1)) {
+                follower.catchUp(item -> sent.add(item.id()));
+                follower.join(item -> sent.add(item.id()));
+                feed.poll();
+                long next = jobs.output(job, "next");
+                feed.poll();
+                assertThat(follower.next(NOW, item -> sent.add(item.id()))).isTrue();
+                assertThat(sent).containsExactly(unread, next);
+            }
+            assertThat(other.take(NOW)).hasSize(2);
+        }
+    }
+
+    /** The ids of all the job's events: its "pending" status, then the given outputs. */
+    private static List<Long> history(Jobs jobs, String job, Long... outputs) {
+        List<Long> all = jobs.database.jdbi().withHandle(h -> h.createQuery(
+                "SELECT id FROM job_events WHERE job_id = :j ORDER BY id").bind("j", job).mapTo(Long.class).list());
+        assertThat(all.subList(1, all.size())).containsExactly(outputs);
+        return all;
+    }
+
     @Test
     void closingEndsEverySubscriptionAndAnyMadeLater() throws Exception {
         FeedReader reader = new FeedReader();
