@@ -72,10 +72,10 @@ public final class Application implements AutoCloseable {
     private final JwtKey jwtKey;
     private final Features features;
     private final List<BackgroundLoop> loops;
-    private final FeedReader streams;
+    private final Streams streams;
 
     private Application(Database database, HttpServer http, JvmGcMetrics gcMetrics, AdminCredential admin,
-                        JwtKey jwtKey, Features features, List<BackgroundLoop> loops, FeedReader streams) {
+                        JwtKey jwtKey, Features features, List<BackgroundLoop> loops, Streams streams) {
         this.database = database;
         this.http = http;
         this.gcMetrics = gcMetrics;
@@ -115,15 +115,15 @@ public final class Application implements AutoCloseable {
             ProviderServices providers = ProviderServices.create(database.jdbi(), clock, features.events(),
                     jwtKey.bytes(), settings);
 
-            Streams streams = new Streams(new FeedReader(), new StreamLimits(settings.streams(),
-                    new ClientAddress(settings.server().trustedProxies()), registry));
+            ClientAddress clients = new ClientAddress(settings.server().trustedProxies());
+            Streams streams = new Streams(new FeedReader(), new StreamLimits(settings.streams(), clients, registry));
             HealthApi health = new HealthApi(database, registry, BuildInfo.version(), clock,
                     settings.metricsToken().map(t -> Tokens.sha256Hex(t.reveal())));
             List<ContractApi> apis = List.of(
                     health,
                     new FleetApi(credentials, new JsonBody(mapper), features.enrolments()),
                     new GatewayApi(callers, mapper, features, streams),
-                    new ExecutorApi(settings.executor(), callers, new ClientAddress(settings.server().trustedProxies()),
+                    new ExecutorApi(settings.executor(), callers, clients,
                             mapper, features.workers(), features.jobs(),
                             features.results(), features.reaper(), features.bundles(), features.direct(), streams),
                     new ProviderApi(providers, callers, new JsonBody(mapper), health.healthAs("provider-registry")),
@@ -164,7 +164,7 @@ public final class Application implements AutoCloseable {
             if (settings.executor().auth() == Settings.ExecutorAuth.NONE) {
                 LOG.warn("executor.auth is none: the command-executor endpoints accept calls without any token");
             }
-            return new Application(database, http, gc, admin, jwtKey, features, loops, streams.reader());
+            return new Application(database, http, gc, admin, jwtKey, features, loops, streams);
         } catch (RuntimeException e) {
             database.close();
             gc.close();
@@ -220,7 +220,7 @@ public final class Application implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("Stopping");
-        streams.close();
+        streams.reader().close();
         features.jobs().events().close();
         features.events().close();
         try {
