@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 
 /**
  * One stored log (a table of events) as streams see it on this node: subscribers by key, and
@@ -19,10 +20,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Feed {
 
-    /** Reads a log: for each key, the rows after its id; together oldest first, at most {@code limit}. */
+    /**
+     * Reads a log: {@code after} gives, for each key, the rows after its id, together oldest
+     * first, at most {@code limit}; {@code latest} gives a key's newest id (0 when it has none).
+     */
+    public record Source(After after, ToLongFunction<String> latest) {
+    }
+
     @FunctionalInterface
-    public interface Source {
-        List<FeedItem> after(Map<String, Long> positions, int limit);
+    public interface After {
+        List<FeedItem> read(Map<String, Long> positions, int limit);
     }
 
     /** Rows read at once, per read; a full read is followed by another at once. */
@@ -73,13 +80,18 @@ public final class Feed {
 
     /** One key's items after {@code afterId}, oldest first, straight from the database: a stream's backlog. */
     public List<FeedItem> read(String key, long afterId, int limit) {
-        return source.after(Map.of(key, afterId), limit);
+        return source.after().read(Map.of(key, afterId), limit);
+    }
+
+    /** The key's newest id in the database: where following a key nobody follows yet starts. */
+    public long latest(String key) {
+        return source.latest().applyAsLong(key);
     }
 
     /**
-     * Joins the key's feed. {@code position} (what the stream has sent) starts a key nobody
-     * follows yet; a followed key keeps its own, given by {@link Subscription#joinedAt()}, and
-     * the stream reads anything between the two itself.
+     * Joins the key's feed. {@code position} starts a key nobody follows yet; a followed key
+     * keeps its own, given by {@link Subscription#joinedAt()}, and the stream reads anything
+     * between that and what it has sent itself.
      */
     public synchronized Subscription subscribe(String key, long position) {
         Key k = keys.computeIfAbsent(key, n -> new Key(n, position));
@@ -126,7 +138,7 @@ public final class Feed {
             }
         }
         reads.incrementAndGet();
-        List<FeedItem> items = source.after(positions, READ_LIMIT);
+        List<FeedItem> items = source.after().read(positions, READ_LIMIT);
         synchronized (this) {
             for (FeedItem item : items) {
                 Key k = byName.get(item.key());

@@ -38,9 +38,13 @@ public final class Follower implements AutoCloseable {
         catchUp(sink, Long.MAX_VALUE);
     }
 
-    /** Joins the shared feed, sending what lies between this stream's position and the feed's. */
+    /**
+     * Joins the shared feed, sending what lies between this stream's position and the feed's.
+     * A key nobody follows yet starts at its newest stored id, never at what the client claims
+     * to have seen: an id from the future would hold back every other stream of the key.
+     */
     public void join(Sink sink) throws IOException {
-        live = feed.subscribe(key, last);
+        live = feed.subscribe(key, feed.latest(key));
         catchUp(sink, live.joinedAt());
     }
 

@@ -164,6 +164,12 @@ public final class JobQueue {
         return jdbi.withHandle(h -> events.after(h, jobId, afterId, limit));
     }
 
+    /** The id of the job's newest event, 0 when it has none. */
+    public long latestEvent(String jobId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(id), 0) FROM job_events WHERE job_id = :j")
+                .bind("j", jobId).mapTo(Long.class).one());
+    }
+
     /** For each job, its events after the given id; together oldest first: what its streams send. */
     public List<JobEvent> eventsAfter(Map<String, Long> positions, int limit) {
         return jdbi.withHandle(h -> JobStore.eventsAfter(h, positions, limit));

@@ -33,8 +33,9 @@ class FeedTest {
         }
 
         Feed feed(int queueLimit) {
-            return new Feed("jobs", (positions, limit) -> queue.eventsAfter(positions, limit).stream()
-                    .map(e -> new FeedItem(e.jobId(), e.id(), e.kind(), e.data())).toList(), queueLimit);
+            return new Feed("jobs", new Feed.Source((positions, limit) -> queue.eventsAfter(positions, limit).stream()
+                    .map(e -> new FeedItem(e.jobId(), e.id(), e.kind(), e.data())).toList(), queue::latestEvent),
+                    queueLimit);
         }
 
         String job() {
@@ -187,6 +188,30 @@ class FeedTest {
         }
     }
 
+    @DbTest
+    void aClientClaimingAnIdFromTheFutureHoldsBackNoOtherStream(TestDatabase db) throws Exception {
+        try (Jobs jobs = new Jobs(db)) {
+            Feed feed = jobs.feed(100);
+            String job = jobs.job();
+            jobs.output(job, "start");
+            List<Long> toLiar = new ArrayList<>();
+            List<Long> toHonest = new ArrayList<>();
+            try (Follower liar = new Follower(feed, job, Long.MAX_VALUE / 2);
+                 Follower honest = new Follower(feed, job, 0)) {
+                liar.catchUp(item -> toLiar.add(item.id()));
+                liar.join(item -> toLiar.add(item.id()));
+                honest.catchUp(item -> toHonest.add(item.id()));
+                honest.join(item -> toHonest.add(item.id()));
+                long next = jobs.output(job, "next");
+                feed.poll();
+                assertThat(honest.next(NOW, item -> toHonest.add(item.id()))).isTrue();
+                assertThat(liar.next(NOW, item -> toLiar.add(item.id()))).isTrue();
+                assertThat(toHonest).endsWith(next);
+                assertThat(toLiar).isEmpty();
+            }
+        }
+    }
+
     /** The ids of all the job's events: its "pending" status, then the given outputs. */
     private static List<Long> history(Jobs jobs, String job, Long... outputs) {
         List<Long> all = jobs.database.jdbi().withHandle(h -> h.createQuery(
@@ -198,7 +223,7 @@ class FeedTest {
     @Test
     void closingEndsEverySubscriptionAndAnyMadeLater() throws Exception {
         FeedReader reader = new FeedReader();
-        Feed feed = reader.add("jobs", (positions, limit) -> List.of());
+        Feed feed = reader.add("jobs", new Feed.Source((positions, limit) -> List.of(), key -> 0));
         Subscription before = feed.subscribe("job", 0);
         reader.close();
         assertThat(before.open()).isFalse();

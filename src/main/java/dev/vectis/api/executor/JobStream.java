@@ -27,8 +27,8 @@ final class JobStream {
         this.guard = guard;
         this.queue = queue;
         this.limits = streams.limits();
-        this.feed = streams.reader().add("jobs", (positions, limit) -> queue.eventsAfter(positions, limit).stream()
-                .map(e -> new FeedItem(e.jobId(), e.id(), e.kind(), e.data())).toList());
+        this.feed = streams.reader().add("jobs", new Feed.Source((positions, limit) -> queue.eventsAfter(positions, limit)
+                .stream().map(e -> new FeedItem(e.jobId(), e.id(), e.kind(), e.data())).toList(), queue::latestEvent));
     }
 
     void register(RoutesConfig routes) {

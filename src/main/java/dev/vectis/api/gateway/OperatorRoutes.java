@@ -50,8 +50,9 @@ final class OperatorRoutes {
         this.f = features;
         this.streams = streams;
         // The whole log is one subject; each event is rendered once, however many operators watch.
-        this.all = streams.reader().add("events", (positions, limit) -> f.events().after(positions.get(ALL), limit)
-                .stream().map(e -> new FeedItem(ALL, e.id(), e.type(), eventJson(e))).toList());
+        this.all = streams.reader().add("events", new Feed.Source((positions, limit) -> f.events()
+                .after(positions.get(ALL), limit).stream().map(e -> new FeedItem(ALL, e.id(), e.type(), eventJson(e)))
+                .toList(), key -> f.events().latest()));
     }
 
     void register(RoutesConfig routes) {

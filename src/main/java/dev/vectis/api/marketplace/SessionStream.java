@@ -28,7 +28,8 @@ final class SessionStream {
         this.access = access;
         this.sessions = sessions;
         this.limits = streams.limits();
-        this.feed = streams.reader().add("vps_sessions", sessions.events()::after);
+        this.feed = streams.reader().add("vps_sessions",
+                new Feed.Source(sessions.events()::after, sessions.events()::latest));
     }
 
     void register(RoutesConfig routes) {
