@@ -15,6 +15,8 @@ import dev.vectis.auth.JwtKey;
 import dev.vectis.config.RatePolicy;
 import dev.vectis.config.Settings;
 import dev.vectis.db.Database;
+import dev.vectis.events.Feed;
+import dev.vectis.events.FeedReader;
 import dev.vectis.events.NewEvent;
 import dev.vectis.http.CallerIdentities;
 import dev.vectis.http.Callers;
@@ -26,8 +28,12 @@ import dev.vectis.http.HttpServer;
 import dev.vectis.http.Json;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.RateLimiter;
+import dev.vectis.http.StreamLimits;
+import dev.vectis.http.Streams;
 import dev.vectis.http.WorkerSignatures;
 import dev.vectis.providers.ProviderServices;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -56,6 +62,8 @@ public final class Application implements AutoCloseable {
     static final Duration SWEEP = Duration.ofSeconds(1);
     static final Duration RETENTION = Duration.ofMinutes(10);
     static final Duration VPS_TICK = Duration.ofSeconds(2);
+    /** How soon event streams see what other nodes wrote; writes on this node wake the reader at once. */
+    static final Duration STREAM_TICK = Duration.ofSeconds(1);
 
     private final Database database;
     private final HttpServer http;
@@ -64,9 +72,10 @@ public final class Application implements AutoCloseable {
     private final JwtKey jwtKey;
     private final Features features;
     private final List<BackgroundLoop> loops;
+    private final Streams streams;
 
     private Application(Database database, HttpServer http, JvmGcMetrics gcMetrics, AdminCredential admin,
-                        JwtKey jwtKey, Features features, List<BackgroundLoop> loops) {
+                        JwtKey jwtKey, Features features, List<BackgroundLoop> loops, Streams streams) {
         this.database = database;
         this.http = http;
         this.gcMetrics = gcMetrics;
@@ -74,6 +83,7 @@ public final class Application implements AutoCloseable {
         this.jwtKey = jwtKey;
         this.features = features;
         this.loops = loops;
+        this.streams = streams;
     }
 
     public static Application start(Settings settings, PrintStream console, Clock clock) {
@@ -105,18 +115,20 @@ public final class Application implements AutoCloseable {
             ProviderServices providers = ProviderServices.create(database.jdbi(), clock, features.events(),
                     jwtKey.bytes(), settings);
 
+            ClientAddress clients = new ClientAddress(settings.server().trustedProxies());
+            Streams streams = new Streams(new FeedReader(), new StreamLimits(settings.streams(), clients, registry));
             HealthApi health = new HealthApi(database, registry, BuildInfo.version(), clock,
                     settings.metricsToken().map(t -> Tokens.sha256Hex(t.reveal())));
             List<ContractApi> apis = List.of(
                     health,
                     new FleetApi(credentials, new JsonBody(mapper), features.enrolments()),
-                    new GatewayApi(callers, mapper, features),
-                    new ExecutorApi(settings.executor(), callers, new ClientAddress(settings.server().trustedProxies()),
+                    new GatewayApi(callers, mapper, features, streams),
+                    new ExecutorApi(settings.executor(), callers, clients,
                             mapper, features.workers(), features.jobs(),
-                            features.results(), features.reaper(), features.bundles(), features.direct()),
+                            features.results(), features.reaper(), features.bundles(), features.direct(), streams),
                     new ProviderApi(providers, callers, new JsonBody(mapper), health.healthAs("provider-registry")),
                     new MarketplaceApi(callers, mapper, features.users(), features.ledger(), features.marketWorkers(),
-                            features.products(), features.vpsSessions()));
+                            features.products(), features.vpsSessions(), streams));
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
                     apis, errors, new RateLimiter(settings.rateLimit(), clock,
@@ -133,6 +145,7 @@ public final class Application implements AutoCloseable {
                         features.events().prune(settings.eventsRetention());
                     }).start(),
                     new BackgroundLoop("vps-sessions", VPS_TICK, features.vpsSessions()::tick).start(),
+                    streamReader(streams.reader(), features, registry),
                     new BackgroundLoop("liveness-sweeper", SWEEP, () -> {
                         features.workers().sweep((h, id, now) -> {
                             features.reaper().workerOffline(h, id, now);
@@ -151,12 +164,27 @@ public final class Application implements AutoCloseable {
             if (settings.executor().auth() == Settings.ExecutorAuth.NONE) {
                 LOG.warn("executor.auth is none: the command-executor endpoints accept calls without any token");
             }
-            return new Application(database, http, gc, admin, jwtKey, features, loops);
+            return new Application(database, http, gc, admin, jwtKey, features, loops, streams);
         } catch (RuntimeException e) {
             database.close();
             gc.close();
             throw e;
         }
+    }
+
+    /** One reader of the stored logs for every event stream on this node, woken by what this node writes. */
+    private static BackgroundLoop streamReader(FeedReader reader, Features features, MeterRegistry registry) {
+        for (Feed feed : reader.feeds()) {
+            FunctionCounter.builder("vectis.stream.reader.polls", feed, Feed::reads).tag("feed", feed.name())
+                    .description("Reads of a streamed log by this node's one reader").register(registry);
+        }
+        FunctionCounter.builder("vectis.streams.dropped", reader,
+                        r -> r.feeds().stream().mapToLong(Feed::dropped).sum())
+                .description("Event streams ended because their client fell too far behind").register(registry);
+        BackgroundLoop loop = new BackgroundLoop("stream-reader", STREAM_TICK, reader::poll);
+        features.events().appended().onFire(loop::wake);
+        features.jobs().events().changed().onFire(loop::wake);
+        return loop.start();
     }
 
     /** What the rate limiter can tell about a caller before a handler runs; see CallerIdentities. */
@@ -192,6 +220,7 @@ public final class Application implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("Stopping");
+        streams.reader().close();
         features.jobs().events().close();
         features.events().close();
         try {

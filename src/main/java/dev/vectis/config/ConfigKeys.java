@@ -10,6 +10,7 @@ final class ConfigKeys {
     /** Requests per minute or burst size of a rate-limit policy; declared before ALL, which uses it. */
     private static final Function<Object, Object> RATE = ConfigParsers.integer(1, 1_000_000);
     private static final Settings.ClientLimits CLIENTS = Settings.ClientLimits.DEFAULT;
+    private static final Settings.Streams STREAMS = Settings.Streams.DEFAULT;
 
     static final List<ConfigKey> ALL = List.of(
             key("server.host", "0.0.0.0", ConfigParsers::text),
@@ -24,6 +25,9 @@ final class ConfigKeys {
             key("server.header_timeout_seconds", (int) CLIENTS.headerTimeout().toSeconds(), ConfigParsers.integer(1, 600)),
             key("server.body_timeout_seconds", (int) CLIENTS.bodyTimeout().toSeconds(), ConfigParsers.integer(1, 3600)),
             key("server.min_request_bytes_per_second", CLIENTS.minBytesPerSecond(), ConfigParsers::size),
+            key("server.max_streams_per_user", STREAMS.perUser(), ConfigParsers.integer(1, 1_000_000)),
+            key("server.max_streams_per_address", STREAMS.perAddress(), ConfigParsers.integer(1, 1_000_000)),
+            key("server.max_streams", STREAMS.perNode(), ConfigParsers.integer(1, 1_000_000)),
             key("data_dir", "./data", ConfigParsers::text),
             key("database.url", null, ConfigParsers::jdbcUrl),
             key("database.user", null, ConfigParsers::text),

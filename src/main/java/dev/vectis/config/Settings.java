@@ -25,7 +25,8 @@ public record Settings(
         Duration eventsRetention,
         Marketplace marketplace,
         Log log,
-        Providers providers) {
+        Providers providers,
+        Streams streams) {
 
     public record Server(String host, int port, List<Integer> extraPorts, List<String> corsAllowedOrigins,
                          List<String> trustedProxies, long maxBodyBytes, Duration shutdownTimeout,
@@ -39,6 +40,13 @@ public record Settings(
         /** The defaults: room for a hundred agents behind one NAT address, each with a long poll open. */
         public static final ClientLimits DEFAULT =
                 new ClientLimits(512, 256, Duration.ofSeconds(10), Duration.ofSeconds(60), 256);
+    }
+
+    /** Event streams open at once: see docs/operations.md, "Event streams". */
+    public record Streams(int perUser, int perAddress, int perNode) {
+
+        /** A user's browser tabs fit; on Java 17 each stream holds one of 200 handler threads. */
+        public static final Streams DEFAULT = new Streams(16, 64, 100);
     }
 
     /** No url: the embedded H2 database under data_dir. */
@@ -134,7 +142,9 @@ public record Settings(
                         v.list("marketplace.redact_patterns"), v.text("marketplace.on_provision_timeout"),
                         Duration.ofSeconds(v.integer("marketplace.stop_retry_max_seconds"))),
                 new Log(v.text("log.level"), LogFormat.valueOf(v.text("log.format").toUpperCase(java.util.Locale.ROOT))),
-                new Providers(v.integer("providers.bcrypt_cost")));
+                new Providers(v.integer("providers.bcrypt_cost")),
+                new Streams(v.integer("server.max_streams_per_user"), v.integer("server.max_streams_per_address"),
+                        v.integer("server.max_streams")));
     }
 
     private static RateLimit rateLimit(ConfigValues v) {

@@ -72,6 +72,11 @@ public final class EventLog {
                 .bind("after", afterId).bind("limit", limit).map(EventLog::row).list());
     }
 
+    /** The newest event's id, 0 when there is none. */
+    public long latest() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(id), 0) FROM events").mapTo(Long.class).one());
+    }
+
     /** Newest first, one worker's, before the cursor (an id) when given. */
     public List<Event> forWorker(String workerId, Long beforeId, int limit) {
         return jdbi.withHandle(h -> h.createQuery(SELECT + "WHERE worker_id = :w AND (:before IS NULL OR id < :before) "

@@ -1,6 +1,8 @@
 package dev.vectis.http;
 
-import dev.vectis.events.Signal;
+import dev.vectis.events.Feed;
+import dev.vectis.events.FeedItem;
+import dev.vectis.events.Follower;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,21 +10,30 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongFunction;
 
 /**
- * Serves a Server-Sent Events stream read from a stored, ordered log: sends what follows
- * the client's Last-Event-ID, then waits for more. The log, not memory, is the source, so
- * any node can serve any stream and a reconnecting client misses nothing.
+ * Serves a Server-Sent Events stream of one subject of a stored, ordered log: sends what
+ * follows the client's Last-Event-ID, read once from the database, then what this node's
+ * shared reader finds next. The log, not memory, is the source, so any node can serve any
+ * stream and a reconnecting client misses nothing.
  */
 public final class EventStream {
 
-    /** One stored item: its id (the SSE id), event name and JSON data. */
-    public record Item(long id, String event, String data) {
+    /**
+     * When a stream is over: once its subject has {@code finished}, which only an item named
+     * {@code statusEvent} can bring about, and everything stored has been sent.
+     */
+    public record Ending(String statusEvent, BooleanSupplier finished) {
+
+        /** A stream that lasts as long as its client and the server. */
+        public static final Ending NEVER = new Ending(null, () -> false);
     }
 
-    private static final Duration SLICE = Duration.ofSeconds(1);
-    private static final long KEEPALIVE_NANOS = Duration.ofSeconds(15).toNanos();
+    /**
+     * Quiet this long, a stream writes a comment: it keeps proxies from closing the connection,
+     * and is how a client that left is noticed (a write fails), so its place is freed.
+     */
+    private static final Duration KEEPALIVE = Duration.ofSeconds(5);
 
     private EventStream() {
     }
@@ -41,61 +52,84 @@ public final class EventStream {
     }
 
     /**
-     * Streams until {@code finished} says there will be nothing more (after sending all
-     * there is), the server is {@code closing}, or the client goes away.
-     *
-     * @param after   items with ids greater than the argument, oldest first
-     * @param changed fired when new items may exist
+     * Sends {@code first} (e.g. the current state), then the key's items after {@code lastId},
+     * until the stream is over, the server stops, the client goes away, or the client falls so
+     * far behind that the shared reader dropped it (it resumes with Last-Event-ID).
      */
-    public static void serve(Context ctx, long lastId, LongFunction<List<Item>> after, Signal changed,
-                             BooleanSupplier finished, BooleanSupplier closing) throws IOException, InterruptedException {
-        serve(ctx, List.of(), lastId, after, changed, finished, closing);
-    }
-
-    /** As above, sending {@code first} (e.g. the current state) before anything stored. */
-    public static void serve(Context ctx, List<Item> first, long lastId, LongFunction<List<Item>> after, Signal changed,
-                             BooleanSupplier finished, BooleanSupplier closing) throws IOException, InterruptedException {
+    public static void serve(Context ctx, Feed feed, String key, List<FeedItem> first, long lastId, Ending ending)
+            throws IOException, InterruptedException {
         ctx.status(200);
         ctx.res().setContentType("text/event-stream");
         ctx.res().setCharacterEncoding("UTF-8");
         ctx.res().setHeader("Cache-Control", "no-cache");
         ctx.res().setHeader("X-Accel-Buffering", "no");
-        OutputStream out = ctx.res().getOutputStream();
-        write(out, "retry: 2000\n\n");
-        for (Item item : first) {
-            write(out, "id: " + item.id() + "\nevent: " + item.event() + "\ndata: " + item.data() + "\n\n");
+        Sender out = new Sender(ctx.res().getOutputStream(), ending);
+        out.write("retry: 2000\n\n");
+        for (FeedItem item : first) {
+            out.accept(item);
         }
-        long last = lastId;
-        long quietSince = System.nanoTime();
-        while (true) {
-            long seen = changed.version();
-            List<Item> items = after.apply(last);
-            for (Item item : items) {
-                write(out, "id: " + item.id() + "\nevent: " + item.event() + "\ndata: " + item.data() + "\n\n");
-                last = item.id();
-            }
-            if (!items.isEmpty()) {
-                quietSince = System.nanoTime();
-                continue;
-            }
-            if (closing.getAsBoolean()) {
-                return; // the server is stopping; the client reconnects with Last-Event-ID
-            }
-            // Checked before re-reading, so an item written just before the end is still sent.
-            if (finished.getAsBoolean() && after.apply(last).isEmpty()) {
+        try (Follower follower = new Follower(feed, key, lastId)) {
+            // Checked before reading, so an item written just before the end is still sent.
+            boolean over = ending.finished().getAsBoolean();
+            follower.catchUp(out);
+            if (over || out.over()) {
+                follower.catchUp(out);
                 return;
             }
-            if (System.nanoTime() - quietSince > KEEPALIVE_NANOS) {
-                write(out, ": keep-alive\n\n");
-                quietSince = System.nanoTime();
+            follower.join(out);
+            while (true) {
+                if (out.over()) {
+                    follower.catchUp(out);
+                    return;
+                }
+                Duration quiet = out.untilKeepalive();
+                if (quiet.isZero()) {
+                    out.write(": keep-alive\n\n");
+                } else if (!follower.next(quiet, out)) {
+                    return;
+                }
             }
-            changed.await(seen, SLICE);
         }
     }
 
-    /** A write to a client that went away throws, which ends the handler. */
-    private static void write(OutputStream out, String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
-        out.flush();
+    /** One stream's output: frames, keep-alives, and whether a status item was sent since the last look. */
+    private static final class Sender implements Follower.Sink {
+
+        private final OutputStream stream;
+        private final Ending ending;
+        private long quietSince = System.nanoTime();
+        private boolean statusSent;
+
+        Sender(OutputStream stream, Ending ending) {
+            this.stream = stream;
+            this.ending = ending;
+        }
+
+        @Override
+        public void accept(FeedItem item) throws IOException {
+            write("id: " + item.id() + "\nevent: " + item.event() + "\ndata: " + item.data() + "\n\n");
+            statusSent |= item.event().equals(ending.statusEvent());
+        }
+
+        /** After a status item, asks (once) whether the subject has finished. */
+        boolean over() {
+            if (!statusSent) {
+                return false;
+            }
+            statusSent = false;
+            return ending.finished().getAsBoolean();
+        }
+
+        Duration untilKeepalive() {
+            long left = KEEPALIVE.toNanos() - (System.nanoTime() - quietSince);
+            return left <= 0 ? Duration.ZERO : Duration.ofNanos(left);
+        }
+
+        /** A write to a client that went away throws, which ends the handler. */
+        void write(String text) throws IOException {
+            stream.write(text.getBytes(StandardCharsets.UTF_8));
+            stream.flush();
+            quietSince = System.nanoTime();
+        }
     }
 }

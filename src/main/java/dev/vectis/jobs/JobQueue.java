@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -161,6 +162,17 @@ public final class JobQueue {
 
     public List<JobEvent> eventsAfter(String jobId, long afterId, int limit) {
         return jdbi.withHandle(h -> events.after(h, jobId, afterId, limit));
+    }
+
+    /** The id of the job's newest event, 0 when it has none. */
+    public long latestEvent(String jobId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(id), 0) FROM job_events WHERE job_id = :j")
+                .bind("j", jobId).mapTo(Long.class).one());
+    }
+
+    /** For each job, its events after the given id; together oldest first: what its streams send. */
+    public List<JobEvent> eventsAfter(Map<String, Long> positions, int limit) {
+        return jdbi.withHandle(h -> JobStore.eventsAfter(h, positions, limit));
     }
 
     public JobEvents events() {

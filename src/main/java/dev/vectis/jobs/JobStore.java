@@ -1,9 +1,11 @@
 package dev.vectis.jobs;
 
 import dev.vectis.db.Columns;
+import dev.vectis.db.KeyedAfter;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -129,12 +131,14 @@ final class JobStore {
     }
 
     static List<JobEvent> eventsAfter(Handle h, String jobId, long afterId, int limit) {
-        return h.createQuery("SELECT id, job_id, kind, data, created_at FROM job_events "
-                        + "WHERE job_id = :job AND id > :after ORDER BY id LIMIT :limit")
-                .bind("job", jobId).bind("after", afterId).bind("limit", limit)
-                .map((rs, ctx) -> new JobEvent(rs.getLong("id"), rs.getString("job_id"), rs.getString("kind"),
-                        rs.getString("data"), rs.getLong("created_at")))
-                .list();
+        return eventsAfter(h, Map.of(jobId, afterId), limit);
+    }
+
+    /** Each job's events after its own id, together oldest first. */
+    static List<JobEvent> eventsAfter(Handle h, Map<String, Long> positions, int limit) {
+        return KeyedAfter.read(h, "SELECT id, job_id, kind, data, created_at FROM job_events", "job_id", positions, limit,
+                (rs, ctx) -> new JobEvent(rs.getLong("id"), rs.getString("job_id"), rs.getString("kind"),
+                        rs.getString("data"), rs.getLong("created_at")));
     }
 
     private static Job row(ResultSet rs, StatementContext ctx) throws SQLException {

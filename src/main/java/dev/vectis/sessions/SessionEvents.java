@@ -2,9 +2,10 @@ package dev.vectis.sessions;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.db.KeyedAfter;
 import dev.vectis.events.EventLog;
+import dev.vectis.events.FeedItem;
 import dev.vectis.events.NewEvent;
-import dev.vectis.events.Signal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,6 @@ import org.jdbi.v3.core.Jdbi;
  * (payment, worker assigned, VM requested, VM ready), written with each change.
  */
 public final class SessionEvents {
-
-    public record Stored(long id, String kind, String data) {
-    }
 
     private final Jdbi jdbi;
     private final EventLog log;
@@ -53,23 +51,22 @@ public final class SessionEvents {
         log.append(h, NewEvent.of("vps.stop_retry", "marketplace", s.workerId(), data));
     }
 
-    public List<Stored> after(String sessionId, long afterId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, kind, data FROM vps_session_events "
-                        + "WHERE session_id = :s AND id > :after ORDER BY id LIMIT 500")
-                .bind("s", sessionId).bind("after", afterId)
-                .map((rs, ctx) -> new Stored(rs.getLong(1), rs.getString(2), rs.getString(3))).list());
+    /** For each session, its events after the given id; together oldest first: what its streams send. */
+    public List<FeedItem> after(Map<String, Long> positions, int limit) {
+        return jdbi.withHandle(h -> KeyedAfter.read(h, "SELECT id, session_id, kind, data FROM vps_session_events",
+                "session_id", positions, limit, (rs, ctx) -> new FeedItem(rs.getString("session_id"), rs.getLong("id"),
+                        rs.getString("kind"), rs.getString("data"))));
     }
 
-    public Signal changed() {
-        return log.appended();
+    /** The id of the session's newest event, 0 when it has none. */
+    public long latest(String sessionId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                "SELECT COALESCE(MAX(id), 0) FROM vps_session_events WHERE session_id = :s")
+                .bind("s", sessionId).mapTo(Long.class).one());
     }
 
     void fire() {
         log.notifyAppended();
-    }
-
-    public boolean closing() {
-        return log.closing();
     }
 
     public static Map<String, Object> status(VpsSession s) {

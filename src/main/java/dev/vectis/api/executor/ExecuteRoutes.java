@@ -3,6 +3,7 @@ package dev.vectis.api.executor;
 import dev.vectis.error.ForbiddenException;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
+import dev.vectis.http.StreamLimits;
 import dev.vectis.jobs.Bundles;
 import dev.vectis.jobs.DirectExecutor;
 import dev.vectis.jobs.Job;
@@ -33,9 +34,10 @@ final class ExecuteRoutes {
     private final boolean directEnabled;
     private final String defaultMode;
     private final ObjectMapper mapper;
+    private final StreamLimits limits;
 
     ExecuteRoutes(ExecutorGuard guard, JobQueue queue, Bundles bundles, DirectExecutor direct, boolean directEnabled,
-                  String defaultMode, ObjectMapper mapper) {
+                  String defaultMode, ObjectMapper mapper, StreamLimits limits) {
         this.guard = guard;
         this.queue = queue;
         this.bundles = bundles;
@@ -43,6 +45,7 @@ final class ExecuteRoutes {
         this.directEnabled = directEnabled;
         this.defaultMode = defaultMode;
         this.mapper = mapper;
+        this.limits = limits;
     }
 
     void register(RoutesConfig routes) {
@@ -67,14 +70,14 @@ final class ExecuteRoutes {
             throw new InvalidInputException(file == null ? "file" : "commands", "file and commands are required");
         }
         InvalidInputException.maxLength(commands, "commands", 64 * 1024);
-        String name;
-        try (InputStream in = file.content()) {
-            name = bundles.store(in);
-        }
         if (mode.equals("direct")) {
-            runDirect(ctx, name, commands);
+            // The run's output streams for as long as it runs: it takes a place as an event stream does.
+            try (StreamLimits.Slot slot = limits.take(ctx, guard.streamCaller())) {
+                runDirect(ctx, store(file), commands);
+            }
             return;
         }
+        String name = store(file);
         Job job = queue.create(new NewJob(commands, "/uploads/" + name, displayName(file.filename()), null, null));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
@@ -83,6 +86,12 @@ final class ExecuteRoutes {
         body.put("message", "Job created. Waiting for idle worker to pick it up.");
         body.put("checkStatusUrl", "/api/jobs/status?jobId=" + job.id());
         ctx.json(body);
+    }
+
+    private String store(UploadedFile file) throws IOException {
+        try (InputStream in = file.content()) {
+            return bundles.store(in);
+        }
     }
 
     /** Streams the run as Server-Sent Events: stdout / stderr chunks, then one exit event. */

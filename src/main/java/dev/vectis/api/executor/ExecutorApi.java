@@ -9,6 +9,7 @@ import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.PathPrefix;
+import dev.vectis.http.Streams;
 import dev.vectis.jobs.Bundles;
 import dev.vectis.jobs.DirectExecutor;
 import dev.vectis.jobs.JobQueue;
@@ -41,15 +42,15 @@ public final class ExecutorApi implements ContractApi {
 
     public ExecutorApi(Settings.Executor settings, Callers callers, ClientAddress clients, ObjectMapper mapper,
                        WorkerRegistry registry, JobQueue queue, JobResults results, JobReaper reaper, Bundles bundles,
-                       DirectExecutor direct) {
+                       DirectExecutor direct, Streams streams) {
         ExecutorGuard guard = new ExecutorGuard(settings.auth(), callers);
         JsonBody json = new JsonBody(mapper);
         CallerAddress address = new CallerAddress(clients);
         this.workers = new WorkerRoutes(guard, json, address, registry, reaper);
         this.jobs = new JobRoutes(guard, json, address, registry, queue, results);
-        this.stream = new JobStream(guard, queue);
+        this.stream = new JobStream(guard, queue, streams);
         this.execute = new ExecuteRoutes(guard, queue, bundles, direct, settings.directEnabled(),
-                settings.defaultMode(), mapper);
+                settings.defaultMode(), mapper, streams.limits());
     }
 
     @Override

@@ -58,4 +58,9 @@ final class ExecutorGuard {
         callers.actingFor(ctx, workerId);
         return workerId;
     }
+
+    /** Whom an operator's event stream counts against: the admin, or (without tokens) only its address. */
+    String streamCaller() {
+        return open ? null : "admin";
+    }
 }

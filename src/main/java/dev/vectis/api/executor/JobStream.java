@@ -1,10 +1,15 @@
 package dev.vectis.api.executor;
 
+import dev.vectis.events.Feed;
+import dev.vectis.events.FeedItem;
 import dev.vectis.http.EventStream;
+import dev.vectis.http.StreamLimits;
+import dev.vectis.http.Streams;
 import dev.vectis.jobs.JobQueue;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * GET /api/jobs/{jobId}/events: the job's status changes and output as Server-Sent Events,
@@ -15,10 +20,15 @@ final class JobStream {
 
     private final ExecutorGuard guard;
     private final JobQueue queue;
+    private final StreamLimits limits;
+    private final Feed feed;
 
-    JobStream(ExecutorGuard guard, JobQueue queue) {
+    JobStream(ExecutorGuard guard, JobQueue queue, Streams streams) {
         this.guard = guard;
         this.queue = queue;
+        this.limits = streams.limits();
+        this.feed = streams.reader().add("jobs", new Feed.Source((positions, limit) -> queue.eventsAfter(positions, limit)
+                .stream().map(e -> new FeedItem(e.jobId(), e.id(), e.kind(), e.data())).toList(), queue::latestEvent));
     }
 
     void register(RoutesConfig routes) {
@@ -29,11 +39,9 @@ final class JobStream {
         guard.admin(ctx);
         String jobId = ctx.pathParam("jobId");
         queue.get(jobId); // 404 before the stream starts
-        EventStream.serve(ctx, EventStream.lastEventId(ctx),
-                after -> queue.eventsAfter(jobId, after, 500).stream()
-                        .map(e -> new EventStream.Item(e.id(), e.kind(), e.data())).toList(),
-                queue.events().changed(),
-                () -> queue.get(jobId).finished(),
-                () -> queue.events().closing());
+        try (StreamLimits.Slot slot = limits.take(ctx, guard.streamCaller())) {
+            EventStream.serve(ctx, feed, jobId, List.of(), EventStream.lastEventId(ctx),
+                    new EventStream.Ending("status", () -> queue.get(jobId).finished()));
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.PathPrefix;
+import dev.vectis.http.Streams;
 import io.javalin.config.RoutesConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,10 +25,10 @@ public final class GatewayApi implements ContractApi {
     private final WorkerRoutes workers;
     private final OperatorRoutes operators;
 
-    public GatewayApi(Callers callers, ObjectMapper mapper, Features features) {
+    public GatewayApi(Callers callers, ObjectMapper mapper, Features features, Streams streams) {
         JsonBody json = new JsonBody(mapper);
         this.workers = new WorkerRoutes(callers, json, mapper, features);
-        this.operators = new OperatorRoutes(callers, json, mapper, features);
+        this.operators = new OperatorRoutes(callers, json, mapper, features, streams);
     }
 
     @Override

@@ -7,10 +7,14 @@ import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
 import dev.vectis.events.Event;
+import dev.vectis.events.Feed;
+import dev.vectis.events.FeedItem;
 import dev.vectis.http.Callers;
 import dev.vectis.http.EventStream;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.QueryParams;
+import dev.vectis.http.StreamLimits;
+import dev.vectis.http.Streams;
 import dev.vectis.sessions.ChatSession;
 import dev.vectis.workers.MetricsSample;
 import dev.vectis.workers.Worker;
@@ -30,16 +34,25 @@ final class OperatorRoutes {
     record CommandBody(String type, JsonNode payload) {
     }
 
+    private static final String ALL = "*";
+
     private final Callers callers;
     private final JsonBody json;
     private final ObjectMapper mapper;
     private final Features f;
+    private final Streams streams;
+    private final Feed all;
 
-    OperatorRoutes(Callers callers, JsonBody json, ObjectMapper mapper, Features features) {
+    OperatorRoutes(Callers callers, JsonBody json, ObjectMapper mapper, Features features, Streams streams) {
         this.callers = callers;
         this.json = json;
         this.mapper = mapper;
         this.f = features;
+        this.streams = streams;
+        // The whole log is one subject; each event is rendered once, however many operators watch.
+        this.all = streams.reader().add("events", new Feed.Source((positions, limit) -> f.events()
+                .after(positions.get(ALL), limit).stream().map(e -> new FeedItem(ALL, e.id(), e.type(), eventJson(e)))
+                .toList(), key -> f.events().latest()));
     }
 
     void register(RoutesConfig routes) {
@@ -121,10 +134,9 @@ final class OperatorRoutes {
     /** Every event of every contract as Server-Sent Events, resumable with Last-Event-ID. */
     private void stream(Context ctx) throws IOException, InterruptedException {
         callers.admin(ctx);
-        EventStream.serve(ctx, EventStream.lastEventId(ctx),
-                after -> f.events().after(after, 500).stream()
-                        .map(e -> new EventStream.Item(e.id(), e.type(), eventJson(e))).toList(),
-                f.events().appended(), () -> false, f.events()::closing);
+        try (StreamLimits.Slot slot = streams.limits().take(ctx, "admin")) {
+            EventStream.serve(ctx, all, ALL, List.of(), EventStream.lastEventId(ctx), EventStream.Ending.NEVER);
+        }
     }
 
     private void queueCommand(Context ctx) {

@@ -12,6 +12,7 @@ import dev.vectis.http.ErrorShape;
 import dev.vectis.http.HouseErrors;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.PathPrefix;
+import dev.vectis.http.Streams;
 import dev.vectis.sessions.VpsSessions;
 import dev.vectis.workers.MarketplaceWorkers;
 import io.javalin.config.RoutesConfig;
@@ -31,14 +32,16 @@ public final class MarketplaceApi implements ContractApi {
     private final AdminRoutes admin;
     private final AdminSessionRoutes adminSessions;
     private final UserRoutes user;
+    private final SessionStream stream;
 
     public MarketplaceApi(Callers callers, ObjectMapper mapper, Users users, Ledger ledger, MarketplaceWorkers workers,
-                          Products products, VpsSessions sessions) {
+                          Products products, VpsSessions sessions, Streams streams) {
         Access access = new Access(callers, users);
         JsonBody json = new JsonBody(mapper);
         this.admin = new AdminRoutes(access, json, users, ledger, workers, products);
         this.adminSessions = new AdminSessionRoutes(access, json, sessions);
         this.user = new UserRoutes(access, json, mapper, users, ledger, products, sessions);
+        this.stream = new SessionStream(access, sessions, streams);
     }
 
     /** A session as the purchase answers it (and replays it, byte for byte). */
@@ -60,6 +63,7 @@ public final class MarketplaceApi implements ContractApi {
         admin.register(routes);
         adminSessions.register(routes);
         user.register(routes);
+        stream.register(routes);
     }
 
     @Override

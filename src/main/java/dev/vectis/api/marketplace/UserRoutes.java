@@ -10,18 +10,15 @@ import dev.vectis.billing.Products;
 import dev.vectis.billing.Users;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
-import dev.vectis.http.EventStream;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.QueryParams;
 import dev.vectis.http.RequestIds;
-import dev.vectis.sessions.SessionEvents;
 import dev.vectis.sessions.VpsSession;
 import dev.vectis.sessions.VpsSessions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** What users call: login, their profile and ledger, products, and their VPS sessions. */
@@ -83,7 +80,6 @@ final class UserRoutes {
             VpsSession s = sessions.delete(access.user(ctx, false), ctx.pathParam("sessionId"));
             ctx.status(s.status().equals("deleted") ? 200 : 202).json(MarketViews.session(s));
         });
-        r.get("/vps/sessions/{sessionId}/events", this::events);
     }
 
     private void login(Context ctx) {
@@ -121,25 +117,5 @@ final class UserRoutes {
         out.put("count", page.total());
         out.put("next_cursor", page.nextCursor());
         ctx.json(out);
-    }
-
-    /** status.update and checklist.update; the current state first, then each change. */
-    private void events(Context ctx) throws IOException, InterruptedException {
-        String userId = access.user(ctx, true);
-        String id = ctx.pathParam("sessionId");
-        sessions.owned(userId, id); // 404 before the stream starts
-        SessionEvents events = sessions.events();
-        long resume = EventStream.lastEventId(ctx);
-        List<SessionEvents.Stored> history = events.after(id, 0);
-        long latest = history.isEmpty() ? 0 : history.get(history.size() - 1).id();
-        // Read after the history: the state shown is at least as new as the id it carries.
-        VpsSession s = sessions.get(id);
-        List<EventStream.Item> first = resume > 0 ? List.of() : List.of(
-                new EventStream.Item(latest, "status.update", events.json(SessionEvents.status(s))),
-                new EventStream.Item(latest, "checklist.update", events.json(SessionEvents.checklist(s))));
-        EventStream.serve(ctx, first, resume > 0 ? resume : latest,
-                after -> events.after(id, after).stream()
-                        .map(e -> new EventStream.Item(e.id(), e.kind(), e.data())).toList(),
-                events.changed(), () -> sessions.get(id).status().equals("deleted"), events::closing);
     }
 }

@@ -1,0 +1,50 @@
+package dev.vectis.events;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * This node's one reader of every streamed log. Run by a background loop each tick, and
+ * sooner when something was written here; writes on other nodes are seen at the next tick.
+ * Logs nobody follows cost nothing.
+ */
+public final class FeedReader {
+
+    /** Back-to-back rounds at most, when reads come back full, before the next tick. */
+    private static final int MAX_ROUNDS = 20;
+
+    private final List<Feed> feeds = new CopyOnWriteArrayList<>();
+
+    public Feed add(String name, Feed.Source source) {
+        Feed feed = new Feed(name, source, Feed.QUEUE_LIMIT);
+        feeds.add(feed);
+        return feed;
+    }
+
+    public List<Feed> feeds() {
+        return List.copyOf(feeds);
+    }
+
+    /** One tick: reads each followed log until it has caught up (or a bounded number of rounds). */
+    public void poll() {
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            boolean more = false;
+            for (Feed feed : feeds) {
+                more |= feed.poll();
+            }
+            if (!more) {
+                return;
+            }
+        }
+    }
+
+    /** Ends every stream's subscription: the server is stopping, and clients resume elsewhere. */
+    public void close() {
+        feeds.forEach(Feed::close);
+    }
+
+    /** Open subscriptions across all logs. */
+    public int subscribers() {
+        return feeds.stream().mapToInt(Feed::subscribers).sum();
+    }
+}
