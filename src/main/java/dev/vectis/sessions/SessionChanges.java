@@ -35,6 +35,50 @@ final class SessionChanges {
         events.fire();
     }
 
+    /** The intent to ask the worker for the VM, committed before asking; false when the session moved on. */
+    boolean requested(String sessionId) {
+        return jdbi.withHandle(h -> SessionStore.requested(h, sessionId, clock.millis()));
+    }
+
+    /** The worker was asked but the outcome is unknown: the session keeps its slot and says so. */
+    void doubt(String sessionId, String reason) {
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            SessionStore.lock(h, sessionId).orElseThrow();
+            if (SessionStore.doubt(h, sessionId, reason, now)) {
+                events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
+            }
+        });
+        events.fire();
+    }
+
+    /** An in-doubt session that only an operator can settle; once. */
+    void flagDoubt(String sessionId, String reason) {
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            if (SessionStore.flagDoubt(h, sessionId, reason, now)) {
+                events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
+            }
+        });
+        events.fire();
+    }
+
+    /** A pending session's VM is known at last: provisioning with its route. False when it moved on meanwhile. */
+    boolean adopt(String sessionId, String route, String reason) {
+        long now = clock.millis();
+        boolean adopted = jdbi.inTransaction(h -> {
+            VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
+            if (!s.status().equals("pending")) {
+                return false;
+            }
+            SessionStore.update(h, sessionId, "provisioning", route, null, reason, now);
+            events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
+            return true;
+        });
+        events.fire();
+        return adopted;
+    }
+
     /** Failure after payment: the slot goes back and the price is refunded, once. */
     void failAndRefund(String sessionId, String why) {
         long now = clock.millis();
