@@ -37,7 +37,7 @@ final class WorkerStops {
         this.vm = vm;
         this.changes = changes;
         this.maxRetry = maxRetry;
-        this.attemptLease = workerTimeout.plusSeconds(30);
+        this.attemptLease = workerTimeout.plusSeconds(5); // the call's deadline is total, so this is ample
         this.rulesOf = rulesOf;
     }
 

@@ -40,6 +40,8 @@ public final class WorkerProxy implements AutoCloseable {
     public volatile Duration createAnswerDelay = Duration.ZERO;
     /** Requests to {@code POST /vm-loso} the worker received through this proxy. */
     public final AtomicInteger createsDelivered = new AtomicInteger();
+    /** When each create whose answer is being held reached the worker (System.nanoTime()). */
+    private final java.util.Map<Object, Long> held = new java.util.concurrent.ConcurrentHashMap<>();
 
     private WorkerProxy(HttpServer server, ExecutorService pool, String target) {
         this.server = server;
@@ -100,11 +102,15 @@ public final class WorkerProxy implements AutoCloseable {
                 return;
             }
             if (isCreate && !createAnswerDelay.isZero()) {
+                Object me = new Object();
+                held.put(me, System.nanoTime());
                 try {
                     Thread.sleep(createAnswerDelay.toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
+                } finally {
+                    held.remove(me);
                 }
             }
             answer.headers().firstValue("Content-Type").ifPresent(v -> ex.getResponseHeaders().set("Content-Type", v));
@@ -115,6 +121,12 @@ public final class WorkerProxy implements AutoCloseable {
                 // the caller gave up
             }
         }
+    }
+
+    /** Creates the worker has carried out whose answers are being held at least {@code age}. */
+    public long heldAtLeast(Duration age) {
+        long now = System.nanoTime();
+        return held.values().stream().filter(t -> now - t >= age.toNanos()).count();
     }
 
     @Override
