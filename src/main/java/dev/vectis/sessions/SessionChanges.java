@@ -81,6 +81,29 @@ final class SessionChanges {
 
     /** Failure after payment: the slot goes back and the price is refunded, once. */
     void failAndRefund(String sessionId, String why) {
+        fail(sessionId, why, null, 0);
+    }
+
+    /**
+     * Failure after payment whose VM the worker has not confirmed stopped: the price is refunded
+     * now, the slot stays held, and the stop is retried from {@code nextAt} like a deletion's.
+     */
+    void failAndRefundStopping(String sessionId, String why, String stopError, long nextAt) {
+        fail(sessionId, why, stopError, nextAt);
+    }
+
+    /** The worker confirmed the stop of a failed session's VM (or no longer has it): its slot is freed. */
+    void stopConfirmed(String sessionId, String answer) {
+        jdbi.useTransaction(h -> {
+            VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
+            if (answer != null) {
+                SessionStore.stopAnswer(h, sessionId, answer);
+            }
+            SessionStore.releaseSlot(h, s);
+        });
+    }
+
+    private void fail(String sessionId, String why, String stopError, long stopNextAt) {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
             VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
@@ -90,7 +113,11 @@ final class SessionChanges {
             // User row before worker row, the order a purchase takes them in, so the two never deadlock.
             long balance = Ledger.lockBalance(h, s.userId());
             SessionStore.update(h, sessionId, "failed", null, why, why, now);
-            SessionStore.releaseSlot(h, s);
+            if (stopError == null) {
+                SessionStore.releaseSlot(h, s);
+            } else {
+                SessionStore.stopUnconfirmed(h, sessionId, stopError, stopNextAt);
+            }
             Ledger.apply(h, s.userId(), balance, s.priceCoins(),
                     new Ledger.Cause("refund", "VPS session " + sessionId + " failed", "system", null, sessionId), now);
             events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);

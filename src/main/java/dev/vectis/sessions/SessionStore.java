@@ -140,9 +140,12 @@ final class SessionStore {
                 .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).list();
     }
 
-    /** Stopping sessions whose next stop attempt is due. */
+    /** Sessions whose VM must still be stopped: stopping ones, and failed ones whose stop was not confirmed. */
+    private static final String UNSTOPPED = "(status = 'stopping' OR (status = 'failed' AND holds_slot = TRUE)) ";
+
+    /** Sessions whose next stop attempt is due. */
     static List<String> dueStops(Handle h, long now, int limit) {
-        return h.createQuery("SELECT id FROM vps_sessions WHERE status = 'stopping' "
+        return h.createQuery("SELECT id FROM vps_sessions WHERE " + UNSTOPPED
                         + "AND (stop_next_at IS NULL OR stop_next_at <= :now) ORDER BY updated_at LIMIT :limit")
                 .bind("now", now).bind("limit", limit).mapTo(String.class).list();
     }
@@ -152,7 +155,7 @@ final class SessionStore {
      * other node makes it too. False when it is not due or another node took it.
      */
     static boolean claimStop(Handle h, String id, long now, long until) {
-        return h.createUpdate("UPDATE vps_sessions SET stop_next_at = :until WHERE id = :id AND status = 'stopping' "
+        return h.createUpdate("UPDATE vps_sessions SET stop_next_at = :until WHERE id = :id AND " + UNSTOPPED
                         + "AND (stop_next_at IS NULL OR stop_next_at <= :now)")
                 .bind("id", id).bind("now", now).bind("until", until).execute() == 1;
     }
@@ -167,10 +170,17 @@ final class SessionStore {
     /** A failed attempt: counted, its error kept, the next one scheduled. Returns the attempts so far. */
     static int stopFailed(Handle h, String id, String error, long nextAt) {
         h.createUpdate("UPDATE vps_sessions SET stop_attempts = stop_attempts + 1, stop_last_error = :error, "
-                        + "stop_next_at = :next WHERE id = :id AND status = 'stopping'")
+                        + "stop_next_at = :next WHERE id = :id AND " + UNSTOPPED)
                 .bind("id", id).bind("error", cut(error, MAX_STOP_ERROR)).bind("next", nextAt).execute();
         return h.createQuery("SELECT stop_attempts FROM vps_sessions WHERE id = :id").bind("id", id)
                 .mapTo(Integer.class).one();
+    }
+
+    /** The first stop of a failed session's VM was not confirmed: one attempt counted, the next scheduled. */
+    static void stopUnconfirmed(Handle h, String id, String error, long nextAt) {
+        h.createUpdate("UPDATE vps_sessions SET stop_attempts = 1, stop_last_error = :error, stop_next_at = :next "
+                        + "WHERE id = :id")
+                .bind("id", id).bind("error", cut(error, MAX_STOP_ERROR)).bind("next", nextAt).execute();
     }
 
     /** The worker's last answer to a stop, kept for operators. */

@@ -255,10 +255,14 @@ public final class VpsSessions {
                     break;
                 }
                 requireStatus(s, "provisioning", action);
-                stops.quietly(s);
-                changes.failAndRefund(sessionId, "An operator stopped the VM and refunded the price");
+                stops.failAndRefund(s, "An operator ", "stopped the VM and refunded the price",
+                        "refunded the price" + ProvisionWatch.UNCONFIRMED);
             }
             case "release" -> {
+                if (s.status().equals("failed") && s.holdsSlot()) {
+                    changes.stopConfirmed(sessionId, "An operator released the slot without the worker's confirmation");
+                    break;
+                }
                 requireStatus(s, "stopping", action);
                 changes.end(sessionId, "deleted", "An operator released the slot without the worker's confirmation");
             }

@@ -141,7 +141,8 @@ final class MarketViews {
         Map<String, Object> stop = new LinkedHashMap<>();
         stop.put("attempts", s.stop().attempts());
         stop.put("last_error", s.stop().lastError());
-        stop.put("next_try_at", s.status().equals("stopping") && s.stop().nextAt() != null
+        boolean unstopped = s.status().equals("stopping") || s.status().equals("failed") && s.holdsSlot();
+        stop.put("next_try_at", unstopped && s.stop().nextAt() != null
                 ? time(s.stop().nextAt()) : null);
         m.put("stop", stop);
         Map<String, Object> request = new LinkedHashMap<>();

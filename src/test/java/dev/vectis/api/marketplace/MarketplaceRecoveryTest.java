@@ -115,4 +115,41 @@ class MarketplaceRecoveryTest {
             assertThat(fake.calls("POST", "/stop/")).hasSize(1);
         }
     }
+
+    /** Refunded at once, but the slot is not freed on a guess: a VM the worker will not stop still occupies it. */
+    @DbTest
+    void aVmGivenUpOnThatWillNotStopKeepsItsSlotUntilTheWorkerConfirms(TestDatabase db) {
+        MutableClock clock = new MutableClock();
+        try (FakeVmWorker fake = FakeVmWorker.start(); TestApp app = Market.start(db, Map.of(), clock)) {
+            fake.ready = false;
+            fake.failStops = true;
+            String workerId = Market.worker(app, fake, 1);
+            String productId = Market.product(app, "Test VPS", 40, workerId);
+            JsonNode user = Market.user(app, "erin@example.com", 100);
+            String userId = user.get("id").asText();
+            String sessionId = Market.bought(app, user.get("token").asText(), "k-1", productId).get("id").asText();
+            clock.advance(Duration.ofHours(1));
+            app.app().features().vpsSessions().tick().join();
+
+            JsonNode failed = Market.adminSession(app, sessionId);
+            assertThat(failed.get("status").asText()).isEqualTo("failed");
+            assertThat(failed.get("status_reason").asText()).contains("the price was refunded")
+                    .contains("has not confirmed that the VM stopped").doesNotContain("the VM was stopped");
+            assertThat(Market.balance(app, userId)).isEqualTo(100);
+            assertThat(failed.get("holds_slot").asBoolean()).isTrue();
+            assertThat(Market.activeSessions(app, workerId)).isEqualTo(1);
+            assertThat(failed.get("stop").get("attempts").asInt()).isEqualTo(1);
+            assertThat(failed.get("stop").get("next_try_at").isNull()).isFalse();
+
+            fake.failStops = false;
+            clock.advance(Duration.ofSeconds(3));
+            app.app().features().vpsSessions().tick().join();
+            JsonNode stopped = Market.adminSession(app, sessionId);
+            assertThat(stopped.get("status").asText()).isEqualTo("failed");
+            assertThat(stopped.get("holds_slot").asBoolean()).isFalse();
+            assertThat(Market.activeSessions(app, workerId)).isZero();
+            assertThat(fake.calls("POST", "/stop/")).hasSize(2);
+            assertThat(Market.entriesWithOp(app, userId, "refund")).hasSize(1);
+        }
+    }
 }
