@@ -106,11 +106,14 @@ public final class WorkerBreakers {
                 isOpen ? Instant.ofEpochMilli(retryAt(e)) : null);
     }
 
-    /** Why a call was not made, for messages. */
+    /**
+     * Why a call was not made, for messages that may reach a user: without the last error,
+     * which can name another session's route (operators see it under the worker).
+     */
     String refusal(String workerId) {
         View v = view(workerId);
-        return "Vectis stopped calling this worker after its last calls failed (" + (v.lastError() == null ? "no answer"
-                : v.lastError()) + "); it tries again after " + (v.retryAt() == null ? "a while" : v.retryAt());
+        return "Vectis stopped calling this worker for now because its last calls failed; it tries again "
+                + (v.retryAt() == null ? "shortly" : "after " + v.retryAt());
     }
 
     private long retryAt(Entry e) {
