@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * VPS sessions from purchase to deletion. Money and capacity change only inside database
- * transactions; calls to workers happen outside them, and every failure after payment ends
- * in a refund and a released slot.
+ * transactions; calls to workers happen outside them. A failure after payment ends in a refund,
+ * and the slot is released once no VM can be running on it: nothing is refunded or freed while
+ * the worker may still have the VM (see {@link VmReconciler}).
  */
 public final class VpsSessions {
 
@@ -132,7 +133,8 @@ public final class VpsSessions {
             String route = vm.create(worker[0], worker[1], action, sessionId);
             changes.transition(sessionId, "provisioning", route, "The worker accepted the request for the VM");
         } catch (VmClient.VmCallFailed e) {
-            LOG.warn("Provisioning session {} failed: {}", sessionId, e.getMessage());
+            LOG.warn("Requesting the VM of session {} {}: {}", sessionId,
+                    e.outcomeUnknown() ? "got no usable answer" : "failed", e.getMessage());
             if (e.outcomeUnknown()) {
                 changes.doubt(sessionId, "The worker's answer to the request for the VM did not arrive whole ("
                         + e.getMessage() + "), so whether it made the VM is not known yet. The slot stays held and the "
