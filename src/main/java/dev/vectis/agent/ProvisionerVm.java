@@ -30,4 +30,9 @@ final class ProvisionerVm implements Vm {
         run.cancel();
         watcher.join();
     }
+
+    @Override
+    public boolean running() {
+        return watcher.isAlive();
+    }
 }

@@ -16,7 +16,7 @@ final class SimulatedVm implements Vm {
     private final VmLog log;
     private final String password;
     private final Thread thread;
-    private boolean stopped;
+    private volatile boolean stopped;
 
     SimulatedVm(String route, String host, VmLog log, SecureRandom random) {
         this.route = route;
@@ -60,6 +60,11 @@ final class SimulatedVm implements Vm {
         thread.interrupt();
         thread.join();
         log.append("Status: stopped\n");
+    }
+
+    @Override
+    public boolean running() {
+        return !stopped;
     }
 
     private static String password(SecureRandom random) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,11 @@ final class VirtualMachines {
         }
     }
 
-    private record Entry(Vm vm, VmLog log) {
+    private record Entry(Vm vm, VmLog log, String key, int action, Instant createdAt) {
+    }
+
+    /** A VM as {@code GET /vms} lists it. */
+    record Listed(String route, String key, int action, boolean running, Instant createdAt) {
     }
 
     private final Optional<Path> provisioners;
@@ -42,6 +47,8 @@ final class VirtualMachines {
     private final ShellRunner runner;
     private final SecureRandom random;
     private final Map<String, Entry> vms = new ConcurrentHashMap<>();
+    /** The route each idempotency key made. */
+    private final Map<String, String> byKey = new ConcurrentHashMap<>();
 
     VirtualMachines(Optional<Path> provisioners, Path logDir, String host, ShellRunner runner, SecureRandom random) {
         this.provisioners = provisioners;
@@ -51,8 +58,18 @@ final class VirtualMachines {
         this.random = random;
     }
 
-    /** Starts a VM for the action and returns its route. */
-    String create(int action) throws Refused, IOException {
+    /**
+     * Starts a VM for the action and returns its route. With a key (Vectis sends the session's
+     * id) a repeated request returns the route the first one made, and makes nothing: a caller
+     * that lost the answer can ask again safely. One at a time, so two requests with one key
+     * cannot both start a VM.
+     */
+    synchronized String create(int action, String key) throws Refused, IOException {
+        String made = key == null ? null : byKey.get(key);
+        if (made != null) {
+            LOG.info("VM {} already made for this idempotency key; returning it again", made);
+            return made;
+        }
         String name = EXECUTABLES.get(action);
         if (name == null) {
             throw new Refused("action must be 1 (Linux), 2 (Windows) or 3 (test)");
@@ -68,7 +85,10 @@ final class VirtualMachines {
         VmLog log = new VmLog(logDir.resolve(route + ".log"));
         Vm vm = exe.isPresent() ? new ProvisionerVm(runner, exe.get(), route, log)
                 : new SimulatedVm(route, host, log, random).start();
-        vms.put(route, new Entry(vm, log));
+        vms.put(route, new Entry(vm, log, key, action, Instant.now()));
+        if (key != null) {
+            byKey.put(key, route);
+        }
         LOG.info("VM {} created (action {}, {})", route, action, exe.map(Path::toString).orElse("simulated"));
         return route;
     }
@@ -97,6 +117,14 @@ final class VirtualMachines {
 
     List<String> routes() {
         return List.copyOf(vms.keySet());
+    }
+
+    /** Every VM this agent made since it started, oldest first. */
+    List<Listed> list() {
+        return vms.entrySet().stream()
+                .map(e -> new Listed(e.getKey(), e.getValue().key(), e.getValue().action(), e.getValue().vm().running(),
+                        e.getValue().createdAt()))
+                .sorted(java.util.Comparator.comparing(Listed::createdAt).thenComparing(Listed::route)).toList();
     }
 
     private String newRoute() {

@@ -5,4 +5,7 @@ interface Vm {
 
     /** Stops it and waits (within the kill grace) until it has; stopping twice is harmless. */
     void stop() throws InterruptedException;
+
+    /** False once it was stopped or its provisioner exited. */
+    boolean running();
 }

@@ -9,20 +9,26 @@ import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's VM API (vps-marketplace.md, "Worker API"): {@code POST /vm-loso},
- * {@code GET /log/{route}}, {@code POST /stop/{route}}. Only Vectis may call it: every request
+ * The worker's VM API (vps-marketplace.md, "Worker API"): {@code POST /vm-loso} (which also
+ * honours an {@code Idempotency-Key}), {@code GET /log/{route}}, {@code POST /stop/{route}}, and
+ * {@code GET /vms}, the list of this agent's VMs that Vectis reconciles its sessions with. Only Vectis may call it: every request
  * must be signed with this worker's secret and name this worker; anything else is a 401.
  */
 final class VmApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(VmApi.class);
     private static final long MAX_BODY = 64 * 1024;
+    static final String KEY_HEADER = "Idempotency-Key";
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
 
     private final WorkerKey key;
     private final VirtualMachines vms;
@@ -46,6 +52,7 @@ final class VmApi {
             config.routes.post("/vm-loso", this::create);
             config.routes.get("/log/{route}", this::log);
             config.routes.post("/stop/{route}", this::stop);
+            config.routes.get("/vms", this::list);
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("VM API request {} {} failed", ctx.method(), ctx.path(), e);
                 answer(ctx, 500, "internal error");
@@ -90,12 +97,32 @@ final class VmApi {
             answer(ctx, 400, "action must be 1 (Linux), 2 (Windows) or 3 (test)");
             return;
         }
+        String key = ctx.header(KEY_HEADER);
+        if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+            answer(ctx, 400, KEY_HEADER + " must be 1 to 255 visible ASCII characters");
+            return;
+        }
         try {
-            String route = vms.create(action.asInt());
+            String route = vms.create(action.asInt(), key);
             ctx.json(Map.of("logUrl", "/log/" + route));
         } catch (VirtualMachines.Refused e) {
             answer(ctx, 400, e.getMessage());
         }
+    }
+
+    /** Every VM this agent made, so Vectis can reconcile its sessions with them after a crash. */
+    private void list(Context ctx) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (VirtualMachines.Listed vm : vms.list()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("route", vm.route());
+            m.put("idempotency_key", vm.key());
+            m.put("action", vm.action());
+            m.put("running", vm.running());
+            m.put("created_at", vm.createdAt().toString());
+            out.add(m);
+        }
+        ctx.json(Map.of("vms", out));
     }
 
     private void log(Context ctx) {

@@ -110,6 +110,7 @@ public final class Application implements AutoCloseable {
             Credentials credentials = new Credentials(admin, settings.workerTokens());
             Features features = Features.create(settings, database, clock, jwtKey,
                     session -> MarketplaceApi.render(mapper, session));
+            features.vpsSessions().bindMetrics(registry);
             WorkerSignatures signatures = new WorkerSignatures(features.secrets(), clock);
             Callers callers = new Callers(credentials, signatures);
             ProviderServices providers = ProviderServices.create(database.jdbi(), clock, features.events(),
@@ -227,6 +228,7 @@ public final class Application implements AutoCloseable {
             http.stop();
         } finally {
             loops.forEach(l -> l.stop(Duration.ofSeconds(5)));
+            features.vpsSessions().close();
             try {
                 features.workers().flush();
                 features.metrics().flush();

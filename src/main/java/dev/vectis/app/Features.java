@@ -24,6 +24,7 @@ import dev.vectis.sessions.SessionEvents;
 import dev.vectis.sessions.VmClient;
 import dev.vectis.sessions.VpsSession;
 import dev.vectis.sessions.VpsSessions;
+import dev.vectis.sessions.WorkerBreakers;
 import dev.vectis.workers.FleetEnrolments;
 import dev.vectis.workers.MarketplaceWorkers;
 import dev.vectis.workers.WorkerCommands;
@@ -81,9 +82,11 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                 products,
                 keys,
                 new VpsSessions(database.jdbi(), clock,
-                        new VmClient(secrets, clock, market.workerTimeout()),
-                        new SessionEvents(database.jdbi(), log), keys, products,
-                        new VpsSessions.WorkerCalls(market.workerTimeout(), market.stopRetryMax()), renderSession));
+                        new VmClient(secrets, clock, market.workerTimeout(),
+                                new WorkerBreakers(clock, market.breakerFailures(), market.breakerOpen(), log)),
+                        new SessionEvents(database.jdbi(), log), log, keys, products,
+                        new VpsSessions.WorkerCalls(market.workerTimeout(), market.stopRetryMax(),
+                                market.callsPerWorker(), market.callsInAll()), renderSession));
     }
 
     /** The log rules of products that set none of their own. */

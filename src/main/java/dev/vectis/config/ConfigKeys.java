@@ -81,6 +81,10 @@ final class ConfigKeys {
             key("marketplace.on_provision_timeout", ProvisionRules.REFUND,
                     ConfigParsers.oneOf(ProvisionRules.REFUND, ProvisionRules.KEEP)),
             key("marketplace.stop_retry_max_seconds", 300, ConfigParsers.integer(2, 86_400)),
+            key("marketplace.calls_per_worker", 4, ConfigParsers.integer(1, 64)),
+            key("marketplace.calls_in_all", 32, ConfigParsers.integer(1, 512)),
+            key("marketplace.breaker_failures", 5, ConfigParsers.integer(1, 1000)),
+            key("marketplace.breaker_open_seconds", 30, ConfigParsers.integer(1, 3600)),
             key("log.level", "info", ConfigParsers.oneOf("trace", "debug", "info", "warn", "error")),
             key("log.format", "text", ConfigParsers.oneOf("text", "json")));
 

@@ -84,12 +84,15 @@ public record Settings(
     }
 
     /**
-     * How long a VM may take to become ready, how long one call to a worker may take, the
-     * default log rules of products that set none, and the longest wait between stop retries.
+     * How long a VM may take to become ready, how long one call to a worker may take (its whole
+     * answer included), the default log rules of products that set none, the longest wait
+     * between stop retries, how many background calls may run at once to one worker and to all,
+     * and each worker's circuit breaker: the failed calls in a row that open it, and for how long.
      */
     public record Marketplace(Duration provisionTimeout, Duration workerTimeout, List<String> readyPatterns,
                               List<String> failurePatterns, List<String> redactPatterns, String onProvisionTimeout,
-                              Duration stopRetryMax) {
+                              Duration stopRetryMax, int callsPerWorker, int callsInAll, int breakerFailures,
+                              Duration breakerOpen) {
     }
 
     /** Workers enrolled through fleet-registration.md get subdomains under this domain. */
@@ -140,7 +143,10 @@ public record Settings(
                         Duration.ofSeconds(v.integer("marketplace.worker_timeout_seconds")),
                         v.list("marketplace.ready_patterns"), v.list("marketplace.failure_patterns"),
                         v.list("marketplace.redact_patterns"), v.text("marketplace.on_provision_timeout"),
-                        Duration.ofSeconds(v.integer("marketplace.stop_retry_max_seconds"))),
+                        Duration.ofSeconds(v.integer("marketplace.stop_retry_max_seconds")),
+                        v.integer("marketplace.calls_per_worker"), v.integer("marketplace.calls_in_all"),
+                        v.integer("marketplace.breaker_failures"),
+                        Duration.ofSeconds(v.integer("marketplace.breaker_open_seconds"))),
                 new Log(v.text("log.level"), LogFormat.valueOf(v.text("log.format").toUpperCase(java.util.Locale.ROOT))),
                 new Providers(v.integer("providers.bcrypt_cost")),
                 new Streams(v.integer("server.max_streams_per_user"), v.integer("server.max_streams_per_address"),

@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
 final class ProvisionWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProvisionWatch.class);
+    /** Said when the worker did not confirm the stop of a VM given up on. */
+    static final String UNCONFIRMED = "; the worker has not confirmed that the VM stopped, so its slot stays held "
+            + "while Vectis keeps asking it to";
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -44,8 +47,7 @@ final class ProvisionWatch {
                     return;
                 }
                 if (verdict != null) {
-                    stops.quietly(s);
-                    changes.failAndRefund(s.id(), verdict.reason());
+                    stops.failAndRefund(s, verdict.reason(), "", UNCONFIRMED);
                     return;
                 }
             } catch (VmClient.VmCallFailed e) {
@@ -67,8 +69,8 @@ final class ProvisionWatch {
         if (rules.onTimeout().equals(ProvisionRules.KEEP)) {
             changes.flag(s.id(), what + "the VM is kept and an operator has been asked to look at it");
         } else {
-            stops.quietly(s);
-            changes.failAndRefund(s.id(), what + "the VM was stopped and the price refunded");
+            stops.failAndRefund(s, what, "the VM was stopped and the price refunded",
+                    "the price was refunded, and the VM is being stopped" + UNCONFIRMED);
         }
     }
 }

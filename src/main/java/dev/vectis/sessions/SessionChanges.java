@@ -35,8 +35,75 @@ final class SessionChanges {
         events.fire();
     }
 
+    /** The intent to ask the worker for the VM, committed before asking; false when the session moved on. */
+    boolean requested(String sessionId) {
+        return jdbi.withHandle(h -> SessionStore.requested(h, sessionId, clock.millis()));
+    }
+
+    /** The worker was asked but the outcome is unknown: the session keeps its slot and says so. */
+    void doubt(String sessionId, String reason) {
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            SessionStore.lock(h, sessionId).orElseThrow();
+            if (SessionStore.doubt(h, sessionId, reason, now)) {
+                events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
+            }
+        });
+        events.fire();
+    }
+
+    /** An in-doubt session that only an operator can settle; once. */
+    void flagDoubt(String sessionId, String reason) {
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            if (SessionStore.flagDoubt(h, sessionId, reason, now)) {
+                events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
+            }
+        });
+        events.fire();
+    }
+
+    /** A pending session's VM is known at last: provisioning with its route. False when it moved on meanwhile. */
+    boolean adopt(String sessionId, String route, String reason) {
+        long now = clock.millis();
+        boolean adopted = jdbi.inTransaction(h -> {
+            VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
+            if (!s.status().equals("pending")) {
+                return false;
+            }
+            SessionStore.update(h, sessionId, "provisioning", route, null, reason, now);
+            events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
+            return true;
+        });
+        events.fire();
+        return adopted;
+    }
+
     /** Failure after payment: the slot goes back and the price is refunded, once. */
     void failAndRefund(String sessionId, String why) {
+        fail(sessionId, why, null, 0);
+    }
+
+    /**
+     * Failure after payment whose VM the worker has not confirmed stopped: the price is refunded
+     * now, the slot stays held, and the stop is retried from {@code nextAt} like a deletion's.
+     */
+    void failAndRefundStopping(String sessionId, String why, String stopError, long nextAt) {
+        fail(sessionId, why, stopError, nextAt);
+    }
+
+    /** The worker confirmed the stop of a failed session's VM (or no longer has it): its slot is freed. */
+    void stopConfirmed(String sessionId, String answer) {
+        jdbi.useTransaction(h -> {
+            VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
+            if (answer != null) {
+                SessionStore.stopAnswer(h, sessionId, answer);
+            }
+            SessionStore.releaseSlot(h, s);
+        });
+    }
+
+    private void fail(String sessionId, String why, String stopError, long stopNextAt) {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
             VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
@@ -46,7 +113,11 @@ final class SessionChanges {
             // User row before worker row, the order a purchase takes them in, so the two never deadlock.
             long balance = Ledger.lockBalance(h, s.userId());
             SessionStore.update(h, sessionId, "failed", null, why, why, now);
-            SessionStore.releaseSlot(h, s);
+            if (stopError == null) {
+                SessionStore.releaseSlot(h, s);
+            } else {
+                SessionStore.stopUnconfirmed(h, sessionId, stopError, stopNextAt);
+            }
             Ledger.apply(h, s.userId(), balance, s.priceCoins(),
                     new Ledger.Cause("refund", "VPS session " + sessionId + " failed", "system", null, sessionId), now);
             events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);

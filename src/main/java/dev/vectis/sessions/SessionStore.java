@@ -35,7 +35,7 @@ final class SessionStore {
     }
 
     private static final String FILTER = "(:st IS NULL OR s.status = :st) "
-            + "AND (:flagged = FALSE OR (s.status = 'provisioning' AND s.flagged_at IS NOT NULL)) ";
+            + "AND (:flagged = FALSE OR (s.status IN ('provisioning', 'pending') AND s.flagged_at IS NOT NULL)) ";
 
     /** Every user's sessions for operators, newest first; {@code status} and {@code flagged} narrow it. */
     static List<VpsSession> all(Handle h, String status, boolean flagged, String beforeId, long beforeCreated,
@@ -64,12 +64,17 @@ final class SessionStore {
                 .bind("now", now).execute();
     }
 
-    /** A new status and why; the provisioning timeout starts when the session first becomes provisioning. */
+    /**
+     * A new status and why; the provisioning timeout starts when the session first becomes
+     * provisioning. Leaving pending settles any doubt about the request, and its flag with it.
+     */
     static void update(Handle h, String id, String status, String route, String error, String reason, long now) {
         h.createUpdate("UPDATE vps_sessions SET status = :st, route = COALESCE(:route, route), "
                         + "error = COALESCE(:error, error), status_reason = :reason, updated_at = :now, "
                         + "requested_at = CASE WHEN :st = 'provisioning' AND requested_at IS NULL THEN :now "
-                        + "ELSE requested_at END WHERE id = :id")
+                        + "ELSE requested_at END, "
+                        + "flagged_at = CASE WHEN status = 'pending' AND :st <> 'pending' THEN NULL ELSE flagged_at END, "
+                        + "doubt_since = CASE WHEN :st = 'pending' THEN doubt_since ELSE NULL END WHERE id = :id")
                 .bind("id", id).bind("st", status).bind("route", route).bind("error", cut(error, MAX_REASON))
                 .bind("reason", cut(reason, MAX_REASON)).bind("now", now).execute();
     }
@@ -88,9 +93,59 @@ final class SessionStore {
                 .bind("id", id).bind("reason", cut(reason, MAX_REASON)).bind("now", now).execute() == 1;
     }
 
-    /** Stopping sessions whose next stop attempt is due. */
+    /** Records the intent to ask the worker for the VM, before asking; false when the session moved on. */
+    static boolean requested(Handle h, String id, long now) {
+        return h.createUpdate("UPDATE vps_sessions SET create_sent_at = :now WHERE id = :id AND status = 'pending' "
+                        + "AND create_sent_at IS NULL")
+                .bind("id", id).bind("now", now).execute() == 1;
+    }
+
+    /** The request's outcome is unknown from now; false when it already was, or the session moved on. */
+    static boolean doubt(Handle h, String id, String reason, long now) {
+        return h.createUpdate("UPDATE vps_sessions SET doubt_since = :now, status_reason = :reason, updated_at = :now "
+                        + "WHERE id = :id AND status = 'pending' AND create_sent_at IS NOT NULL AND doubt_since IS NULL")
+                .bind("id", id).bind("reason", cut(reason, MAX_REASON)).bind("now", now).execute() == 1;
+    }
+
+    /** Asks an operator to decide an in-doubt session, once. */
+    static boolean flagDoubt(Handle h, String id, String reason, long now) {
+        return h.createUpdate("UPDATE vps_sessions SET flagged_at = :now, status_reason = :reason, updated_at = :now "
+                        + "WHERE id = :id AND status = 'pending' AND doubt_since IS NOT NULL AND flagged_at IS NULL")
+                .bind("id", id).bind("reason", cut(reason, MAX_REASON)).bind("now", now).execute() == 1;
+    }
+
+    /** The in-doubt sessions of one worker. */
+    static List<String> inDoubt(Handle h, String workerId) {
+        return h.createQuery("SELECT id FROM vps_sessions WHERE worker_id = :w AND status = 'pending' "
+                        + "AND doubt_since IS NOT NULL ORDER BY doubt_since")
+                .bind("w", workerId).mapTo(String.class).list();
+    }
+
+    /** Ids and routes of the sessions that hold a slot on the worker: the VMs Vectis knows there. */
+    static List<String[]> holding(Handle h, String workerId) {
+        return h.createQuery("SELECT id, route FROM vps_sessions WHERE worker_id = :w AND holds_slot = TRUE")
+                .bind("w", workerId).map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).list();
+    }
+
+    /** The provisioning action ({"action": n}) of the session's product. */
+    static int action(Handle h, String sessionId) {
+        return h.createQuery("SELECT p.provision_action FROM vps_sessions s JOIN vps_products p ON p.id = s.product_id "
+                        + "WHERE s.id = :id")
+                .bind("id", sessionId).mapTo(Integer.class).one();
+    }
+
+    /** Id and base URL of every worker that can host VMs. */
+    static List<String[]> vmWorkers(Handle h) {
+        return h.createQuery("SELECT id, base_url FROM workers WHERE base_url IS NOT NULL ORDER BY id")
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).list();
+    }
+
+    /** Sessions whose VM must still be stopped: stopping ones, and failed ones whose stop was not confirmed. */
+    private static final String UNSTOPPED = "(status = 'stopping' OR (status = 'failed' AND holds_slot = TRUE)) ";
+
+    /** Sessions whose next stop attempt is due. */
     static List<String> dueStops(Handle h, long now, int limit) {
-        return h.createQuery("SELECT id FROM vps_sessions WHERE status = 'stopping' "
+        return h.createQuery("SELECT id FROM vps_sessions WHERE " + UNSTOPPED
                         + "AND (stop_next_at IS NULL OR stop_next_at <= :now) ORDER BY updated_at LIMIT :limit")
                 .bind("now", now).bind("limit", limit).mapTo(String.class).list();
     }
@@ -100,7 +155,7 @@ final class SessionStore {
      * other node makes it too. False when it is not due or another node took it.
      */
     static boolean claimStop(Handle h, String id, long now, long until) {
-        return h.createUpdate("UPDATE vps_sessions SET stop_next_at = :until WHERE id = :id AND status = 'stopping' "
+        return h.createUpdate("UPDATE vps_sessions SET stop_next_at = :until WHERE id = :id AND " + UNSTOPPED
                         + "AND (stop_next_at IS NULL OR stop_next_at <= :now)")
                 .bind("id", id).bind("now", now).bind("until", until).execute() == 1;
     }
@@ -115,10 +170,17 @@ final class SessionStore {
     /** A failed attempt: counted, its error kept, the next one scheduled. Returns the attempts so far. */
     static int stopFailed(Handle h, String id, String error, long nextAt) {
         h.createUpdate("UPDATE vps_sessions SET stop_attempts = stop_attempts + 1, stop_last_error = :error, "
-                        + "stop_next_at = :next WHERE id = :id AND status = 'stopping'")
+                        + "stop_next_at = :next WHERE id = :id AND " + UNSTOPPED)
                 .bind("id", id).bind("error", cut(error, MAX_STOP_ERROR)).bind("next", nextAt).execute();
         return h.createQuery("SELECT stop_attempts FROM vps_sessions WHERE id = :id").bind("id", id)
                 .mapTo(Integer.class).one();
+    }
+
+    /** The first stop of a failed session's VM was not confirmed: one attempt counted, the next scheduled. */
+    static void stopUnconfirmed(Handle h, String id, String error, long nextAt) {
+        h.createUpdate("UPDATE vps_sessions SET stop_attempts = 1, stop_last_error = :error, stop_next_at = :next "
+                        + "WHERE id = :id")
+                .bind("id", id).bind("error", cut(error, MAX_STOP_ERROR)).bind("next", nextAt).execute();
     }
 
     /** The worker's last answer to a stop, kept for operators. */
@@ -155,6 +217,7 @@ final class SessionStore {
                 new VpsSession.Watch(Columns.longOrNull(rs, "requested_at"), rs.getInt("log_lines"),
                         rs.getString("status_reason"), Columns.longOrNull(rs, "flagged_at")),
                 new VpsSession.Stop(rs.getInt("stop_attempts"), rs.getString("stop_last_error"),
-                        Columns.longOrNull(rs, "stop_next_at")));
+                        Columns.longOrNull(rs, "stop_next_at")),
+                new VpsSession.Request(Columns.longOrNull(rs, "create_sent_at"), Columns.longOrNull(rs, "doubt_since")));
     }
 }

@@ -2,26 +2,22 @@ package dev.vectis.sessions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vectis.auth.HmacSignature;
 import dev.vectis.workers.WorkerSecrets;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Calls a worker's VM API (vps-marketplace.md, "Worker API"): create, log, stop. Only the
- * server makes these calls. Requests are signed when the worker has a secret; redirects are
- * not followed, answers are size-capped and every call has a short timeout, so a slow or
- * hostile worker cannot hold a request thread or memory.
+ * Calls a worker's VM API (vps-marketplace.md, "Worker API"): create, log, stop, and the
+ * listing that Vectis's own agent adds ({@code GET /vms}). Only the server makes these calls,
+ * each within one deadline through {@link WorkerHttp}. A create carries the session's id as its
+ * {@code Idempotency-Key}, so a worker that honours it never makes two VMs for one session.
  */
 public final class VmClient {
 
@@ -29,15 +25,17 @@ public final class VmClient {
     public static final class VmCallFailed extends RuntimeException {
         private final int status;
         private final String detail;
+        private final boolean outcomeUnknown;
 
         public VmCallFailed(String message) {
-            this(message, 0, null);
+            this(message, 0, null, false);
         }
 
-        VmCallFailed(String message, int status, String detail) {
+        VmCallFailed(String message, int status, String detail, boolean outcomeUnknown) {
             super(message);
             this.status = status;
             this.detail = detail;
+            this.outcomeUnknown = outcomeUnknown;
         }
 
         /** The worker's HTTP status, or 0 when it gave none (unreachable, timeout). */
@@ -52,102 +50,113 @@ public final class VmClient {
         public String detail() {
             return detail;
         }
-    }
 
-    private static final int MAX_DETAIL = 200;
-
-    private static final int MAX_ANSWER = 1 << 20;
-    private static final Pattern ROUTE = Pattern.compile("^/log/([A-Za-z0-9_.-]{1,200})$");
-
-    private final WorkerSecrets secrets;
-    private final Clock clock;
-    private final Duration timeout;
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient client;
-
-    public VmClient(WorkerSecrets secrets, Clock clock, Duration timeout) {
-        this.secrets = secrets;
-        this.clock = clock;
-        this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-    }
-
-    /** POST /vm-loso {"action": n} → the route from {"logUrl": "/log/<route>"}. */
-    public String create(String workerId, String baseUrl, int action) {
-        String answer = call(workerId, baseUrl, "POST", "/vm-loso", "{\"action\":" + action + "}");
-        try {
-            JsonNode body = mapper.readTree(answer);
-            String logUrl = body == null ? null : body.path("logUrl").asText(null);
-            Matcher m = logUrl == null ? null : ROUTE.matcher(logUrl);
-            if (m == null || !m.matches()) {
-                throw new VmCallFailed("the worker answered without a usable logUrl");
-            }
-            return m.group(1);
-        } catch (IOException e) {
-            throw new VmCallFailed("the worker's answer is not JSON");
+        /**
+         * The worker may have acted on the request though nothing said so: the request was sent
+         * and the answer ran out of time, broke off, or said yes in a form Vectis could not read.
+         * False when the worker answered an error or the request never reached it.
+         */
+        public boolean outcomeUnknown() {
+            return outcomeUnknown;
         }
     }
 
-    public String log(String workerId, String baseUrl, String route) {
-        return call(workerId, baseUrl, "GET", "/log/" + route, null);
+    /** A VM as the worker lists it: the key of the create that made it (null if none), and whether it runs. */
+    record WorkerVm(String route, String key, boolean running) {
     }
 
-    public void stop(String workerId, String baseUrl, String route) {
-        call(workerId, baseUrl, "POST", "/stop/" + route, "");
+    static final String KEY_HEADER = "Idempotency-Key";
+    private static final int MAX_DETAIL = 200;
+    private static final Pattern ROUTE = Pattern.compile("^/log/([A-Za-z0-9_.-]{1,200})$");
+    private static final Pattern BARE_ROUTE = Pattern.compile("^[A-Za-z0-9_.-]{1,200}$");
+
+    private final WorkerHttp http;
+    private final WorkerBreakers breakers;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public VmClient(WorkerSecrets secrets, Clock clock, Duration deadline, WorkerBreakers breakers) {
+        this.http = new WorkerHttp(secrets, clock, deadline, breakers);
+        this.breakers = breakers;
     }
 
-    private String detail(String answer) {
-        try {
-            JsonNode body = mapper.readTree(answer);
-            String text = body == null ? null : body.path("error").asText(body.path("message").asText(null));
-            if (text == null || text.isBlank()) {
-                return null;
+    WorkerBreakers breakers() {
+        return breakers;
+    }
+
+    Duration deadline() {
+        return http.deadline();
+    }
+
+    /** POST /vm-loso {"action": n} with the key → the route from {"logUrl": "/log/<route>"}. */
+    String create(String workerId, String baseUrl, int action, String key) {
+        String answer = ok(http.call(workerId, baseUrl, "POST", "/vm-loso", "{\"action\":" + action + "}",
+                Map.of(KEY_HEADER, key)), "POST /vm-loso");
+        JsonNode body = json(answer);
+        String logUrl = body == null ? null : body.path("logUrl").asText(null);
+        Matcher m = logUrl == null ? null : ROUTE.matcher(logUrl);
+        if (m == null || !m.matches()) {
+            // It said yes: a VM may exist that Vectis cannot name.
+            throw new VmCallFailed("the worker accepted the request but answered without a usable logUrl", 200, null,
+                    true);
+        }
+        return m.group(1);
+    }
+
+    String log(String workerId, String baseUrl, String route) {
+        return ok(http.call(workerId, baseUrl, "GET", "/log/" + route, null, Map.of()), "GET /log/" + route);
+    }
+
+    void stop(String workerId, String baseUrl, String route) {
+        ok(http.call(workerId, baseUrl, "POST", "/stop/" + route, "", Map.of()), "POST /stop/" + route);
+    }
+
+    /**
+     * GET /vms: every VM the worker has, when it keeps such a list (Vectis's agent does). Empty
+     * when it does not: a 4xx other than 408 and 429, or an answer that is not the list.
+     */
+    Optional<List<WorkerVm>> list(String workerId, String baseUrl) {
+        WorkerHttp.Answer a = http.call(workerId, baseUrl, "GET", "/vms", null, Map.of());
+        if (a.status() / 100 == 4 && a.status() != 408 && a.status() != 429) {
+            return Optional.empty();
+        }
+        JsonNode body = json(ok(a, "GET /vms"));
+        JsonNode vms = body == null ? null : body.get("vms");
+        if (vms == null || !vms.isArray()) {
+            return Optional.empty();
+        }
+        List<WorkerVm> out = new ArrayList<>();
+        for (JsonNode vm : vms) {
+            String route = vm.path("route").asText(null);
+            if (route == null || !BARE_ROUTE.matcher(route).matches()) {
+                return Optional.empty();
             }
-            return text.length() <= MAX_DETAIL ? text : text.substring(0, MAX_DETAIL) + "…";
+            out.add(new WorkerVm(route, vm.path("idempotency_key").asText(null), vm.path("running").asBoolean(true)));
+        }
+        return Optional.of(out);
+    }
+
+    private String ok(WorkerHttp.Answer a, String what) {
+        if (a.status() / 100 != 2) {
+            throw new VmCallFailed("the worker answered " + a.status() + " to " + what, a.status(), detail(a.text()),
+                    false);
+        }
+        return a.text();
+    }
+
+    private JsonNode json(String text) {
+        try {
+            return mapper.readTree(text);
         } catch (IOException e) {
             return null;
         }
     }
 
-    private String call(String workerId, String baseUrl, String method, String path, String body) {
-        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        URI uri = URI.create(baseUrl + path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(bytes));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
+    private String detail(String answer) {
+        JsonNode body = json(answer);
+        String text = body == null ? null : body.path("error").asText(body.path("message").asText(null));
+        if (text == null || text.isBlank()) {
+            return null;
         }
-        Optional<String> secret = workerId == null ? Optional.empty() : secrets.of(workerId);
-        if (secret.isPresent()) {
-            String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-            String ts = Long.toString(clock.instant().getEpochSecond());
-            request.header(HmacSignature.WORKER_HEADER, workerId)
-                    .header(HmacSignature.TIMESTAMP_HEADER, ts)
-                    .header(HmacSignature.SIGNATURE_HEADER, HmacSignature.sign(HmacSignature.key(secret.get()),
-                            method, target, ts, bytes));
-        }
-        try {
-            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            String text;
-            try (InputStream in = response.body()) {
-                byte[] data = in.readNBytes(MAX_ANSWER + 1);
-                if (data.length > MAX_ANSWER) {
-                    throw new VmCallFailed("the worker's answer is larger than " + MAX_ANSWER + " bytes");
-                }
-                text = new String(data, StandardCharsets.UTF_8);
-            }
-            if (response.statusCode() / 100 != 2) {
-                throw new VmCallFailed("the worker answered " + response.statusCode() + " to " + method + " " + path,
-                        response.statusCode(), detail(text));
-            }
-            return text;
-        } catch (IOException e) {
-            throw new VmCallFailed("the worker could not be reached: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VmCallFailed("interrupted");
-        }
+        return text.length() <= MAX_DETAIL ? text : text.substring(0, MAX_DETAIL) + "…";
     }
 }

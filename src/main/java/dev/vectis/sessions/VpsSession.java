@@ -3,7 +3,7 @@ package dev.vectis.sessions;
 /** A purchased VPS session. Never shown to users with its worker's address. */
 public record VpsSession(String id, String userId, String productId, String productName, String workerId,
                          String status, String route, long priceCoins, boolean holdsSlot, String error,
-                         long createdAt, long updatedAt, Watch watch, Stop stop) {
+                         long createdAt, long updatedAt, Watch watch, Stop stop, Request request) {
 
     /**
      * What watching the worker's log found: when the VM was requested, how many log lines
@@ -17,12 +17,27 @@ public record VpsSession(String id, String userId, String productId, String prod
     public record Stop(int attempts, String lastError, Long nextAt) {
     }
 
+    /**
+     * The request for the VM: when its intent was committed, just before the worker was asked
+     * (null: never asked), and since when its outcome is unknown (null: it is known).
+     */
+    public record Request(Long sentAt, Long doubtSince) {
+    }
+
     public boolean live() {
         return status.equals("pending") || status.equals("provisioning") || status.equals("ready");
     }
 
-    /** Kept past the provisioning timeout, waiting for an operator (or for the log to decide after all). */
+    /**
+     * Waiting for an operator: kept past the provisioning timeout (the log may still decide), or
+     * in doubt on a worker that cannot say whether it made the VM.
+     */
     public boolean flagged() {
-        return status.equals("provisioning") && watch.flaggedAt() != null;
+        return (status.equals("provisioning") || status.equals("pending")) && watch.flaggedAt() != null;
+    }
+
+    /** Paid for and asked of the worker, but whether the worker made the VM is not known yet. */
+    public boolean inDoubt() {
+        return status.equals("pending") && request.doubtSince() != null;
     }
 }

@@ -7,12 +7,13 @@ import dev.vectis.error.ConflictException;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
 import dev.vectis.error.VectisException;
+import dev.vectis.events.EventLog;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -20,21 +21,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * VPS sessions from purchase to deletion. Money and capacity change only inside database
- * transactions; calls to workers happen outside them, and every failure after payment ends
- * in a refund and a released slot.
+ * transactions; calls to workers happen outside them. A failure after payment ends in a refund,
+ * and the slot is released once no VM can be running on it: nothing is refunded or freed while
+ * the worker may still have the VM (see {@link VmReconciler}).
  */
 public final class VpsSessions {
 
     private static final Logger LOG = LoggerFactory.getLogger(VpsSessions.class);
-    private static final int BATCH = 200;
 
     /** The HTTP answer to a purchase, kept byte for byte for replays. */
     public record Answer(int status, String body) {
     }
 
-    /** How the marketplace talks to workers: one call's deadline, and the longest wait between stop retries. */
-    public record WorkerCalls(Duration timeout, Duration maxStopRetry) {
+    /**
+     * How the marketplace talks to workers: one call's deadline (body included), the longest
+     * wait between stop retries, and how many background calls may run at once to one worker
+     * and to all of them.
+     */
+    public record WorkerCalls(Duration timeout, Duration maxStopRetry, int perWorker, int total) {
     }
+
+    /** What this node knows of a worker's health: its breaker, and what its list of VMs last said. */
+    public record WorkerHealth(WorkerBreakers.View circuit, VmReconciler.Knowledge vms) {
+    }
+
+    /** How often each worker's VMs are compared with the sessions that hold its slots. */
+    static final Duration RECONCILE_EVERY = Duration.ofSeconds(30);
+    /** After a call's deadline, the time its caller has to write down the answer. */
+    private static final Duration WRITE_DOWN = Duration.ofSeconds(5);
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -44,12 +58,13 @@ public final class VpsSessions {
     private final Products products;
     private final SessionChanges changes;
     private final WorkerStops stops;
-    private final ProvisionWatch watch;
-    private final Duration abandonedAfter;
+    private final VmReconciler reconciler;
+    private final WorkerLanes lanes;
+    private final MarketRound round;
     /** Renders a session as the purchase answer's JSON. */
     private final Function<VpsSession, String> render;
 
-    public VpsSessions(Jdbi jdbi, Clock clock, VmClient vm, SessionEvents events, IdempotencyKeys keys,
+    public VpsSessions(Jdbi jdbi, Clock clock, VmClient vm, SessionEvents events, EventLog log, IdempotencyKeys keys,
                        Products products, WorkerCalls calls, Function<VpsSession, String> render) {
         this.jdbi = jdbi;
         this.clock = clock;
@@ -59,8 +74,10 @@ public final class VpsSessions {
         this.products = products;
         this.changes = new SessionChanges(jdbi, clock, events);
         this.stops = new WorkerStops(jdbi, clock, vm, changes, calls.timeout(), calls.maxStopRetry(), this::rules);
-        this.watch = new ProvisionWatch(jdbi, clock, vm, changes, stops);
-        this.abandonedAfter = calls.timeout().multipliedBy(2).plusSeconds(60);
+        this.reconciler = new VmReconciler(jdbi, clock, vm, changes, log, RECONCILE_EVERY);
+        this.lanes = new WorkerLanes(calls.perWorker(), calls.total());
+        this.round = new MarketRound(jdbi, clock, changes, new ProvisionWatch(jdbi, clock, vm, changes, stops), stops,
+                reconciler, lanes, calls.timeout().plus(WRITE_DOWN), this::rules);
         this.render = render;
     }
 
@@ -76,7 +93,7 @@ public final class VpsSessions {
         long now = clock.millis();
         try {
             jdbi.useTransaction(h -> {
-                Placement.place(h, sessionId, userId, productId, requestId, now);
+                Placement.place(h, sessionId, userId, productId, requestId, now, vm.breakers()::refusing);
                 IdempotencyKeys.attach(h, userId, key, sessionId);
                 events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
             });
@@ -95,21 +112,37 @@ public final class VpsSessions {
         return answer;
     }
 
-    /** Asks the worker for the VM; the session becomes provisioning, or failed and refunded. */
+    /**
+     * Asks the worker for the VM, the intent committed first and the session's id as the
+     * request's idempotency key. The session becomes provisioning; or failed and refunded when
+     * the worker refused or was never reached; or stays pending, in doubt and holding its slot,
+     * when the request went out but no usable answer came back.
+     */
     void provision(String sessionId) {
         VpsSession s = get(sessionId);
         String[] worker = jdbi.withHandle(h -> SessionStore.workerAddress(h, s.workerId()));
-        int action = jdbi.withHandle(h -> h.createQuery("SELECT provision_action FROM vps_products WHERE id = :p")
-                .bind("p", s.productId()).mapTo(Integer.class).one());
+        if (worker == null || worker[1] == null) {
+            changes.failAndRefund(sessionId, "Provisioning failed: the worker is gone");
+            return;
+        }
+        int action = jdbi.withHandle(h -> SessionStore.action(h, sessionId));
+        if (!changes.requested(sessionId)) {
+            return; // already settled elsewhere (refunded as abandoned): the worker must not be asked now
+        }
         try {
-            if (worker == null || worker[1] == null) {
-                throw new VmClient.VmCallFailed("the worker is gone");
-            }
-            String route = vm.create(worker[0], worker[1], action);
+            String route = vm.create(worker[0], worker[1], action, sessionId);
             changes.transition(sessionId, "provisioning", route, "The worker accepted the request for the VM");
         } catch (VmClient.VmCallFailed e) {
-            LOG.warn("Provisioning session {} failed: {}", sessionId, e.getMessage());
-            changes.failAndRefund(sessionId, "Provisioning failed: " + e.getMessage());
+            LOG.warn("Requesting the VM of session {} {}: {}", sessionId,
+                    e.outcomeUnknown() ? "got no usable answer" : "failed", e.getMessage());
+            if (e.outcomeUnknown()) {
+                changes.doubt(sessionId, "The worker's answer to the request for the VM did not arrive whole ("
+                        + e.getMessage() + "), so whether it made the VM is not known yet. The slot stays held and the "
+                        + "price is kept until Vectis knows");
+                reconciler.soon(worker[0]);
+            } else {
+                changes.failAndRefund(sessionId, "Provisioning failed: " + e.getMessage());
+            }
         }
     }
 
@@ -188,6 +221,10 @@ public final class VpsSessions {
     /** Stops the VM and frees the slot; if the worker cannot be reached the session waits in stopping. */
     public VpsSession delete(String userId, String sessionId) {
         VpsSession s = owned(userId, sessionId);
+        if (s.inDoubt()) {
+            throw new ConflictException("SESSION_STARTING", "Vectis is still finding out whether the worker made this "
+                    + "VM; it can be deleted once that is known");
+        }
         if (s.status().equals("pending")) {
             throw new ConflictException("SESSION_STARTING", "The session is still being created; try again in a moment");
         }
@@ -214,11 +251,20 @@ public final class VpsSessions {
                 changes.transition(sessionId, "ready", null, "An operator marked the VM ready");
             }
             case "refund" -> {
+                if (s.inDoubt()) {
+                    changes.failAndRefund(sessionId, "An operator found no VM for this session on the worker; the slot "
+                            + "was freed and the price refunded");
+                    break;
+                }
                 requireStatus(s, "provisioning", action);
-                stops.quietly(s);
-                changes.failAndRefund(sessionId, "An operator stopped the VM and refunded the price");
+                stops.failAndRefund(s, "An operator ", "stopped the VM and refunded the price",
+                        "refunded the price" + ProvisionWatch.UNCONFIRMED);
             }
             case "release" -> {
+                if (s.status().equals("failed") && s.holdsSlot()) {
+                    changes.stopConfirmed(sessionId, "An operator released the slot without the worker's confirmation");
+                    break;
+                }
                 requireStatus(s, "stopping", action);
                 changes.end(sessionId, "deleted", "An operator released the slot without the worker's confirmation");
             }
@@ -235,28 +281,27 @@ public final class VpsSessions {
     }
 
     /**
-     * One pass of the background work: pending sessions whose purchase died before the worker
-     * was asked, provisioning ones whose log decided or whose time ran out, and stops that are due.
+     * One round of the background work (see {@link MarketRound}). It returns at once; the
+     * answer completes when the calls to workers it started have ended, which the loop does not
+     * wait for and tests may.
      */
-    public void tick() {
-        for (String id : jdbi.withHandle(h -> SessionStore.withStatus(h, "pending", BATCH))) {
-            // The purchase request asks the worker within one call's timeout; a session still
-            // pending long after that belongs to a request (or node) that died after paying.
-            if (clock.millis() - get(id).updatedAt() > abandonedAfter.toMillis()) {
-                changes.failAndRefund(id, "The purchase was interrupted before the VM was requested");
-            }
-        }
-        Map<String, LogRules> rules = new HashMap<>();
-        for (String id : jdbi.withHandle(h -> SessionStore.withStatus(h, "provisioning", BATCH))) {
-            VpsSession s = get(id);
-            watch.check(s, rules.computeIfAbsent(s.productId(), this::rules));
-        }
-        long now = clock.millis();
-        for (String id : jdbi.withHandle(h -> SessionStore.dueStops(h, now, BATCH))) {
-            if (jdbi.withHandle(h -> SessionStore.claimStop(h, id, clock.millis(), stops.claimUntil()))) {
-                stops.attempt(get(id));
-            }
-        }
+    public CompletableFuture<Void> tick() {
+        return round.run();
+    }
+
+    /** This node's view of a worker's health: for operators. */
+    public WorkerHealth health(String workerId) {
+        return new WorkerHealth(vm.breakers().view(workerId), reconciler.knowledge(workerId));
+    }
+
+    /** Each worker's breaker as metrics of this node. */
+    public void bindMetrics(MeterRegistry registry) {
+        vm.breakers().bindTo(registry);
+    }
+
+    /** Stops the background calls to workers; part of shutting down. */
+    public void close() {
+        lanes.close();
     }
 
     private LogRules rules(String productId) {

@@ -37,7 +37,7 @@ final class WorkerStops {
         this.vm = vm;
         this.changes = changes;
         this.maxRetry = maxRetry;
-        this.attemptLease = workerTimeout.plusSeconds(30);
+        this.attemptLease = workerTimeout.plusSeconds(5); // the call's deadline is total, so this is ample
         this.rulesOf = rulesOf;
     }
 
@@ -60,43 +60,73 @@ final class WorkerStops {
         return d.compareTo(maxRetry) > 0 ? maxRetry : d;
     }
 
-    /** One claimed attempt at stopping a stopping session. */
+    /**
+     * One claimed attempt at stopping the VM of a stopping session, or of a failed one whose
+     * worker had not confirmed the stop yet (that one stays failed; only its slot is freed).
+     */
     void attempt(VpsSession s) {
+        boolean failed = s.status().equals("failed");
         String[] worker = jdbi.withHandle(h -> SessionStore.workerAddress(h, s.workerId()));
         if (worker == null || worker[1] == null) {
-            changes.end(s.id(), "deleted", "The worker is no longer registered, so nothing is left to stop");
+            if (failed) {
+                changes.stopConfirmed(s.id(), null);
+            } else {
+                changes.end(s.id(), "deleted", "The worker is no longer registered, so nothing is left to stop");
+            }
             return;
         }
         try {
             vm.stop(worker[0], worker[1], s.route());
-            changes.end(s.id(), "deleted", "The worker stopped the VM");
+            if (failed) {
+                changes.stopConfirmed(s.id(), null);
+            } else {
+                changes.end(s.id(), "deleted", "The worker stopped the VM");
+            }
         } catch (VmClient.VmCallFailed e) {
             // The worker's own words are for operators (stop.last_error), not for the owner's view.
-            String error = e.getMessage() + (e.detail() == null ? ""
-                    : ": " + rulesOf.apply(s.productId()).redact(e.detail()));
+            String error = error(s, e);
             if (vmGone(e.status())) {
-                changes.gone(s.id(), "The worker no longer has the VM (it answered " + e.status() + " to the stop)",
-                        error);
+                if (failed) {
+                    changes.stopConfirmed(s.id(), error);
+                } else {
+                    changes.gone(s.id(), "The worker no longer has the VM (it answered " + e.status()
+                            + " to the stop)", error);
+                }
                 return;
             }
             int failures = s.stop().attempts() + 1;
-            long next = clock.millis() + delay(failures).toMillis();
             LOG.info("Stopping session {} failed ({}); attempt {} of an unconfirmed stop, next in {}", s.id(), error,
                     failures, TimeWords.of(delay(failures)));
-            changes.stopFailed(s.id(), error, next);
+            changes.stopFailed(s.id(), error, clock.millis() + delay(failures).toMillis());
         }
     }
 
-    /** A VM given up on is stopped if the worker lets us, so it does not run uncounted. */
-    void quietly(VpsSession s) {
+    /**
+     * Fails a session whose VM is given up on, and refunds it. The VM is stopped first: when the
+     * worker confirms (or no longer has it) the slot is freed and the reason ends with
+     * {@code stopped}; when it does not, the reason ends with {@code unconfirmed} and the session
+     * keeps its slot while the stop is retried like a deletion's, so a VM never runs on a freed slot.
+     */
+    void failAndRefund(VpsSession s, String why, String stopped, String unconfirmed) {
         String[] worker = jdbi.withHandle(h -> SessionStore.workerAddress(h, s.workerId()));
         if (worker == null || worker[1] == null || s.route() == null) {
+            changes.failAndRefund(s.id(), why + stopped);
             return;
         }
         try {
             vm.stop(worker[0], worker[1], s.route());
         } catch (VmClient.VmCallFailed e) {
-            LOG.info("Could not stop the VM of session {}: {}", s.id(), e.getMessage());
+            if (!vmGone(e.status())) {
+                LOG.info("Could not stop the VM of session {}: {}", s.id(), e.getMessage());
+                changes.failAndRefundStopping(s.id(), why + unconfirmed, error(s, e),
+                        clock.millis() + delay(1).toMillis());
+                return;
+            }
         }
+        changes.failAndRefund(s.id(), why + stopped);
+    }
+
+    private String error(VpsSession s, VmClient.VmCallFailed e) {
+        return e.getMessage() + (e.detail() == null ? "" : ": " + rulesOf.apply(s.productId()).redact(e.detail()));
     }
 }

@@ -145,6 +145,76 @@ class VmApiTest {
         assertThat(refused.json().get("message").asText()).contains(windows.toString(), "not executable");
     }
 
+    @Test
+    void aRepeatedCreateWithOneIdempotencyKeyReturnsTheFirstRouteAndMakesNoSecondVm() throws Exception {
+        start(Optional.empty());
+
+        Http.Response first = keyed("{\"action\":3}", "session-1");
+        Http.Response again = keyed("{\"action\":3}", "session-1");
+        Http.Response other = keyed("{\"action\":3}", "session-2");
+
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().get("logUrl").asText()).isEqualTo(first.json().get("logUrl").asText());
+        assertThat(other.json().get("logUrl").asText()).isNotEqualTo(first.json().get("logUrl").asText());
+        assertThat(vms.routes()).hasSize(2);
+
+        // Many at once with one key still make one VM.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Http.Response>> racing = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                racing.add(pool.submit(() -> keyed("{\"action\":3}", "session-3")));
+            }
+            java.util.Set<String> routes = new java.util.HashSet<>();
+            for (var f : racing) {
+                routes.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS).json().get("logUrl").asText());
+            }
+            assertThat(routes).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(vms.routes()).hasSize(3);
+
+        Http.Response bad = keyed("{\"action\":3}", "bad key");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("message").asText()).contains("Idempotency-Key");
+    }
+
+    @Test
+    void theAgentListsItsVmsWithTheirKeysAndWhetherTheyRun() throws Exception {
+        start(Optional.empty());
+        String keyed = keyed("{\"action\":3}", "session-9").json().get("logUrl").asText().substring("/log/".length());
+        String plain = call("POST", "/vm-loso", "{\"action\":3}", AgentTesting.SECRET, AgentTesting.WORKER, now())
+                .json().get("logUrl").asText().substring("/log/".length());
+        assertThat(call("POST", "/stop/" + plain, "", AgentTesting.SECRET, AgentTesting.WORKER, now()).status())
+                .isEqualTo(200);
+
+        Http.Response list = signedGet("/vms");
+
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        assertThat(list.json().get("vms")).hasSize(2);
+        java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> byRoute = new java.util.HashMap<>();
+        list.json().get("vms").forEach(vm -> byRoute.put(vm.get("route").asText(), vm));
+        assertThat(byRoute.get(keyed).get("idempotency_key").asText()).isEqualTo("session-9");
+        assertThat(byRoute.get(keyed).get("running").asBoolean()).isTrue();
+        assertThat(byRoute.get(keyed).get("action").asInt()).isEqualTo(3);
+        assertThat(Instant.parse(byRoute.get(keyed).get("created_at").asText())).isNotNull();
+        assertThat(byRoute.get(plain).get("idempotency_key").isNull()).isTrue();
+        assertThat(byRoute.get(plain).get("running").asBoolean()).isFalse();
+        assertUnauthorized(http.get("/vms"));
+    }
+
+    private Http.Response keyed(String body, String key) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String ts = now();
+        return http.send(http.request("/vm-loso", HmacSignature.WORKER_HEADER, AgentTesting.WORKER,
+                        HmacSignature.TIMESTAMP_HEADER, ts, HmacSignature.SIGNATURE_HEADER,
+                        HmacSignature.sign(HmacSignature.key(AgentTesting.SECRET), "POST", "/vm-loso", ts, bytes),
+                        "Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    }
+
     private void start(Optional<Path> provisioners) {
         WorkerKey key = new WorkerKey(AgentTesting.WORKER, AgentTesting.SECRET, Clock.systemUTC());
         vms = new VirtualMachines(provisioners, dir.resolve("logs"), "203.0.113.5",

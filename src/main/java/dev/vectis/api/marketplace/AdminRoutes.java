@@ -12,6 +12,7 @@ import dev.vectis.http.JsonBody;
 import dev.vectis.http.QueryParams;
 import dev.vectis.http.RequestIds;
 import dev.vectis.sessions.ProvisionRules;
+import dev.vectis.sessions.VpsSessions;
 import dev.vectis.workers.MarketplaceWorkers;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -19,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.Set;
 
 /** /admin/**: users, their coins and ledgers, marketplace workers and VPS products. */
@@ -44,9 +46,13 @@ final class AdminRoutes {
     private final Users users;
     private final Ledger ledger;
     private final MarketplaceWorkers workers;
+    /** This node's view of each worker's breaker and VM list, shown with the worker. */
+    private final Function<String, VpsSessions.WorkerHealth> health;
     private final Products products;
 
-    AdminRoutes(Access access, JsonBody json, Users users, Ledger ledger, MarketplaceWorkers workers, Products products) {
+    AdminRoutes(Access access, JsonBody json, Users users, Ledger ledger, MarketplaceWorkers workers, Products products,
+                Function<String, VpsSessions.WorkerHealth> health) {
+        this.health = health;
         this.access = access;
         this.json = json;
         this.users = users;
@@ -79,12 +85,12 @@ final class AdminRoutes {
         r.post("/admin/workers/register", this::registerWorker);
         r.get("/admin/workers", ctx -> {
             access.admin(ctx);
-            ctx.json(workers.list().stream().map(MarketViews::worker).toList());
+            ctx.json(workers.list().stream().map(this::worker).toList());
         });
         r.patch("/admin/workers/{workerId}", this::updateWorker);
         r.post("/admin/workers/{workerId}/disable", ctx -> {
             access.admin(ctx);
-            ctx.json(MarketViews.worker(workers.disable(ctx.pathParam("workerId"))));
+            ctx.json(worker(workers.disable(ctx.pathParam("workerId"))));
         });
         r.post("/admin/vps-products", this::createProduct);
         r.get("/admin/vps-products", ctx -> {
@@ -156,13 +162,13 @@ final class AdminRoutes {
     private void registerWorker(Context ctx) {
         access.admin(ctx);
         WorkerBody b = json.read(ctx, WorkerBody.class);
-        ctx.status(201).json(MarketViews.worker(workers.register(b.name(), b.base_url(), b.max_sessions())));
+        ctx.status(201).json(worker(workers.register(b.name(), b.base_url(), b.max_sessions())));
     }
 
     private void updateWorker(Context ctx) {
         access.admin(ctx);
         WorkerBody b = json.read(ctx, WorkerBody.class);
-        ctx.json(MarketViews.worker(workers.update(ctx.pathParam("workerId"), b.name(), b.base_url(), b.status(),
+        ctx.json(worker(workers.update(ctx.pathParam("workerId"), b.name(), b.base_url(), b.status(),
                 b.max_sessions())));
     }
 
@@ -190,5 +196,9 @@ final class AdminRoutes {
         return new Products.Changes(b.name(), b.description(), b.price_coins(), b.provision_action(), b.is_active(),
                 b.worker_ids(), new ProvisionRules(b.ready_patterns(), b.failure_patterns(), b.redact_patterns(),
                         b.on_provision_timeout(), b.provision_timeout_seconds()), reset);
+    }
+
+    private Map<String, Object> worker(MarketplaceWorkers.View w) {
+        return MarketViews.worker(w, health.apply(w.id()));
     }
 }

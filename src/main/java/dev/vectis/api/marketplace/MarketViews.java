@@ -5,6 +5,8 @@ import dev.vectis.billing.Product;
 import dev.vectis.billing.User;
 import dev.vectis.sessions.ProvisionRules;
 import dev.vectis.sessions.VpsSession;
+import dev.vectis.sessions.VpsSessions;
+import dev.vectis.sessions.WorkerBreakers;
 import dev.vectis.workers.MarketplaceWorkers;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -42,6 +44,28 @@ final class MarketViews {
         m.put("request_id", e.requestId());
         m.put("session_id", e.sessionId());
         m.put("created_at", time(e.createdAt()));
+        return m;
+    }
+
+    /**
+     * A worker with this node's view of its health: its circuit breaker, and whether it lists
+     * its VMs (Vectis's agent does; other workers' VMs cannot be reconciled after a crash).
+     */
+    static Map<String, Object> worker(MarketplaceWorkers.View w, VpsSessions.WorkerHealth health) {
+        Map<String, Object> m = worker(w);
+        WorkerBreakers.View c = health.circuit();
+        Map<String, Object> circuit = new LinkedHashMap<>();
+        circuit.put("state", c.state());
+        circuit.put("recent_failures", c.recentFailures());
+        circuit.put("last_error", c.lastError());
+        circuit.put("opened_at", c.openedAt() == null ? null : c.openedAt().toString());
+        circuit.put("retry_at", c.retryAt() == null ? null : c.retryAt().toString());
+        m.put("circuit", circuit);
+        Map<String, Object> vms = new LinkedHashMap<>();
+        vms.put("listed", health.vms().listsVms());
+        vms.put("checked_at", health.vms().checkedAt() == null ? null : health.vms().checkedAt().toString());
+        vms.put("last_error", health.vms().lastError());
+        m.put("vm_list", vms);
         return m;
     }
 
@@ -117,9 +141,17 @@ final class MarketViews {
         Map<String, Object> stop = new LinkedHashMap<>();
         stop.put("attempts", s.stop().attempts());
         stop.put("last_error", s.stop().lastError());
-        stop.put("next_try_at", s.status().equals("stopping") && s.stop().nextAt() != null
+        boolean unstopped = s.status().equals("stopping") || s.status().equals("failed") && s.holdsSlot();
+        stop.put("next_try_at", unstopped && s.stop().nextAt() != null
                 ? time(s.stop().nextAt()) : null);
         m.put("stop", stop);
+        Map<String, Object> request = new LinkedHashMap<>();
+        VpsSession.Request r = s.request();
+        request.put("idempotency_key", r.sentAt() == null ? null : s.id());
+        request.put("sent_at", r.sentAt() == null ? null : time(r.sentAt()));
+        request.put("in_doubt", s.inDoubt());
+        request.put("in_doubt_since", s.inDoubt() ? time(r.doubtSince()) : null);
+        m.put("vm_request", request);
         return m;
     }
 }

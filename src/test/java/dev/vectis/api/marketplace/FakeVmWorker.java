@@ -74,6 +74,16 @@ final class FakeVmWorker implements AutoCloseable {
     final AtomicInteger stopFailures = new AtomicInteger();
     /** When not 0, every stop answers this status (e.g. 429). */
     volatile int stopStatus;
+    /**
+     * When set, the worker answers every request with 200 and its headers, then one byte of body
+     * each time this passes, for up to {@link #DRIP_FOR}: a worker that holds its callers.
+     */
+    volatile Duration drip;
+    static final Duration DRIP_FOR = Duration.ofMinutes(2);
+    /** Dripping answers whose caller hung up before the end. */
+    final AtomicInteger cutOff = new AtomicInteger();
+    /** Every request answers 500. */
+    volatile boolean failAll;
     /** The worker-internal secret a real worker writes on its log's first line. */
     final String upstreamToken = "upst-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
     private final Map<String, Long> createdAt = new java.util.concurrent.ConcurrentHashMap<>();
@@ -178,6 +188,15 @@ final class FakeVmWorker implements AutoCloseable {
             ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT),
                     v.isEmpty() ? "" : v.get(0)));
             calls.add(new Call(method, path, body, Map.copyOf(headers)));
+            Duration dripping = drip;
+            if (dripping != null) {
+                drip(ex, dripping);
+                return;
+            }
+            if (failAll) {
+                send(ex, 500, "application/json", "{\"error\":\"everything is broken\"}");
+                return;
+            }
             if (method.equals("POST") && path.equals("/vm-loso")) {
                 sleep(createDelay);
                 if (createRedirect != null) {
@@ -223,6 +242,24 @@ final class FakeVmWorker implements AutoCloseable {
             } else {
                 send(ex, 404, "text/plain", "not found");
             }
+        }
+    }
+
+    private void drip(HttpExchange ex, Duration every) {
+        long until = System.nanoTime() + DRIP_FOR.toNanos();
+        try (OutputStream out = ex.getResponseBody()) {
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, 0);
+            out.flush();
+            while (System.nanoTime() < until && !Thread.currentThread().isInterrupted()) {
+                out.write('{');
+                out.flush();
+                Thread.sleep(every.toMillis());
+            }
+        } catch (IOException e) {
+            cutOff.incrementAndGet();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -15,8 +15,9 @@ import java.util.Set;
 /** The spec's admin flows as written: coins, workers, VPS products, and the public product list. */
 class MarketplaceAdminTest {
 
+    /** The spec's fields, plus this node's view of the worker's health (circuit breaker, list of VMs). */
     static final Set<String> WORKER_FIELDS = Set.of("id", "name", "base_url", "status", "max_sessions",
-            "active_sessions", "created_at", "updated_at");
+            "active_sessions", "created_at", "updated_at", "circuit", "vm_list");
 
     static Set<String> fields(JsonNode node) {
         Set<String> names = new java.util.TreeSet<>();

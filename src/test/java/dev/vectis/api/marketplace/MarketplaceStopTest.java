@@ -77,21 +77,21 @@ class MarketplaceStopTest {
             assertThat(nextTry(first)).isEqualTo(clock.millis() + 2_000);
             assertThat(Market.activeSessions(app, b.workerId())).as("the slot waits for the stop").isEqualTo(1);
 
-            app.app().features().vpsSessions().tick();
+            app.app().features().vpsSessions().tick().join();
             assertThat(fake.calls("POST", "/stop/")).as("not due yet").hasSize(1);
 
             clock.advance(Duration.ofSeconds(2));
-            app.app().features().vpsSessions().tick();
+            app.app().features().vpsSessions().tick().join();
             Awaitility.await().atMost(Market.SETTLE).until(() -> fake.calls("POST", "/stop/").size() == 2);
             Awaitility.await().atMost(Market.SETTLE).until(() ->
                     Market.adminSession(app, b.sessionId()).get("stop").get("attempts").asInt() == 2);
             assertThat(nextTry(Market.adminSession(app, b.sessionId()))).isEqualTo(clock.millis() + 4_000);
 
             clock.advance(Duration.ofSeconds(3));
-            app.app().features().vpsSessions().tick();
+            app.app().features().vpsSessions().tick().join();
             assertThat(fake.calls("POST", "/stop/")).as("the second wait is longer").hasSize(2);
             clock.advance(Duration.ofSeconds(1));
-            app.app().features().vpsSessions().tick();
+            app.app().features().vpsSessions().tick().join();
             Awaitility.await().atMost(Market.SETTLE).until(() ->
                     Market.adminSession(app, b.sessionId()).get("stop").get("attempts").asInt() == 3);
             assertThat(nextTry(Market.adminSession(app, b.sessionId()))).isEqualTo(clock.millis() + 8_000);
@@ -103,7 +103,7 @@ class MarketplaceStopTest {
                     .as("each failed attempt is an event for operators").isEqualTo(3);
 
             clock.advance(Duration.ofSeconds(8));
-            app.app().features().vpsSessions().tick();
+            app.app().features().vpsSessions().tick().join();
             Awaitility.await().atMost(Market.SETTLE).until(() -> Market.sessionStatusInDb(app, b.sessionId())
                     .equals("deleted"));
             assertThat(fake.calls("POST", "/stop/")).hasSize(4);
@@ -131,7 +131,7 @@ class MarketplaceStopTest {
                     fake.close(); // from now on the connection is refused
                 }
                 clock.advance(Duration.ofMillis(waits[attempt - 1]));
-                app.app().features().vpsSessions().tick();
+                app.app().features().vpsSessions().tick().join();
             }
             Awaitility.await().atMost(Market.SETTLE).until(() ->
                     Market.adminSession(app, b.sessionId()).get("stop").get("attempts").asInt() == 5);

@@ -28,7 +28,7 @@ class MarketplaceTimeoutTest {
             Awaitility.await().atMost(Market.SETTLE).until(() -> !fake.calls("GET", "/log/").isEmpty());
 
             clock.advance(Duration.ofSeconds(21));
-            app.app().features().vpsSessions().tick();
+            app.app().features().vpsSessions().tick().join();
             MarketplaceWorkerFailureTest.assertFailedAndRefunded(app, token, user.get("id").asText(), sessionId,
                     workerId, fake, 10, 10);
             String error = Market.session(app, token, sessionId).json().get("error").asText();
@@ -54,7 +54,7 @@ class MarketplaceTimeoutTest {
             Awaitility.await().atMost(Market.SETTLE).until(() -> fake.calls("GET", "/log/").size() >= 2);
 
             clock.advance(Duration.ofSeconds(91));
-            app.app().features().vpsSessions().tick();
+            app.app().features().vpsSessions().tick().join();
             for (String id : new String[] {refunded, lateReady}) {
                 JsonNode view = Market.adminSession(app, id);
                 assertThat(view.get("status").asText()).isEqualTo("provisioning");
@@ -71,7 +71,7 @@ class MarketplaceTimeoutTest {
             assertThat(flagged.json().get("count").asInt()).isEqualTo(2);
             String flaggedAt = Market.adminSession(app, refunded).get("flagged_at").asText();
             clock.advance(Duration.ofMinutes(5));
-            app.app().features().vpsSessions().tick();
+            app.app().features().vpsSessions().tick().join();
             assertThat(Market.adminSession(app, refunded).get("flagged_at").asText()).as("flagged once")
                     .isEqualTo(flaggedAt);
 
