@@ -86,7 +86,7 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                                 new WorkerBreakers(clock, market.breakerFailures(), market.breakerOpen(), log)),
                         new SessionEvents(database.jdbi(), log), log, keys, products,
                         new VpsSessions.WorkerCalls(market.workerTimeout(), market.stopRetryMax(),
-                                market.callsPerWorker(), market.callsInAll()), renderSession));
+                                market.callsPerWorker(), market.callsInAll(), market.failureQuiet()), renderSession));
     }
 
     /** The log rules of products that set none of their own. */

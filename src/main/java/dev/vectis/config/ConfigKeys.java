@@ -85,6 +85,7 @@ final class ConfigKeys {
             key("marketplace.calls_in_all", 32, ConfigParsers.integer(1, 512)),
             key("marketplace.breaker_failures", 5, ConfigParsers.integer(1, 1000)),
             key("marketplace.breaker_open_seconds", 30, ConfigParsers.integer(1, 3600)),
+            key("marketplace.failure_quiet_seconds", 20, ConfigParsers.integer(0, 3600)),
             key("log.level", "info", ConfigParsers.oneOf("trace", "debug", "info", "warn", "error")),
             key("log.format", "text", ConfigParsers.oneOf("text", "json")));
 

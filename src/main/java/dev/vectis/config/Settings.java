@@ -92,7 +92,7 @@ public record Settings(
     public record Marketplace(Duration provisionTimeout, Duration workerTimeout, List<String> readyPatterns,
                               List<String> failurePatterns, List<String> redactPatterns, String onProvisionTimeout,
                               Duration stopRetryMax, int callsPerWorker, int callsInAll, int breakerFailures,
-                              Duration breakerOpen) {
+                              Duration breakerOpen, Duration failureQuiet) {
     }
 
     /** Workers enrolled through fleet-registration.md get subdomains under this domain. */
@@ -146,7 +146,8 @@ public record Settings(
                         Duration.ofSeconds(v.integer("marketplace.stop_retry_max_seconds")),
                         v.integer("marketplace.calls_per_worker"), v.integer("marketplace.calls_in_all"),
                         v.integer("marketplace.breaker_failures"),
-                        Duration.ofSeconds(v.integer("marketplace.breaker_open_seconds"))),
+                        Duration.ofSeconds(v.integer("marketplace.breaker_open_seconds")),
+                        Duration.ofSeconds(v.integer("marketplace.failure_quiet_seconds"))),
                 new Log(v.text("log.level"), LogFormat.valueOf(v.text("log.format").toUpperCase(java.util.Locale.ROOT))),
                 new Providers(v.integer("providers.bcrypt_cost")),
                 new Streams(v.integer("server.max_streams_per_user"), v.integer("server.max_streams_per_address"),

@@ -57,7 +57,7 @@ final class MarketRound {
                 work.add(lanes.submit(w[0], "reconcile:" + w[0], () -> reconciler.run(w[0], w[1])));
             }
         }
-        for (VpsSession s : sessions(h -> SessionStore.withStatus(h, "provisioning", BATCH))) {
+        for (VpsSession s : every("provisioning")) {
             work.add(lanes.submit(s.workerId(), "watch:" + s.id(), () -> {
                 VpsSession current = get(s.id());
                 if (current.status().equals("provisioning")) {
@@ -76,7 +76,7 @@ final class MarketRound {
     }
 
     private void settlePending() {
-        for (VpsSession s : sessions(h -> SessionStore.withStatus(h, "pending", BATCH))) {
+        for (VpsSession s : every("pending")) {
             long now = clock.millis();
             Long sent = s.request().sentAt();
             // The purchase asks the worker within one call's deadline; a session still pending
@@ -87,6 +87,24 @@ final class MarketRound {
                 changes.doubt(s.id(), AFTER_REQUEST);
                 reconciler.soon(s.workerId());
             }
+        }
+    }
+
+    /**
+     * Every session in the status, page by page: the first pages are not always the same
+     * sessions (a flagged VM kept for an operator never changes), so none is starved.
+     */
+    private List<VpsSession> every(String status) {
+        List<VpsSession> all = new ArrayList<>();
+        String after = null;
+        while (true) {
+            String from = after;
+            List<String> ids = jdbi.withHandle(h -> SessionStore.withStatus(h, status, from, BATCH));
+            all.addAll(sessions(h -> ids));
+            if (ids.size() < BATCH) {
+                return all;
+            }
+            after = ids.get(ids.size() - 1);
         }
     }
 

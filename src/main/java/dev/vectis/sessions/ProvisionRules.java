@@ -25,7 +25,8 @@ public record ProvisionRules(List<String> readyPatterns, List<String> failurePat
 
     /**
      * Lines that mean the VM can be used: "VM is ready!", "VM is running. Use the SSHx link …",
-     * "Status: ready", and the login details ("RDP: user/password", "SSH: …", "Password: …").
+     * "Status: ready", the login details ("RDP: user/password", "SSH: …", "Password: …") and an
+     * sshx session link (not the installer's URL, which a log may show first).
      * Leading timestamps and brackets are allowed before the anchored forms.
      */
     public static final List<String> DEFAULT_READY = List.of(
@@ -33,7 +34,7 @@ public record ProvisionRules(List<String> readyPatterns, List<String> failurePat
             "(?i)^[\\W\\d]*status\\s*[:=]\\s*(ready|running)\\b",
             "(?i)^[\\W\\d]*(rdp|ssh|sshx)\\s*[:=]\\s*\\S",
             "(?i)^[\\W\\d]*pass(word)?\\s*[:=]\\s*\\S",
-            "(?i)\\bsshx?\\b.{0,40}https?://\\S");
+            "(?i)\\bhttps?://sshx\\.io/s/\\S");
 
     /** Lines that mean the worker gave up: "Error: …", "[FATAL] …", "Failed to …", "Status: exited …". */
     public static final List<String> DEFAULT_FAILURE = List.of(

@@ -24,13 +24,17 @@ final class ProvisionWatch {
     private final VmClient vm;
     private final SessionChanges changes;
     private final WorkerStops stops;
+    /** How long the log must stay unchanged after a failure line before that line decides. */
+    private final Duration failureQuiet;
 
-    ProvisionWatch(Jdbi jdbi, Clock clock, VmClient vm, SessionChanges changes, WorkerStops stops) {
+    ProvisionWatch(Jdbi jdbi, Clock clock, VmClient vm, SessionChanges changes, WorkerStops stops,
+                   Duration failureQuiet) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.vm = vm;
         this.changes = changes;
         this.stops = stops;
+        this.failureQuiet = failureQuiet;
     }
 
     void check(VpsSession s, LogRules rules) {
@@ -39,14 +43,17 @@ final class ProvisionWatch {
             try {
                 LogRules.Reading reading = rules.read(rules.redact(vm.log(worker[0], worker[1], s.route())));
                 LogRules.Verdict verdict = reading.verdict();
-                if (reading.lines() != s.watch().logLines()) {
+                boolean grew = reading.lines() != s.watch().logLines();
+                if (grew) {
                     changes.logLines(s.id(), reading.lines());
                 }
                 if (verdict != null && verdict.ready()) {
                     changes.transition(s.id(), "ready", null, verdict.reason());
                     return;
                 }
-                if (verdict != null) {
+                // Workers log errors they recover from ("Error: … retrying"): a failure line
+                // decides only once nothing has followed it for a while.
+                if (verdict != null && !grew && quietSince(s.watch().logChangedAt())) {
                     stops.failAndRefund(s, verdict.reason(), "", UNCONFIRMED);
                     return;
                 }
@@ -55,6 +62,10 @@ final class ProvisionWatch {
             }
         }
         timeout(s, rules.rules());
+    }
+
+    private boolean quietSince(Long changedAt) {
+        return changedAt == null || clock.millis() - changedAt >= failureQuiet.toMillis();
     }
 
     private void timeout(VpsSession s, ProvisionRules rules) {

@@ -130,7 +130,7 @@ final class SessionChanges {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
             VpsSession before = SessionStore.find(h, sessionId).orElseThrow();
-            if (SessionStore.logLines(h, sessionId, lines) && before.watch().logLines() == 0) {
+            if (SessionStore.logLines(h, sessionId, lines, now) && before.watch().logLines() == 0) {
                 events.progressed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
             }
         });

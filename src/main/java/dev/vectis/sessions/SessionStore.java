@@ -52,9 +52,11 @@ final class SessionStore {
                 .bind("st", status).bind("flagged", flagged).mapTo(Long.class).one();
     }
 
-    static List<String> withStatus(Handle h, String status, int limit) {
-        return h.createQuery("SELECT id FROM vps_sessions WHERE status = :st ORDER BY updated_at LIMIT :limit")
-                .bind("st", status).bind("limit", limit).mapTo(String.class).list();
+    /** One page of the sessions in a status, by id after {@code afterId} (null: from the start). */
+    static List<String> withStatus(Handle h, String status, String afterId, int limit) {
+        return h.createQuery("SELECT id FROM vps_sessions WHERE status = :st AND (:after IS NULL OR id > :after) "
+                        + "ORDER BY id LIMIT :limit")
+                .bind("st", status).bind("after", afterId).bind("limit", limit).mapTo(String.class).list();
     }
 
     static void insert(Handle h, String id, String userId, String productId, String workerId, long price, long now) {
@@ -80,10 +82,10 @@ final class SessionStore {
     }
 
     /** Records how far the worker's log has got; true when the count changed. */
-    static boolean logLines(Handle h, String id, int lines) {
-        return h.createUpdate("UPDATE vps_sessions SET log_lines = :n WHERE id = :id AND status = 'provisioning' "
-                        + "AND log_lines <> :n")
-                .bind("id", id).bind("n", lines).execute() == 1;
+    static boolean logLines(Handle h, String id, int lines, long now) {
+        return h.createUpdate("UPDATE vps_sessions SET log_lines = :n, log_changed_at = :now WHERE id = :id "
+                        + "AND status = 'provisioning' AND log_lines <> :n")
+                .bind("id", id).bind("n", lines).bind("now", now).execute() == 1;
     }
 
     /** Marks a provisioning session as waiting for an operator, once; false when it already was or moved on. */
@@ -215,7 +217,8 @@ final class SessionStore {
                 rs.getLong("price_coins"), rs.getBoolean("holds_slot"), rs.getString("error"), rs.getLong("created_at"),
                 rs.getLong("updated_at"),
                 new VpsSession.Watch(Columns.longOrNull(rs, "requested_at"), rs.getInt("log_lines"),
-                        rs.getString("status_reason"), Columns.longOrNull(rs, "flagged_at")),
+                        Columns.longOrNull(rs, "log_changed_at"), rs.getString("status_reason"),
+                        Columns.longOrNull(rs, "flagged_at")),
                 new VpsSession.Stop(rs.getInt("stop_attempts"), rs.getString("stop_last_error"),
                         Columns.longOrNull(rs, "stop_next_at")),
                 new VpsSession.Request(Columns.longOrNull(rs, "create_sent_at"), Columns.longOrNull(rs, "doubt_since")));

@@ -10,7 +10,7 @@ public record VpsSession(String id, String userId, String productId, String prod
      * the worker has written, which rule decided the current status, and when the session was
      * kept for an operator because nothing decided in time (null: it was not).
      */
-    public record Watch(Long requestedAt, int logLines, String statusReason, Long flaggedAt) {
+    public record Watch(Long requestedAt, int logLines, Long logChangedAt, String statusReason, Long flaggedAt) {
     }
 
     /** Retries of a stop the worker has not confirmed: how many failed, the last error, when the next is due. */

@@ -38,7 +38,8 @@ public final class VpsSessions {
      * wait between stop retries, and how many background calls may run at once to one worker
      * and to all of them.
      */
-    public record WorkerCalls(Duration timeout, Duration maxStopRetry, int perWorker, int total) {
+    /** @param failureQuiet how long a provisioning VM's log must stay unchanged after a failure line for it to decide */
+    public record WorkerCalls(Duration timeout, Duration maxStopRetry, int perWorker, int total, Duration failureQuiet) {
     }
 
     /** What this node knows of a worker's health: its breaker, and what its list of VMs last said. */
@@ -76,7 +77,8 @@ public final class VpsSessions {
         this.stops = new WorkerStops(jdbi, clock, vm, changes, calls.timeout(), calls.maxStopRetry(), this::rules);
         this.reconciler = new VmReconciler(jdbi, clock, vm, changes, log, RECONCILE_EVERY);
         this.lanes = new WorkerLanes(calls.perWorker(), calls.total());
-        this.round = new MarketRound(jdbi, clock, changes, new ProvisionWatch(jdbi, clock, vm, changes, stops), stops,
+        this.round = new MarketRound(jdbi, clock, changes, new ProvisionWatch(jdbi, clock, vm, changes, stops,
+                calls.failureQuiet()), stops,
                 reconciler, lanes, calls.timeout().plus(WRITE_DOWN), this::rules);
         this.render = render;
     }

@@ -34,6 +34,8 @@ class LogRulesTest {
             assertThat(v.reason()).contains("ready_patterns[");
         }
         assertThat(r.read("Created Windows 10\nIP: 203.0.113.7\n").verdict()).as("progress decides nothing").isNull();
+        assertThat(r.read("Installing sshx from https://sshx.io/get\n").verdict())
+                .as("the installer's URL is not the session link").isNull();
         assertThat(r.read("Created Windows 10\nIP: 203.0.113.7\n").lines()).isEqualTo(2);
     }
 

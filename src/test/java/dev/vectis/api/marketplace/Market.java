@@ -31,6 +31,8 @@ final class Market {
     static Map<String, String> env(Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(extra);
         env.put("VECTIS_RATE_LIMIT_ENABLED", "false");
+        // A failure line decides at the next read that finds the log unchanged; tests of the quiet period set their own.
+        env.putIfAbsent("VECTIS_MARKETPLACE_FAILURE_QUIET_SECONDS", "0");
         return env;
     }
 

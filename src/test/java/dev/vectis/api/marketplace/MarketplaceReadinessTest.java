@@ -93,6 +93,24 @@ class MarketplaceReadinessTest {
     }
 
     @DbTest
+    void anErrorTheWorkerRecoversFromAtItsOwnPaceIsNotAFailure(TestDatabase db) {
+        try (FakeVmWorker fake = FakeVmWorker.start();
+             TestApp app = Market.start(db, Map.of("VECTIS_MARKETPLACE_FAILURE_QUIET_SECONDS", "6"))) {
+            fake.style = FakeVmWorker.Style.WINDOWS;
+            // Slower than the server reads: the error line is the log's last for a few reads.
+            fake.lineEvery = java.time.Duration.ofMillis(2500);
+            fake.extraLines = List.of("Error: download timed out, retrying (1/3)");
+            String workerId = Market.worker(app, fake, 1);
+            String productId = Market.product(app, "Windows VPS", 30, workerId);
+            String token = Market.user(app, "retry@example.com", 30).get("token").asText();
+            String sessionId = Market.bought(app, token, "k", productId).get("id").asText();
+            JsonNode session = Market.awaitStatus(app, token, sessionId, "ready");
+            assertThat(session.get("status_reason").asText()).contains("ready_patterns");
+            assertThat(fake.calls("POST", "/stop/")).isEmpty();
+        }
+    }
+
+    @DbTest
     void operatorRulesPerProductDecideAndReadBack(TestDatabase db) {
         try (FakeVmWorker fake = FakeVmWorker.start(); TestApp app = Market.start(db)) {
             fake.style = FakeVmWorker.Style.WINDOWS;
