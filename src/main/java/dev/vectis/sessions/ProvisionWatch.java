@@ -74,9 +74,10 @@ final class ProvisionWatch {
         if (s.flagged() || clock.millis() - since <= limit.toMillis()) {
             return;
         }
-        String what = "The VM did not become ready within " + TimeWords.of(limit) + ": no line of the worker's log "
-                + "matched ready_patterns or failure_patterns. The product's on_provision_timeout is \""
-                + rules.onTimeout() + "\": ";
+        String log = s.watch().logLines() == 0 ? "the worker's log never showed a line Vectis could read"
+                : "no line of the worker's log matched ready_patterns or failure_patterns";
+        String what = "The VM did not become ready within " + TimeWords.of(limit) + ": " + log
+                + ". The product's on_provision_timeout is \"" + rules.onTimeout() + "\": ";
         if (rules.onTimeout().equals(ProvisionRules.KEEP)) {
             changes.flag(s.id(), what + "the VM is kept and an operator has been asked to look at it");
         } else {
