@@ -152,7 +152,9 @@ final class RequestGuard extends Handler.Wrapper {
                     return;
                 }
                 if (Content.Chunk.isFailure(chunk)) {
-                    settle(() -> done.failed(chunk.getFailure()));
+                    // The connection's idle timeout can end a silent body before our deadline: the same 408.
+                    settle(chunk.getFailure() instanceof java.util.concurrent.TimeoutException ? this::expired
+                            : () -> done.failed(chunk.getFailure()));
                     return;
                 }
                 ByteBuffer buffer = chunk.getByteBuffer();
@@ -172,7 +174,12 @@ final class RequestGuard extends Handler.Wrapper {
         }
 
         private void expire() {
-            settle(() -> refuse(408, "The request body did not arrive within " + bodyTimeout.toSeconds() + " seconds"));
+            settle(this::expired);
+        }
+
+        private void expired() {
+            refuse(408, "The request body stopped arriving; send all of it within " + bodyTimeout.toSeconds()
+                    + " seconds, without long pauses");
         }
 
         private void settle(Runnable outcome) {
