@@ -1,0 +1,157 @@
+package dev.vectis.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vectis.testing.DbTest;
+import dev.vectis.testing.TestApp;
+import dev.vectis.testing.TestDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Text PostgreSQL cannot store (NUL, unpaired surrogates), wherever a request can carry it: a
+ * 400 naming the field, in the calling contract's shape, on H2 as on PostgreSQL.
+ */
+class UnstorableInputTest {
+
+    @DbTest
+    void pathParametersAreCheckedAfterDecoding(TestDatabase db) {
+        try (TestApp app = FuzzTest.start(db)) {
+            Fixtures f = Fixtures.create(app);
+            RawClient client = new RawClient(app.app().port(), 10_000);
+            String[][] cases = {
+                {"/admin/users/x;jsessionid=1%00", "userId", TestApp.ADMIN_TOKEN},
+                {"/admin/users/a;b=%00", "userId", TestApp.ADMIN_TOKEN},
+                {"/vps/sessions/" + f.vpsSession + ";x=%00", "sessionId", f.userToken},
+                {"/api/v1/workers/fuzz-gw-1;x=%00", "workerId", TestApp.ADMIN_TOKEN},
+                {"/api/v1/sessions/a;%00", "sessionId", TestApp.ADMIN_TOKEN},
+                {"/admin/vps-sessions/a;b%00/log", "sessionId", TestApp.ADMIN_TOKEN},
+                {"/uploads/a;%00.zip", "name", TestApp.WORKER_TOKEN},
+            };
+            for (String[] c : cases) {
+                RawClient.Answer a = client.send(new FuzzRequest("GET", c[0],
+                        List.<String[]>of(new String[] {"Authorization", "Bearer " + c[2]}), null, "path"));
+                assertThat(a.status()).as("GET %s: %s", c[0], a).isEqualTo(400);
+                assertThat(a.body()).as("GET %s names the parameter", c[0]).contains(c[1]);
+            }
+        }
+    }
+
+    @DbTest
+    void formFieldsAndFileNamesOfAnUploadAreChecked(TestDatabase db) {
+        try (TestApp app = FuzzTest.start(db)) {
+            Fixtures f = Fixtures.create(app);
+            RawClient client = new RawClient(app.app().port(), 10_000);
+            for (String field : List.of("commands", "mode")) {
+                List<Multipart.Part> parts = new ArrayList<>(Multipart.execute(f.zip));
+                parts.replaceAll(p -> p.name().equals(field) ? Multipart.Part.field(field, "echo a\u0000b") : p);
+                RawClient.Answer a = upload(client, parts);
+                assertThat(a.status()).as("%s with NUL: %s", field, a).isEqualTo(400);
+                assertThat(json(a).get("error").asText()).as("the executor's shape names it").contains(field);
+            }
+            List<Multipart.Part> named = new ArrayList<>(Multipart.execute(f.zip));
+            named.replaceAll(p -> p.filename() != null ? new Multipart.Part(p.name(), "a\u0000b.zip", p.content()) : p);
+            RawClient.Answer file = upload(client, named);
+            assertThat(file.status()).as("a file name with NUL: %s", file).isIn(200, 400);
+            if (file.status() == 200) {
+                String jobId = json(file).get("jobId").asText();
+                String stored = app.app().database().jdbi().withHandle(h -> h.createQuery(
+                        "SELECT filename FROM jobs WHERE id = :id").bind("id", jobId).mapTo(String.class).one());
+                assertThat(stored).as("kept for display only, without the NUL").doesNotContain("\u0000");
+            }
+        }
+    }
+
+    @DbTest
+    void storedHeadersAreChecked(TestDatabase db) {
+        try (TestApp app = FuzzTest.start(db)) {
+            Fixtures f = Fixtures.create(app);
+            RawClient client = new RawClient(app.app().port(), 10_000);
+            RawClient.Answer key = client.send(new FuzzRequest("POST", "/vps/purchase-and-create", List.of(
+                    new String[] {"Authorization", "Bearer " + f.userToken},
+                    new String[] {"Content-Type", "application/json"},
+                    new String[] {"Idempotency-Key", "k\u0000"}),
+                    ("{\"product_id\":\"" + f.product + "\"}").getBytes(StandardCharsets.UTF_8), "key"));
+            assertThat(key.status()).as("an Idempotency-Key with NUL: %s", key).isEqualTo(400);
+        }
+    }
+
+    @DbTest
+    void tokenClaimsThatCannotBeStoredAreNotTokens(TestDatabase db) {
+        try (TestApp app = FuzzTest.start(db)) {
+            Fixtures f = Fixtures.create(app);
+            RawClient client = new RawClient(app.app().port(), 10_000);
+            byte[] key = app.app().jwtKey().bytes();
+            long now = System.currentTimeMillis() / 1000;
+            for (String claims : List.of(
+                    "{\"iss\":\"vectis\",\"aud\":\"vectis-users\",\"sub\":\"a\\u0000\",\"iat\":" + now + ",\"exp\":"
+                            + (now + 60) + ",\"jti\":\"j1\"}",
+                    "{\"iss\":\"vectis\",\"aud\":\"vectis-users\",\"sub\":\"" + f.userId + "\",\"iat\":" + now
+                            + ",\"exp\":" + (now + 60) + ",\"jti\":\"a\\u0000\"}",
+                    "{\"iss\":\"vectis\",\"aud\":\"vectis-users\",\"sub\":\"" + f.userId + "\",\"iat\":" + now
+                            + ",\"exp\":" + (now + 60) + ",\"jti\":\"" + "j".repeat(5000) + "\"}")) {
+                String token = Tokens.jwt(claims, key);
+                RawClient.Answer me = client.send(new FuzzRequest("GET", "/me",
+                        List.<String[]>of(new String[] {"Authorization", "Bearer " + token}), null, "jwt"));
+                assertThat(me.status()).as("%s: %s", claims, me).isEqualTo(401);
+                RawClient.Answer logout = client.send(new FuzzRequest("POST", "/auth/logout",
+                        List.<String[]>of(new String[] {"Authorization", "Bearer " + token}), null, "jwt"));
+                assertThat(logout.status()).as("logout with %s: %s", claims, logout).isEqualTo(401);
+                RawClient.Answer provider = client.send(new FuzzRequest("GET", "/api/v1/registration/profile",
+                        List.<String[]>of(new String[] {"Authorization", "Bearer " + Tokens.jwt(
+                                claims.replace("vectis-users", "provider-registry"), key)}), null, "jwt"));
+                assertThat(provider.status()).as("provider token with %s: %s", claims, provider).isEqualTo(401);
+            }
+        }
+    }
+
+    @DbTest
+    void aCharsetNoOneKnowsIsTheClientsMistake(TestDatabase db) {
+        try (TestApp app = FuzzTest.start(db)) {
+            Fixtures f = Fixtures.create(app);
+            RawClient client = new RawClient(app.app().port(), 10_000);
+            RawClient.Answer a = client.send(new FuzzRequest("POST", "/api/execute", List.of(
+                    new String[] {"Authorization", "Bearer " + TestApp.ADMIN_TOKEN},
+                    new String[] {"Content-Type", "application/x-www-form-urlencoded; charset=nonsense"}),
+                    "commands=ls&mode=distributed".getBytes(StandardCharsets.UTF_8), "charset"));
+            assertThat(a.status()).as("%s", a).isEqualTo(400);
+            assertThat(json(a).get("error").asText()).contains("Content-Type");
+            assertThat(f.zip).isNotEmpty();
+        }
+    }
+
+    private static RawClient.Answer upload(RawClient client, List<Multipart.Part> parts) {
+        return client.send(new FuzzRequest("POST", "/api/execute", List.of(
+                new String[] {"Authorization", "Bearer " + TestApp.ADMIN_TOKEN},
+                new String[] {"Content-Type", "multipart/form-data; boundary=" + Multipart.BOUNDARY}),
+                Multipart.encode(parts), "upload"));
+    }
+
+    private static JsonNode json(RawClient.Answer a) {
+        try {
+            return Fixtures.MAPPER.readTree(a.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + a, e);
+        }
+    }
+
+    /** JWTs made here, signed with the server's key, with exactly the claims a test wants. */
+    static final class Tokens {
+
+        static String jwt(String claims, byte[] key) {
+            java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+            String unsigned = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+                    + "." + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
+            try {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+                return unsigned + "." + b64.encodeToString(mac.doFinal(unsigned.getBytes(StandardCharsets.US_ASCII)));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
