@@ -36,7 +36,7 @@ public final class MarketplaceApi implements ContractApi {
                           Products products, VpsSessions sessions) {
         Access access = new Access(callers, users);
         JsonBody json = new JsonBody(mapper);
-        this.admin = new AdminRoutes(access, json, users, ledger, workers, products);
+        this.admin = new AdminRoutes(access, json, mapper, users, ledger, workers, products);
         this.adminSessions = new AdminSessionRoutes(access, json, sessions);
         this.user = new UserRoutes(access, json, mapper, users, ledger, products, sessions);
     }
