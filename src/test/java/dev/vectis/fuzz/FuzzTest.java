@@ -91,7 +91,9 @@ class FuzzTest {
     }
 
     static TestApp start(TestDatabase db) {
-        return TestApp.start(db, Map.of("VECTIS_PROVIDERS_BCRYPT_COST", "4"));
+        // The fuzz client is a trusted proxy, so the X-Forwarded-For it makes up is believed and used.
+        return TestApp.start(db, Map.of("VECTIS_PROVIDERS_BCRYPT_COST", "4", "VECTIS_SERVER_TRUSTED_PROXIES",
+                "127.0.0.1"));
     }
 
     private static String setting(String property, String env, String fallback) {

@@ -21,7 +21,8 @@ final class HeaderMutations {
             case "X-Worker-Id" -> Hostile.pick(r, List.of(Hostile.pick(r, VALUES), f.signedWorker,
                     Fixtures.GATEWAY_WORKER, Fixtures.EXEC_WORKER + "x"));
             case "X-Forwarded-For" -> Hostile.pick(r, List.of("garbage", "1.2.3.4, 5.6.7.8", "::1",
-                    "999.999.999.999", "\u0000", "1.2.3.4".repeat(500), "unknown", ""));
+                    "999.999.999.999", "\u0000", "1.2.3.4".repeat(500), "unknown", "", "fe80::1%eth0",
+                    "fe80::1%" + "z".repeat(60), "::ffff:1.2.3.4", "1.2.3.4:8080", "[::1]", "0x7f.1"));
             case "Origin" -> Hostile.pick(r, List.of("null", "http://evil.example", "\u0000", "x".repeat(3000)));
             case "Accept" -> Hostile.pick(r, List.of("text/event-stream", "application/xml", "*/*;q=abc", "\u0000"));
             case "Content-Encoding" -> Hostile.pick(r, List.of("gzip", "br", "deflate", "identity, gzip", "x"));

@@ -14,11 +14,19 @@ import java.util.Locale;
  */
 final class RawClient {
 
-    /** What came back: a status, or why none did. */
-    record Answer(int status, String head, String body, String failure) {
+    /**
+     * What came back: a status, or why none did. {@code refusedEarly}: the server stopped reading
+     * and closed while the request was still being sent (a refusal before the body, such as a
+     * 400 for the path, whose answer the reset may have swallowed), which is not a server error.
+     */
+    record Answer(int status, String head, String body, String failure, boolean refusedEarly) {
+
+        Answer(int status, String head, String body, String failure) {
+            this(status, head, body, failure, false);
+        }
 
         boolean serverError() {
-            return failure != null || status >= 500;
+            return status >= 500 || (failure != null && !refusedEarly);
         }
 
         @Override
@@ -39,12 +47,25 @@ final class RawClient {
     Answer send(FuzzRequest request) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(timeoutMillis);
-            socket.getOutputStream().write(request.bytes());
-            socket.getOutputStream().flush();
+            boolean sent = true;
+            try {
+                socket.getOutputStream().write(request.bytes());
+                socket.getOutputStream().flush();
+            } catch (IOException e) {
+                sent = false;
+            }
             InputStream in = socket.getInputStream();
-            String head = head(in);
+            String head;
+            try {
+                head = head(in);
+            } catch (IOException e) {
+                if (!sent) {
+                    return new Answer(0, "", "", "closed while the request was sent: " + e, true);
+                }
+                throw e;
+            }
             if (head == null) {
-                return new Answer(0, "", "", "the connection closed before a status line");
+                return new Answer(0, "", "", "the connection closed before a status line", !sent);
             }
             int status = Integer.parseInt(head.split(" ", 3)[1]);
             String lower = head.toLowerCase(Locale.ROOT);
