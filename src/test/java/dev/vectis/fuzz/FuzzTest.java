@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
 class FuzzTest {
 
     static final long DEFAULT_SEED = 20_251_111L;
-    static final int DEFAULT_ROUNDS = 30;
+    static final int DEFAULT_ROUNDS = 50;
 
     @DbTest
     void everyRegisteredRouteIsInTheFuzzTable(TestDatabase db) {

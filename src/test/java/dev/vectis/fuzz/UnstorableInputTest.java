@@ -18,6 +18,45 @@ import java.util.List;
 class UnstorableInputTest {
 
     @DbTest
+    void everyContractRefusesItInBodiesAndQueries(TestDatabase db) {
+        try (TestApp app = FuzzTest.start(db)) {
+            Fixtures.create(app);
+            RawClient client = new RawClient(app.app().port(), 10_000);
+            // method, path, body (null: none), credential, the field, where the contract's shape puts the message
+            String[][] cases = {
+                {"POST", "/api/v1/workers", "{\"ip\":\"10.0.0.1\",\"secret\":\"" + "s".repeat(40) + "\\u0000\"}",
+                    TestApp.WORKER_TOKEN, "secret", "message"},
+                {"POST", "/api/v1/workers/register", "{\"workerId\":\"w\\ud800\",\"endpoint\":\"http://a.example\"}",
+                    TestApp.WORKER_TOKEN, "workerId", "error"},
+                {"POST", "/api/jobs/create", "{\"command\":\"echo \\u0000\",\"fileUrl\":\"https://a.example/b.zip\","
+                    + "\"filename\":\"b.zip\"}", TestApp.ADMIN_TOKEN, "command", "error"},
+                {"POST", "/api/v1/registration/register", "{\"name\":\"Acme\\u0000\"}", null, "name", "message"},
+                {"POST", "/auth/login", "{\"email\":\"a\\u0000b@example.com\",\"password\":\"x\"}", null, "email",
+                    "message"},
+                {"GET", "/admin/users?cursor=%00", null, TestApp.ADMIN_TOKEN, "cursor", "message"},
+                {"GET", "/api/jobs/create?cursor=a%00", null, TestApp.ADMIN_TOKEN, "cursor", "error"},
+                {"GET", "/api/v1/workers?cursor=x%00", null, TestApp.ADMIN_TOKEN, "cursor", "error"},
+                {"GET", "/admin/providers?status=%00", null, TestApp.ADMIN_TOKEN, "status", "message"},
+                {"GET", "/api/v1/registration/profile?x=%00", null, null, "x", "message"},
+                {"GET", "/health?probe=%00", null, null, "probe", "message"},
+            };
+            for (String[] c : cases) {
+                List<String[]> headers = new ArrayList<>();
+                if (c[3] != null) {
+                    headers.add(new String[] {"Authorization", "Bearer " + c[3]});
+                }
+                if (c[2] != null) {
+                    headers.add(new String[] {"Content-Type", "application/json"});
+                }
+                RawClient.Answer a = client.send(new FuzzRequest(c[0], c[1], headers,
+                        c[2] == null ? null : c[2].getBytes(StandardCharsets.UTF_8), "unstorable"));
+                assertThat(a.status()).as("%s %s: %s", c[0], c[1], a).isEqualTo(400);
+                assertThat(json(a).get(c[5]).asText()).as("%s %s names %s", c[0], c[1], c[4]).contains(c[4]);
+            }
+        }
+    }
+
+    @DbTest
     void pathParametersAreCheckedAfterDecoding(TestDatabase db) {
         try (TestApp app = FuzzTest.start(db)) {
             Fixtures f = Fixtures.create(app);
