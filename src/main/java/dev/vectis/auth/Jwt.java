@@ -40,9 +40,10 @@ public final class Jwt {
     /** 9999-12-31T23:59:59Z: later NumericDates are not times any token is meant to carry. */
     private static final long LATEST = 253_402_300_799L;
 
-    private final byte[] key;
+    /** What subjects and token ids Vectis issues look like: short printable ASCII. */
     private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[\\x21-\\x7e]{1,128}");
 
+    private final byte[] key;
     private final String issuer;
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
