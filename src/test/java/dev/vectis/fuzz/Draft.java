@@ -32,6 +32,8 @@ final class Draft {
     String contentType;
     Credential credential;
     boolean escapeNonAscii;
+    /** How the path is written on the request line, %s standing for it (a trailing slash, dot segments …). */
+    String targetShape = "%s";
     final List<String> mutations = new ArrayList<>();
 
     private Draft(String method, String path) {
@@ -77,7 +79,7 @@ final class Draft {
         for (Map.Entry<String, String> e : params.entrySet()) {
             p = p.replace("{" + e.getKey() + "}", e.getValue());
         }
-        StringBuilder t = new StringBuilder(p);
+        StringBuilder t = new StringBuilder(String.format(targetShape, p));
         for (int i = 0; i < query.size(); i++) {
             t.append(i == 0 ? '?' : '&').append(query.get(i)[0]);
             if (query.get(i)[1] != null) {

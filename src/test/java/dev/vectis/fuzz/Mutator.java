@@ -48,10 +48,18 @@ final class Mutator {
             pathParam(d, r);
         } else if (roll < 74) {
             query(d, route, r);
-        } else if (roll < 88) {
+        } else if (roll < 86) {
             AuthMutations.apply(d, f, r);
-        } else {
+        } else if (roll < 94) {
             HeaderMutations.apply(d, f, r);
+        } else if (roll < 97) {
+            d.method = Hostile.pick(r, List.of("HEAD", "OPTIONS", "TRACE", "PUT", "DELETE", "PATCH", "POST", "GET",
+                    "FOO", "get", "CONNECT", "PROPFIND"));
+            d.mutations.add("method " + d.method);
+        } else {
+            d.targetShape = Hostile.pick(r, List.of("%s/", "%s//", "/%s", "%s/.", "/x/..%s", "%s?", "%s#frag",
+                    "http://127.0.0.1%s", "%s%%2F", "%s/..;/", "%s;x", "%s%%20"));
+            d.mutations.add("target written as " + d.targetShape);
         }
     }
 

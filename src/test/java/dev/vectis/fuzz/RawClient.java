@@ -69,7 +69,7 @@ final class RawClient {
             }
             int status = Integer.parseInt(head.split(" ", 3)[1]);
             String lower = head.toLowerCase(Locale.ROOT);
-            if (lower.contains("content-type: text/event-stream")) {
+            if (lower.contains("content-type: text/event-stream") || request.method().equalsIgnoreCase("HEAD")) {
                 return new Answer(status, head, "", null);
             }
             byte[] body = lower.contains("transfer-encoding: chunked") ? chunked(in) : in.readAllBytes();
