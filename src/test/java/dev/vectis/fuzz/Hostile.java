@@ -44,9 +44,11 @@ final class Hostile {
         return values.get(r.nextInt(values.size()));
     }
 
-    /** A JSON value of the wrong type, size or range for most fields. */
+    /** A JSON value of the wrong type, size or range for most fields, or at the far edge of a valid range. */
     static JsonNode value(Random r) {
-        return switch (r.nextInt(22)) {
+        return switch (r.nextInt(23)) {
+            case 22 -> NODES.numberNode(pick(r, List.of(1000L, 10_000L, 100_000L, 604_800L, 86_400L, 65_535L,
+                    999_999_999_999L, 1_000_000_000_000L, 4_294_967_296L)));
             case 0 -> NODES.nullNode();
             case 1 -> NODES.booleanNode(r.nextBoolean());
             case 2 -> NODES.numberNode(pick(r, List.of(0, -1, 1, Integer.MIN_VALUE, Integer.MAX_VALUE)));
