@@ -57,11 +57,16 @@ class UnstorableInputTest {
     }
 
     @DbTest
-    void pathParametersAreCheckedAfterDecoding(TestDatabase db) {
+    void pathsAndPathParametersAreCheckedAfterDecoding(TestDatabase db) {
         try (TestApp app = FuzzTest.start(db)) {
             Fixtures f = Fixtures.create(app);
             RawClient client = new RawClient(app.app().port(), 10_000);
             String[][] cases = {
+                // Refused by the HTTP layer before any route: a malformed request, the path named as a cause.
+                {"/admin/users/a%00b", "path", TestApp.ADMIN_TOKEN},
+                {"/api/v1/workers/fuzz-gw-1%00/metrics", "path", TestApp.ADMIN_TOKEN},
+                {"/api/jobs/%00/events", "path", TestApp.ADMIN_TOKEN},
+                // Decoded within a path parameter (after ';'): the route's parameter is named.
                 {"/admin/users/x;jsessionid=1%00", "userId", TestApp.ADMIN_TOKEN},
                 {"/admin/users/a;b=%00", "userId", TestApp.ADMIN_TOKEN},
                 {"/vps/sessions/" + f.vpsSession + ";x=%00", "sessionId", f.userToken},
