@@ -137,7 +137,7 @@ class UnstorableInputTest {
                             + ",\"exp\":" + (now + 60) + ",\"jti\":\"a\\u0000\"}",
                     "{\"iss\":\"vectis\",\"aud\":\"vectis-users\",\"sub\":\"" + f.userId + "\",\"iat\":" + now
                             + ",\"exp\":" + (now + 60) + ",\"jti\":\"" + "j".repeat(5000) + "\"}")) {
-                String token = Tokens.jwt(claims, key);
+                String token = ServerJwt.jwt(claims, key);
                 RawClient.Answer me = client.send(new FuzzRequest("GET", "/me",
                         List.<String[]>of(new String[] {"Authorization", "Bearer " + token}), null, "jwt"));
                 assertThat(me.status()).as("%s: %s", claims, me).isEqualTo(401);
@@ -145,7 +145,7 @@ class UnstorableInputTest {
                         List.<String[]>of(new String[] {"Authorization", "Bearer " + token}), null, "jwt"));
                 assertThat(logout.status()).as("logout with %s: %s", claims, logout).isEqualTo(401);
                 RawClient.Answer provider = client.send(new FuzzRequest("GET", "/api/v1/registration/profile",
-                        List.<String[]>of(new String[] {"Authorization", "Bearer " + Tokens.jwt(
+                        List.<String[]>of(new String[] {"Authorization", "Bearer " + ServerJwt.jwt(
                                 claims.replace("vectis-users", "provider-registry"), key)}), null, "jwt"));
                 assertThat(provider.status()).as("provider token with %s: %s", claims, provider).isEqualTo(401);
             }
@@ -183,7 +183,7 @@ class UnstorableInputTest {
     }
 
     /** JWTs made here, signed with the server's key, with exactly the claims a test wants. */
-    static final class Tokens {
+    static final class ServerJwt {
 
         static String jwt(String claims, byte[] key) {
             java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
