@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
@@ -153,7 +154,7 @@ final class RequestGuard extends Handler.Wrapper {
                 }
                 if (Content.Chunk.isFailure(chunk)) {
                     // The connection's idle timeout can end a silent body before our deadline: the same 408.
-                    settle(chunk.getFailure() instanceof java.util.concurrent.TimeoutException ? this::expired
+                    settle(chunk.getFailure() instanceof TimeoutException ? this::expired
                             : () -> done.failed(chunk.getFailure()));
                     return;
                 }
