@@ -201,6 +201,11 @@ public final class Application implements AutoCloseable {
         return http.port();
     }
 
+    /** Every HTTP route served, as "METHOD /path". */
+    public List<String> routes() {
+        return http.routes();
+    }
+
     public AdminCredential admin() {
         return admin;
     }

@@ -77,7 +77,7 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                         executor.outputCapBytes()),
                 new Users(database.jdbi(), clock, new Passwords(PASSWORD_COST), new Jwt(jwtKey.bytes(), "vectis", clock),
                         Duration.ofHours(settings.jwt().expiryHours())),
-                new Ledger(database.jdbi(), clock),
+                new Ledger(database.jdbi(), clock, keys),
                 marketWorkers,
                 products,
                 keys,

@@ -40,6 +40,9 @@ public final class Jwt {
     /** 9999-12-31T23:59:59Z: later NumericDates are not times any token is meant to carry. */
     private static final long LATEST = 253_402_300_799L;
 
+    /** What subjects and token ids Vectis issues look like: short printable ASCII. */
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[\\x21-\\x7e]{1,128}");
+
     private final byte[] key;
     private final String issuer;
     private final Clock clock;
@@ -104,6 +107,10 @@ public final class Jwt {
         if (exp == null || iat == null || !(claims.get("sub") instanceof String sub) || sub.isEmpty()
                 || !(claims.get("jti") instanceof String jti) || jti.isEmpty()) {
             throw invalid("missing claims");
+        }
+        if (!ID.matcher(sub).matches() || !ID.matcher(jti).matches()) {
+            // Vectis issues short ASCII ids; anything else (a NUL, a megabyte) is not one of its tokens.
+            throw invalid("malformed claims");
         }
         if (exp <= now) {
             throw invalid("token expired");

@@ -9,15 +9,26 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Idempotency-Key handling after Stripe and the IETF draft, per user: the first request with
- * a key runs; the same key with the same body replays its stored response; with another body
- * it is 422; while the first still runs it is 409. Records live at least {@link #KEEP}.
+ * Idempotency-Key handling after Stripe and the IETF draft, per user and scope: the first
+ * request with a key runs; the same key with the same body replays its stored response; with
+ * another body it is 422; while the first still runs it is 409. Records live at least
+ * {@link #KEEP}. A scope keeps one caller's keys apart from another's: a user's purchase key
+ * never meets the key the admin sent to change that user's coins.
  */
 public final class IdempotencyKeys {
+
+    /** A user's purchases. */
+    public static final String PURCHASE = "purchase";
+    /** The admin's changes to a user's coins. */
+    public static final String ADMIN_COINS = "admin-coins";
 
     public static final Duration KEEP = Duration.ofHours(24);
     /** A running record this old whose purchase committed belongs to a request that died. */
     static final Duration ABANDONED = Duration.ofMinutes(2);
+
+    /** An answer as sent, to be sent again byte for byte. */
+    public record Answer(int status, String body) {
+    }
 
     /** What to do with a request: run it, replay a stored answer, or answer from a committed session. */
     public record Decision(String kind, int status, String body, String sessionId) {
@@ -36,9 +47,13 @@ public final class IdempotencyKeys {
     }
 
     public Decision begin(String userId, String key, String requestHash) {
+        return begin(PURCHASE, userId, key, requestHash);
+    }
+
+    public Decision begin(String scope, String userId, String key, String requestHash) {
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                return jdbi.inTransaction(h -> decide(h, userId, key, requestHash));
+                return jdbi.inTransaction(h -> decide(h, scope, userId, key, requestHash));
             } catch (RuntimeException e) {
                 if (!UniqueViolation.in(e)) {
                     throw e;
@@ -49,18 +64,19 @@ public final class IdempotencyKeys {
         throw new ConflictException("IDEMPOTENCY_KEY_IN_USE", "A request with this Idempotency-Key is in progress");
     }
 
-    private Decision decide(Handle h, String userId, String key, String requestHash) {
+    private Decision decide(Handle h, String scope, String userId, String key, String requestHash) {
         long now = clock.millis();
         Object[] row = h.createQuery("SELECT request_hash, state, response_status, response_body, session_id, "
-                        + "created_at FROM idempotency_keys WHERE user_id = :u AND idem_key = :k FOR UPDATE")
-                .bind("u", userId).bind("k", key)
+                        + "created_at FROM idempotency_keys WHERE user_id = :u AND key_scope = :s AND idem_key = :k "
+                        + "FOR UPDATE")
+                .bind("u", userId).bind("s", scope).bind("k", key)
                 .map((rs, ctx) -> new Object[] {rs.getString(1), rs.getString(2), rs.getObject(3), rs.getString(4),
                         rs.getString(5), rs.getLong(6)})
                 .findOne().orElse(null);
         if (row == null) {
-            h.createUpdate("INSERT INTO idempotency_keys (user_id, idem_key, request_hash, state, created_at) "
-                    + "VALUES (:u, :k, :h, 'running', :now)").bind("u", userId).bind("k", key)
-                    .bind("h", requestHash).bind("now", now).execute();
+            h.createUpdate("INSERT INTO idempotency_keys (user_id, key_scope, idem_key, request_hash, state, "
+                    + "created_at) VALUES (:u, :s, :k, :h, 'running', :now)").bind("u", userId).bind("s", scope)
+                    .bind("k", key).bind("h", requestHash).bind("now", now).execute();
             return new Decision(Decision.RUN, 0, null, null);
         }
         if (!row[0].equals(requestHash)) {
@@ -76,8 +92,8 @@ public final class IdempotencyKeys {
         }
         if (abandoned) {
             // The request died before anything was bought: run it again under the same key.
-            h.createUpdate("UPDATE idempotency_keys SET created_at = :now WHERE user_id = :u AND idem_key = :k")
-                    .bind("now", now).bind("u", userId).bind("k", key).execute();
+            h.createUpdate("UPDATE idempotency_keys SET created_at = :now WHERE user_id = :u AND key_scope = :s "
+                    + "AND idem_key = :k").bind("now", now).bind("u", userId).bind("s", scope).bind("k", key).execute();
             return new Decision(Decision.RUN, 0, null, null);
         }
         throw new ConflictException("IDEMPOTENCY_KEY_IN_USE",
@@ -86,20 +102,54 @@ public final class IdempotencyKeys {
 
     /** Ties the key to the session, in the purchase's own transaction. */
     public static void attach(Handle h, String userId, String key, String sessionId) {
-        h.createUpdate("UPDATE idempotency_keys SET session_id = :s WHERE user_id = :u AND idem_key = :k")
-                .bind("s", sessionId).bind("u", userId).bind("k", key).execute();
+        h.createUpdate("UPDATE idempotency_keys SET session_id = :s WHERE user_id = :u AND key_scope = :scope "
+                        + "AND idem_key = :k")
+                .bind("s", sessionId).bind("u", userId).bind("scope", PURCHASE).bind("k", key).execute();
     }
 
     public void finish(String userId, String key, int status, String body) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE idempotency_keys SET state = 'done', response_status = :st, "
-                        + "response_body = :b WHERE user_id = :u AND idem_key = :k")
-                .bind("st", status).bind("b", body).bind("u", userId).bind("k", key).execute());
+        jdbi.useHandle(h -> finish(h, PURCHASE, userId, key, new Answer(status, body)));
+    }
+
+    private static void finish(Handle h, String scope, String userId, String key, Answer answer) {
+        h.createUpdate("UPDATE idempotency_keys SET state = 'done', response_status = :st, response_body = :b "
+                        + "WHERE user_id = :u AND key_scope = :s AND idem_key = :k")
+                .bind("st", answer.status()).bind("b", answer.body()).bind("u", userId).bind("s", scope)
+                .bind("k", key).execute();
     }
 
     /** Nothing happened (refused before any change): the key is free for a corrected retry. */
     public void forget(String userId, String key) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM idempotency_keys WHERE user_id = :u AND idem_key = :k "
-                + "AND session_id IS NULL").bind("u", userId).bind("k", key).execute());
+        forget(PURCHASE, userId, key);
+    }
+
+    private void forget(String scope, String userId, String key) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM idempotency_keys WHERE user_id = :u AND key_scope = :s "
+                + "AND idem_key = :k AND session_id IS NULL").bind("u", userId).bind("s", scope).bind("k", key)
+                .execute());
+    }
+
+    /**
+     * Runs {@code work} once for the key, in one transaction with the record of its answer: a
+     * crash leaves either nothing done (the key runs again later) or the change and its answer
+     * (replayed). A refusal ({@link VectisException}) changes nothing and frees the key.
+     */
+    public Answer once(String scope, String userId, String key, String requestHash,
+                       java.util.function.Function<Handle, Answer> work) {
+        Decision decision = begin(scope, userId, key, requestHash);
+        if (decision.kind().equals(Decision.REPLAY)) {
+            return new Answer(decision.status(), decision.body());
+        }
+        try {
+            return jdbi.inTransaction(h -> {
+                Answer answer = work.apply(h);
+                finish(h, scope, userId, key, answer);
+                return answer;
+            });
+        } catch (VectisException e) {
+            forget(scope, userId, key);
+            throw e;
+        }
     }
 
     /** Removes finished records past the keep period. */

@@ -28,30 +28,56 @@ public final class Ledger {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final IdempotencyKeys keys;
 
-    public Ledger(Jdbi jdbi, Clock clock) {
+    public Ledger(Jdbi jdbi, Clock clock, IdempotencyKeys keys) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.keys = keys;
     }
 
     /** The admin operations: add, sub (never below zero: 409, nothing changed) and set. */
     public Change adjust(String userId, String op, long amount, String reason, String actor, String requestId) {
+        checkAmount(amount);
+        return jdbi.inTransaction(h -> adjust(h, userId, op, amount, reason, actor, requestId));
+    }
+
+    /**
+     * As {@link #adjust}, made once for the admin's Idempotency-Key: the same key and body
+     * answer what the first answered, byte for byte ({@code render} writes that answer).
+     */
+    public IdempotencyKeys.Answer adjustOnce(String key, String requestHash, String userId, String op, long amount,
+                                             String reason, String actor, String requestId,
+                                             java.util.function.Function<Change, String> render) {
+        checkAmount(amount);
+        requireUserExists(userId); // before the key is recorded against the user
+        return keys.once(IdempotencyKeys.ADMIN_COINS, userId, key, requestHash, h -> new IdempotencyKeys.Answer(200,
+                render.apply(adjust(h, userId, op, amount, reason, actor, requestId))));
+    }
+
+    private Change adjust(Handle h, String userId, String op, long amount, String reason, String actor,
+                          String requestId) {
+        long balance = lockBalance(h, userId);
+        long delta = switch (op) {
+            case "add" -> amount;
+            case "sub" -> -amount;
+            case "set" -> amount - balance;
+            default -> throw new InvalidInputException("op", "op must be add, sub or set");
+        };
+        if (balance + delta > MAX_AMOUNT * 1000) {
+            throw new ConflictException("BALANCE_LIMIT", "The balance would exceed the largest allowed");
+        }
+        return apply(h, userId, balance, delta, new Cause(op, reason, actor, requestId, null), clock.millis());
+    }
+
+    private static void checkAmount(long amount) {
         if (amount <= 0 || amount > MAX_AMOUNT) {
             throw new InvalidInputException("amount", "amount must be a whole number from 1 to " + MAX_AMOUNT);
         }
-        return jdbi.inTransaction(h -> {
-            long balance = lockBalance(h, userId);
-            long delta = switch (op) {
-                case "add" -> amount;
-                case "sub" -> -amount;
-                case "set" -> amount - balance;
-                default -> throw new InvalidInputException("op", "op must be add, sub or set");
-            };
-            if (balance + delta > MAX_AMOUNT * 1000) {
-                throw new ConflictException("BALANCE_LIMIT", "The balance would exceed the largest allowed");
-            }
-            return apply(h, userId, balance, delta, new Cause(op, reason, actor, requestId, null), clock.millis());
-        });
+    }
+
+    private void requireUserExists(String userId) {
+        jdbi.useHandle(h -> requireUser(h, userId));
     }
 
     /** The user's balance, with the row locked until the transaction ends. */

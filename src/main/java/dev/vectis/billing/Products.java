@@ -34,6 +34,9 @@ public final class Products {
         }
     }
 
+    /** More hosts than any product needs; each id is looked up, so the list is bounded before it is read. */
+    public static final int MAX_WORKERS = 100;
+
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
@@ -132,6 +135,10 @@ public final class Products {
             throw new InvalidInputException("provision_action", "provision_action must be 1 (Linux), 2 (Windows) or 3 (Test)");
         }
         if (c.workerIds() != null) {
+            if (c.workerIds().size() > MAX_WORKERS) {
+                throw new InvalidInputException("worker_ids", "worker_ids may list at most " + MAX_WORKERS
+                        + " workers; this one lists " + c.workerIds().size());
+            }
             for (int i = 0; i < c.workerIds().size(); i++) {
                 if (c.workerIds().get(i) == null || c.workerIds().get(i).isBlank()) {
                     throw new InvalidInputException("worker_ids[" + i + "]", "worker ids must not be empty");

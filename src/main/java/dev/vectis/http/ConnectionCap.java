@@ -27,6 +27,8 @@ final class ConnectionCap implements Connection.Listener {
     private final ClientAddress clients;
     private final Scheduler scheduler;
     private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    /** The address each counted connection was counted under: a closed endpoint no longer knows its peer. */
+    private final ConcurrentHashMap<Connection, String> counted = new ConcurrentHashMap<>();
 
     ConnectionCap(int max, Duration headerTimeout, ClientAddress clients, Scheduler scheduler) {
         this.max = max;
@@ -50,6 +52,7 @@ final class ConnectionCap implements Connection.Listener {
         if (clients.isTrusted(ip)) {
             return;
         }
+        counted.put(connection, ip);
         int count = open.computeIfAbsent(ip, k -> new AtomicInteger()).incrementAndGet();
         if (count > max) {
             LOG.debug("Refusing a connection from {}: it already holds {}", ip, max);
@@ -59,8 +62,8 @@ final class ConnectionCap implements Connection.Listener {
 
     @Override
     public void onClosed(Connection connection) {
-        String ip = ip(connection.getEndPoint().getRemoteSocketAddress());
-        if (ip == null || clients.isTrusted(ip)) {
+        String ip = counted.remove(connection);
+        if (ip == null) {
             return;
         }
         open.computeIfPresent(ip, (k, n) -> n.decrementAndGet() <= 0 ? null : n);

@@ -102,6 +102,7 @@ public final class HttpServer {
                 }
                 limiter.apply(ctx, clients.ip(ctx), ContractApi.owner(apis, ctx.method().name(), ctx.path()));
                 refuseUnstorable(ctx);
+                refuseUnknownCharset(ctx);
                 String type = ctx.header("Content-Type");
                 long cap = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")
                         ? maxUploadBytes + (1 << 20) : settings.maxBodyBytes();
@@ -110,6 +111,12 @@ public final class HttpServer {
                             "The request body is larger than " + cap + " bytes");
                 }
             });
+            // Path parameters exist once a route matched; they are decoded, so %00 shows as NUL here.
+            config.routes.beforeMatched(ctx -> ctx.pathParamMap().forEach((name, value) -> {
+                if (!StorableText.ok(value)) {
+                    throw new dev.vectis.error.InvalidInputException(name, name + " " + StorableText.PROBLEM);
+                }
+            }));
             config.routes.after(security::after);
             for (ContractApi api : apis) {
                 api.routes(config.routes);
@@ -167,6 +174,26 @@ public final class HttpServer {
         }
     }
 
+    /** A body in a charset this JVM cannot decode would fail whoever reads it as text (a form, say). */
+    private static void refuseUnknownCharset(io.javalin.http.Context ctx) {
+        String type = ctx.header("Content-Type");
+        int at = type == null ? -1 : type.toLowerCase(java.util.Locale.ROOT).indexOf("charset=");
+        if (at < 0) {
+            return;
+        }
+        String charset = type.substring(at + "charset=".length()).split(";", 2)[0].trim().replace("\"", "");
+        boolean known;
+        try {
+            known = java.nio.charset.Charset.isSupported(charset);
+        } catch (java.nio.charset.IllegalCharsetNameException e) {
+            known = false;
+        }
+        if (!known) {
+            throw new dev.vectis.error.InvalidInputException("Content-Type", "Content-Type names a charset this server "
+                    + "does not know; send UTF-8");
+        }
+    }
+
     /** Jetty's word that the request itself was malformed (a broken multipart body, say). */
     private static BadMessageException badMessage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -197,6 +224,14 @@ public final class HttpServer {
     /** Requests from this client address being handled now. */
     int inFlight(String ip) {
         return guard.inFlight(ip);
+    }
+
+    /** Every route the contracts registered, as "METHOD /path": what tests walk to reach each one. */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> e.endpoint.method.isHttpMethod())
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
+                .distinct().sorted().toList();
     }
 
     /** The main port (useful when configured as 0). */

@@ -59,7 +59,9 @@ final class JettyErrors extends ErrorHandler {
     /** Jetty's own reason text can echo the input back; the status alone says enough. */
     private static String message(int status) {
         return switch (status) {
-            case 400 -> "Malformed HTTP request";
+            // Jetty does not say which part was wrong, and its own words could echo the input.
+            case 400 -> "Malformed HTTP request: the request line, a header, or the path (a broken %-escape, or "
+                    + "one that decodes to a control character such as %00) is not valid";
             case 414 -> "The request URI is too long";
             case 431 -> "The request headers are too large";
             default -> {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
@@ -152,7 +153,9 @@ final class RequestGuard extends Handler.Wrapper {
                     return;
                 }
                 if (Content.Chunk.isFailure(chunk)) {
-                    settle(() -> done.failed(chunk.getFailure()));
+                    // The connection's idle timeout can end a silent body before our deadline: the same 408.
+                    settle(chunk.getFailure() instanceof TimeoutException ? this::expired
+                            : () -> done.failed(chunk.getFailure()));
                     return;
                 }
                 ByteBuffer buffer = chunk.getByteBuffer();
@@ -172,7 +175,12 @@ final class RequestGuard extends Handler.Wrapper {
         }
 
         private void expire() {
-            settle(() -> refuse(408, "The request body did not arrive within " + bodyTimeout.toSeconds() + " seconds"));
+            settle(this::expired);
+        }
+
+        private void expired() {
+            refuse(408, "The request body stopped arriving; send all of it within " + bodyTimeout.toSeconds()
+                    + " seconds, without long pauses");
         }
 
         private void settle(Runnable outcome) {

@@ -34,6 +34,14 @@ public final class StorableText {
         return true;
     }
 
+    /** The value, when it is storable (or null); else a 400 naming the field. */
+    public static String checked(String value, String field) {
+        if (value != null && !ok(value)) {
+            throw new dev.vectis.error.InvalidInputException(field, field + " " + PROBLEM);
+        }
+        return value;
+    }
+
     /** The path of the first field (e.g. {@code data.phoneNumber}, {@code items[2]}) whose name or text is not storable, or null. */
     public static String firstBad(JsonNode node) {
         return firstBad(node, "");

@@ -1,5 +1,7 @@
 package dev.vectis.sessions;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectis.auth.Tokens;
 import dev.vectis.db.UniqueViolation;
 import dev.vectis.error.InvalidInputException;
@@ -32,6 +34,11 @@ public final class GatewayEvents {
     private static final Map<String, Integer> LIMITS = Map.of("status", 50, "phoneNumber", 50, "to", 200,
             "sentAt", 64, "deliveredAt", 64, "readAt", 64, "failedAt", 64, "commandId", 40,
             "qrCode", 1_000_000, "qrString", 100_000);
+
+    /** An event's data: room for the largest QR code and string above, and a hundred fields at most. */
+    static final int MAX_DATA_FIELDS = 100;
+    static final int MAX_DATA_CHARS = 1_200_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -134,6 +141,7 @@ public final class GatewayEvents {
             throw new InvalidInputException("sessionId", "sessionId is required");
         }
         InvalidInputException.maxLength(e.sessionId(), "sessionId", 200);
+        checkSize(e.data());
         boolean message = isMessageEvent(e.event());
         String messageId = text(e.data(), "messageId");
         if (message && (messageId == null || messageId.isBlank())) {
@@ -143,6 +151,22 @@ public final class GatewayEvents {
         LIMITS.forEach((key, max) -> InvalidInputException.maxLength(text(e.data(), key), "data." + key, max));
         if (e.event().equals("command_ack") && commandId(e) == null) {
             throw new InvalidInputException("data.commandId", "data.commandId is required for command_ack");
+        }
+    }
+
+    private static void checkSize(Map<String, Object> data) {
+        if (data == null) {
+            return;
+        }
+        if (data.size() > MAX_DATA_FIELDS) {
+            throw new InvalidInputException("data", "data may have at most " + MAX_DATA_FIELDS + " fields");
+        }
+        try {
+            if (JSON.writeValueAsString(data).length() > MAX_DATA_CHARS) {
+                throw new InvalidInputException("data", "data must be at most " + MAX_DATA_CHARS + " characters of JSON");
+            }
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("data read from JSON always writes back", ex);
         }
     }
 

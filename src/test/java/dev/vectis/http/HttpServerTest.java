@@ -468,6 +468,30 @@ class HttpServerTest {
     }
 
     @Test
+    void aBodyCutShortIsTheClientsErrorNotTheServers() {
+        start();
+        try (RawHttp c = new RawHttp(server.port(), 5000)) {
+            RawHttp.Reply reply = c.send("POST /api/jobs/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100\r\n\r\n{\"name\":").stopSending().read();
+            assertThat(reply.status()).isEqualTo(400);
+            assertThat(reply.json().get("statusCode").asInt()).as("the executor's shape").isEqualTo(400);
+        }
+    }
+
+    @Test
+    void closedConnectionsNoLongerCountAgainstTheCap() {
+        limits = new Settings.ClientLimits(3, 1000, Duration.ofSeconds(30), Duration.ofSeconds(30), 256);
+        start();
+        for (int i = 0; i < 10; i++) {
+            try (RawHttp c = new RawHttp(server.port(), 5000)) {
+                RawHttp.Reply reply = c.send("GET /admin/thread HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                        .read();
+                assertThat(reply.status()).as("connection %d, after %d closed ones", i + 1, i).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void requestsInFlightPerAddressAreCapped() throws Exception {
         limits = new Settings.ClientLimits(1000, 2, Duration.ofSeconds(30), Duration.ofSeconds(30), 256);
         start();

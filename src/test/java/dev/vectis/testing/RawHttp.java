@@ -41,6 +41,16 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Ends what this side sends (a half-close), as a client that gives up mid-body does; replies can still be read. */
+    public RawHttp stopSending() {
+        try {
+            socket.shutdownOutput();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Reads one response: status line, headers, and a Content-Length or chunked body. */
     public Reply read() {
         try {

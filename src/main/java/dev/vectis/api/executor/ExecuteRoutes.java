@@ -3,6 +3,7 @@ package dev.vectis.api.executor;
 import dev.vectis.error.ForbiddenException;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
+import dev.vectis.http.StorableText;
 import dev.vectis.http.StreamLimits;
 import dev.vectis.jobs.Bundles;
 import dev.vectis.jobs.DirectExecutor;
@@ -55,7 +56,7 @@ final class ExecuteRoutes {
 
     private void execute(Context ctx) throws IOException {
         guard.admin(ctx);
-        String mode = Params.blankToNull(ctx.formParam("mode"));
+        String mode = Params.blankToNull(StorableText.checked(ctx.formParam("mode"), "mode"));
         mode = mode == null ? defaultMode : mode.trim();
         if (!mode.equals("distributed") && !mode.equals("direct")) {
             throw new InvalidInputException("mode", "mode must be \"distributed\" or \"direct\"");
@@ -64,7 +65,7 @@ final class ExecuteRoutes {
             throw new ForbiddenException("DIRECT_MODE_DISABLED", "Direct mode runs commands on the server itself and "
                     + "is disabled here; use mode=distributed, or set executor.direct_enabled: true");
         }
-        String commands = ctx.formParam("commands");
+        String commands = StorableText.checked(ctx.formParam("commands"), "commands");
         UploadedFile file = ctx.uploadedFile("file");
         if (file == null || Params.blankToNull(commands) == null) {
             throw new InvalidInputException(file == null ? "file" : "commands", "file and commands are required");

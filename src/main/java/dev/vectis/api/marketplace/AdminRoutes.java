@@ -1,6 +1,9 @@
 package dev.vectis.api.marketplace;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.billing.IdempotencyKeys;
 import dev.vectis.billing.Ledger;
 import dev.vectis.billing.LedgerEntry;
 import dev.vectis.billing.Products;
@@ -43,6 +46,8 @@ final class AdminRoutes {
 
     private final Access access;
     private final JsonBody json;
+    private final ObjectMapper mapper;
+    private final Idempotency idempotency;
     private final Users users;
     private final Ledger ledger;
     private final MarketplaceWorkers workers;
@@ -50,11 +55,13 @@ final class AdminRoutes {
     private final Function<String, VpsSessions.WorkerHealth> health;
     private final Products products;
 
-    AdminRoutes(Access access, JsonBody json, Users users, Ledger ledger, MarketplaceWorkers workers, Products products,
-                Function<String, VpsSessions.WorkerHealth> health) {
+    AdminRoutes(Access access, JsonBody json, ObjectMapper mapper, Users users, Ledger ledger, MarketplaceWorkers workers,
+                Products products, Function<String, VpsSessions.WorkerHealth> health) {
         this.health = health;
         this.access = access;
         this.json = json;
+        this.mapper = mapper;
+        this.idempotency = new Idempotency(mapper);
         this.users = users;
         this.ledger = ledger;
         this.workers = workers;
@@ -124,9 +131,13 @@ final class AdminRoutes {
         ctx.json(out);
     }
 
-    private void coins(Context ctx) {
+    /** With an Idempotency-Key, made once: the purchase's rules (replay, 422 for another body, 409 while running). */
+    private void coins(Context ctx) throws JsonProcessingException {
         access.admin(ctx);
-        CoinsBody b = json.read(ctx, CoinsBody.class);
+        String userId = ctx.pathParam("userId");
+        String key = Idempotency.key(ctx, false);
+        JsonNode tree = json.tree(ctx);
+        CoinsBody b = mapper.treeToValue(tree, CoinsBody.class);
         if (b.op() == null || !List.of("add", "sub", "set").contains(b.op())) {
             throw new InvalidInputException("op", "op must be \"add\", \"sub\" or \"set\"");
         }
@@ -134,13 +145,24 @@ final class AdminRoutes {
             throw new InvalidInputException("amount", "amount is required");
         }
         InvalidInputException.maxLength(b.reason(), "reason", 500);
-        Ledger.Change change = ledger.adjust(ctx.pathParam("userId"), b.op(), b.amount(), b.reason(), "admin",
-                RequestIds.of(ctx));
+        IdempotencyKeys.Answer answer = key == null
+                ? new IdempotencyKeys.Answer(200, coinsAnswer(userId, ledger.adjust(userId, b.op(), b.amount(),
+                        b.reason(), "admin", RequestIds.of(ctx))))
+                : ledger.adjustOnce(key, idempotency.hash(tree), userId, b.op(), b.amount(), b.reason(), "admin",
+                        RequestIds.of(ctx), change -> coinsAnswer(userId, change));
+        ctx.status(answer.status()).contentType("application/json").result(answer.body());
+    }
+
+    private String coinsAnswer(String userId, Ledger.Change change) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("user_id", ctx.pathParam("userId"));
+        out.put("user_id", userId);
         out.put("coins", change.balance());
         out.put("entry", MarketViews.entry(change.entry()));
-        ctx.json(out);
+        try {
+            return mapper.writeValueAsString(out);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static Map<String, Object> ledgerPage(Ledger ledger, Context ctx, String userId) {

@@ -38,7 +38,7 @@ public final class MarketplaceApi implements ContractApi {
                           Products products, VpsSessions sessions, Streams streams) {
         Access access = new Access(callers, users);
         JsonBody json = new JsonBody(mapper);
-        this.admin = new AdminRoutes(access, json, users, ledger, workers, products, sessions::health);
+        this.admin = new AdminRoutes(access, json, mapper, users, ledger, workers, products, sessions::health);
         this.adminSessions = new AdminSessionRoutes(access, json, sessions);
         this.user = new UserRoutes(access, json, mapper, users, ledger, products, sessions);
         this.stream = new SessionStream(access, sessions, streams);

@@ -2,9 +2,7 @@ package dev.vectis.api.marketplace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vectis.auth.Jwt;
-import dev.vectis.auth.Tokens;
 import dev.vectis.billing.Ledger;
 import dev.vectis.billing.Products;
 import dev.vectis.billing.Users;
@@ -30,8 +28,6 @@ final class UserRoutes {
     record Purchase(String product_id) {
     }
 
-    static final int MAX_KEY = 255;
-
     private final Access access;
     private final JsonBody json;
     private final ObjectMapper mapper;
@@ -39,7 +35,7 @@ final class UserRoutes {
     private final Ledger ledger;
     private final Products products;
     private final VpsSessions sessions;
-    private final ObjectMapper canonical;
+    private final Idempotency idempotency;
 
     UserRoutes(Access access, JsonBody json, ObjectMapper mapper, Users users, Ledger ledger, Products products,
                VpsSessions sessions) {
@@ -50,7 +46,7 @@ final class UserRoutes {
         this.ledger = ledger;
         this.products = products;
         this.sessions = sessions;
-        this.canonical = mapper.copy().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+        this.idempotency = new Idempotency(mapper);
     }
 
     void register(RoutesConfig r) {
@@ -93,19 +89,14 @@ final class UserRoutes {
 
     private void purchase(Context ctx) throws IOException {
         String userId = access.user(ctx, false);
-        String key = ctx.header("Idempotency-Key");
-        if (key == null || key.isBlank()) {
-            throw new InvalidInputException("Idempotency-Key", "The Idempotency-Key header is required");
-        }
-        InvalidInputException.maxLength(key, "Idempotency-Key", MAX_KEY);
+        String key = Idempotency.key(ctx, true);
         JsonNode tree = json.tree(ctx);
         Purchase b = mapper.treeToValue(tree, Purchase.class);
         if (b.product_id() == null || b.product_id().isBlank()) {
             throw new InvalidInputException("product_id", "product_id is required");
         }
-        // The same request means the same JSON, however its keys are ordered or spaced.
-        String hash = Tokens.sha256Hex(canonical.writeValueAsString(mapper.treeToValue(tree, Object.class)));
-        VpsSessions.Answer answer = sessions.purchase(userId, key, hash, b.product_id(), RequestIds.of(ctx));
+        VpsSessions.Answer answer = sessions.purchase(userId, key, idempotency.hash(tree), b.product_id(),
+                RequestIds.of(ctx));
         ctx.status(answer.status()).contentType("application/json").result(answer.body());
     }
 
