@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -21,6 +22,8 @@ public final class WorkerMetrics {
     private final Clock clock;
     private final Duration retention;
     private final ConcurrentLinkedQueue<MetricsSample> queue = new ConcurrentLinkedQueue<>();
+    /** The queue's length, kept here: ConcurrentLinkedQueue.size() walks the whole queue on every call. */
+    private final AtomicInteger queued = new AtomicInteger();
 
     public WorkerMetrics(Jdbi jdbi, Clock clock, Duration retention) {
         this.jdbi = jdbi;
@@ -29,16 +32,17 @@ public final class WorkerMetrics {
     }
 
     public void record(MetricsSample sample) {
-        // If the database is down for long, drop the oldest rather than run out of memory.
-        while (queue.size() >= MAX_QUEUED) {
-            queue.poll();
-        }
         queue.add(sample);
+        // If the database is down for long, drop the oldest rather than run out of memory.
+        if (queued.incrementAndGet() > MAX_QUEUED && queue.poll() != null) {
+            queued.decrementAndGet();
+        }
     }
 
     public void flush() {
         List<MetricsSample> batch = new ArrayList<>();
         for (MetricsSample s; batch.size() < 10_000 && (s = queue.poll()) != null; ) {
+            queued.decrementAndGet();
             batch.add(s);
         }
         if (batch.isEmpty()) {
@@ -56,7 +60,10 @@ public final class WorkerMetrics {
                 insert.execute();
             });
         } catch (RuntimeException e) {
-            batch.forEach(queue::add);
+            batch.forEach(s -> {
+                queue.add(s);
+                queued.incrementAndGet();
+            });
             throw e;
         }
     }
