@@ -13,7 +13,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,6 +33,8 @@ public final class WorkerProxy implements AutoCloseable {
     private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "content-length", "transfer-encoding",
             "expect", "upgrade", "keep-alive");
 
+    /** Opened when the proxy closes: answers it is holding back are dropped then. */
+    private final CountDownLatch closed = new CountDownLatch(1);
     private final HttpServer server;
     private final ExecutorService pool;
     private final String target;
@@ -105,7 +109,9 @@ public final class WorkerProxy implements AutoCloseable {
                 Object me = new Object();
                 held.put(me, System.nanoTime());
                 try {
-                    Thread.sleep(createAnswerDelay.toMillis());
+                    if (closed.await(createAnswerDelay.toMillis(), TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -131,6 +137,7 @@ public final class WorkerProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
         pool.shutdownNow();
     }

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,6 +82,8 @@ final class FakeVmWorker implements AutoCloseable {
      */
     volatile Duration drip;
     static final Duration DRIP_FOR = Duration.ofMinutes(2);
+    /** Opened when the worker closes: whatever it is pacing out ends then. */
+    private final CountDownLatch closed = new CountDownLatch(1);
     /** Dripping answers whose caller hung up before the end. */
     final AtomicInteger cutOff = new AtomicInteger();
     /** Every request answers 500. */
@@ -254,7 +258,9 @@ final class FakeVmWorker implements AutoCloseable {
             while (System.nanoTime() < until && !Thread.currentThread().isInterrupted()) {
                 out.write('{');
                 out.flush();
-                Thread.sleep(every.toMillis());
+                if (closed.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
             }
         } catch (IOException e) {
             cutOff.incrementAndGet();
@@ -287,6 +293,7 @@ final class FakeVmWorker implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
         pool.shutdownNow();
     }
