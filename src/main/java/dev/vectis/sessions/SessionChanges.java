@@ -42,25 +42,15 @@ final class SessionChanges {
 
     /** The worker was asked but the outcome is unknown: the session keeps its slot and says so. */
     void doubt(String sessionId, String reason) {
-        long now = clock.millis();
-        jdbi.useTransaction(h -> {
+        changedIf(sessionId, (h, now) -> {
             SessionStore.lock(h, sessionId).orElseThrow();
-            if (SessionStore.doubt(h, sessionId, reason, now)) {
-                events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
-            }
+            return SessionStore.doubt(h, sessionId, reason, now);
         });
-        events.fire();
     }
 
     /** An in-doubt session that only an operator can settle; once. */
     void flagDoubt(String sessionId, String reason) {
-        long now = clock.millis();
-        jdbi.useTransaction(h -> {
-            if (SessionStore.flagDoubt(h, sessionId, reason, now)) {
-                events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
-            }
-        });
-        events.fire();
+        changedIf(sessionId, (h, now) -> SessionStore.flagDoubt(h, sessionId, reason, now));
     }
 
     /** A pending session's VM is known at last: provisioning with its route. False when it moved on meanwhile. */
@@ -139,9 +129,14 @@ final class SessionChanges {
 
     /** Keeps a session that nothing decided in time, for an operator; once. */
     void flag(String sessionId, String reason) {
+        changedIf(sessionId, (h, now) -> SessionStore.flag(h, sessionId, reason, now));
+    }
+
+    /** One conditional change in a transaction; the session's watchers hear of it only when it happened. */
+    private void changedIf(String sessionId, java.util.function.BiPredicate<org.jdbi.v3.core.Handle, Long> update) {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
-            if (SessionStore.flag(h, sessionId, reason, now)) {
+            if (update.test(h, now)) {
                 events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
             }
         });
