@@ -4,7 +4,6 @@ import dev.vectis.billing.IdempotencyKeys;
 import dev.vectis.billing.Products;
 import dev.vectis.db.Page;
 import dev.vectis.error.ConflictException;
-import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
 import dev.vectis.error.VectisException;
 import dev.vectis.events.EventLog;
@@ -62,6 +61,7 @@ public final class VpsSessions {
     private final VmReconciler reconciler;
     private final WorkerLanes lanes;
     private final MarketRound round;
+    private final OperatorDecisions decisions;
     /** Renders a session as the purchase answer's JSON. */
     private final Function<VpsSession, String> render;
 
@@ -81,6 +81,7 @@ public final class VpsSessions {
                 calls.failureQuiet()), stops,
                 reconciler, lanes, calls.timeout().plus(WRITE_DOWN), this::rules);
         this.render = render;
+        this.decisions = new OperatorDecisions(changes, stops, this::get);
     }
 
     public Answer purchase(String userId, String key, String requestHash, String productId, String requestId) {
@@ -240,46 +241,9 @@ public final class VpsSessions {
         return get(sessionId);
     }
 
-    /**
-     * An operator's decision on a session: {@code ready} (the VM works though its log did not
-     * say so), {@code refund} (stop the VM and refund, for a provisioning session) or
-     * {@code release} (free the slot of a stopping session whose worker will never confirm).
-     */
+    /** An operator's decision on a session: see {@link OperatorDecisions}. */
     public VpsSession resolve(String sessionId, String action) {
-        VpsSession s = get(sessionId);
-        switch (action == null ? "" : action) {
-            case "ready" -> {
-                requireStatus(s, "provisioning", action);
-                changes.transition(sessionId, "ready", null, "An operator marked the VM ready");
-            }
-            case "refund" -> {
-                if (s.inDoubt()) {
-                    changes.failAndRefund(sessionId, "An operator found no VM for this session on the worker; the slot "
-                            + "was freed and the price refunded");
-                    break;
-                }
-                requireStatus(s, "provisioning", action);
-                stops.failAndRefund(s, "An operator ", "stopped the VM and refunded the price",
-                        "refunded the price" + ProvisionWatch.UNCONFIRMED);
-            }
-            case "release" -> {
-                if (s.status().equals("failed") && s.holdsSlot()) {
-                    changes.stopConfirmed(sessionId, "An operator released the slot without the worker's confirmation");
-                    break;
-                }
-                requireStatus(s, "stopping", action);
-                changes.end(sessionId, "deleted", "An operator released the slot without the worker's confirmation");
-            }
-            default -> throw new InvalidInputException("action", "action must be \"ready\", \"refund\" or \"release\"");
-        }
-        return get(sessionId);
-    }
-
-    private static void requireStatus(VpsSession s, String status, String action) {
-        if (!s.status().equals(status)) {
-            throw new ConflictException("WRONG_STATUS", "\"" + action + "\" applies to a " + status
-                    + " session; this one is " + s.status());
-        }
+        return decisions.resolve(sessionId, action);
     }
 
     /**
