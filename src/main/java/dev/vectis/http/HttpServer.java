@@ -101,8 +101,8 @@ public final class HttpServer {
                     return;
                 }
                 limiter.apply(ctx, clients.ip(ctx), ContractApi.owner(apis, ctx.method().name(), ctx.path()));
-                refuseUnstorable(ctx);
-                refuseUnknownCharset(ctx);
+                InputChecks.refuseUnstorable(ctx);
+                InputChecks.refuseUnknownCharset(ctx);
                 String type = ctx.header("Content-Type");
                 long cap = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")
                         ? maxUploadBytes + (1 << 20) : settings.maxBodyBytes();
@@ -111,12 +111,7 @@ public final class HttpServer {
                             "The request body is larger than " + cap + " bytes");
                 }
             });
-            // Path parameters exist once a route matched; they are decoded, so %00 shows as NUL here.
-            config.routes.beforeMatched(ctx -> ctx.pathParamMap().forEach((name, value) -> {
-                if (!StorableText.ok(value)) {
-                    throw new dev.vectis.error.InvalidInputException(name, name + " " + StorableText.PROBLEM);
-                }
-            }));
+            config.routes.beforeMatched(InputChecks::refuseUnstorablePathParams);
             config.routes.after(security::after);
             for (ContractApi api : apis) {
                 api.routes(config.routes);
@@ -153,45 +148,6 @@ public final class HttpServer {
                 });
             }
         });
-    }
-
-    /** Every contract stores what it is sent; text PostgreSQL cannot hold is refused before any route. */
-    private static void refuseUnstorable(io.javalin.http.Context ctx) {
-        if (!StorableText.ok(ctx.path())) {
-            throw new dev.vectis.error.InvalidInputException("path", "The path " + StorableText.PROBLEM);
-        }
-        for (java.util.Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
-            String name = StorableText.ok(param.getKey()) ? param.getKey() : "query";
-            if (!name.equals(param.getKey()) || !param.getValue().stream().allMatch(StorableText::ok)) {
-                throw new dev.vectis.error.InvalidInputException(name, name + " " + StorableText.PROBLEM);
-            }
-        }
-        for (String header : new String[] {"Idempotency-Key", "X-Worker-Id", "X-Request-Id", "Authorization"}) {
-            String value = ctx.header(header);
-            if (value != null && !StorableText.ok(value)) {
-                throw new dev.vectis.error.InvalidInputException(header, header + " " + StorableText.PROBLEM);
-            }
-        }
-    }
-
-    /** A body in a charset this JVM cannot decode would fail whoever reads it as text (a form, say). */
-    private static void refuseUnknownCharset(io.javalin.http.Context ctx) {
-        String type = ctx.header("Content-Type");
-        int at = type == null ? -1 : type.toLowerCase(java.util.Locale.ROOT).indexOf("charset=");
-        if (at < 0) {
-            return;
-        }
-        String charset = type.substring(at + "charset=".length()).split(";", 2)[0].trim().replace("\"", "");
-        boolean known;
-        try {
-            known = java.nio.charset.Charset.isSupported(charset);
-        } catch (java.nio.charset.IllegalCharsetNameException e) {
-            known = false;
-        }
-        if (!known) {
-            throw new dev.vectis.error.InvalidInputException("Content-Type", "Content-Type names a charset this server "
-                    + "does not know; send UTF-8");
-        }
     }
 
     /** Jetty's word that the request itself was malformed (a broken multipart body, say). */
