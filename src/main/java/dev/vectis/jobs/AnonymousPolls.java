@@ -26,6 +26,12 @@ final class AnonymousPolls {
     private AnonymousPolls() {
     }
 
+    /** Read without locks: whether a candidate at the address has room; {@link #place} decides under them. */
+    static boolean hasRoom(Handle h, String address) {
+        List<Candidate> candidates = candidatesAt(h, address);
+        return !candidates.isEmpty() && candidates.stream().mapToInt(Candidate::maxJobs).sum() > runningAt(h, address);
+    }
+
     /**
      * The one candidate at the address takes the job; several share it, so it is held for
      * the address; none, or no room left among them: nobody (the spec's "no idle workers").

@@ -18,7 +18,7 @@ public final class JobEvents {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final EventLog log;
-    private final Signal workAvailable = new Signal();
+    private final Pollers pollers = new Pollers();
     private final Signal changed = new Signal();
     private volatile boolean closing;
 
@@ -53,9 +53,9 @@ public final class JobEvents {
         return JobStore.eventsAfter(h, jobId, afterId, limit);
     }
 
-    /** Fired after a job became pending: long-polling workers look again. */
-    public Signal workAvailable() {
-        return workAvailable;
+    /** Long polls waiting for a job; each new pending job wakes one. */
+    Pollers pollers() {
+        return pollers;
     }
 
     /** Fired after any job changed: event streams look again. */
@@ -66,7 +66,8 @@ public final class JobEvents {
     /** Ends long polls and streams promptly, so a shutdown does not wait for them. */
     public void close() {
         closing = true;
-        fire(true);
+        pollers.wakeAll();
+        fire(0);
     }
 
     public boolean closing() {
@@ -78,10 +79,9 @@ public final class JobEvents {
         changed.fire();
     }
 
-    void fire(boolean newWork) {
-        if (newWork) {
-            workAvailable.fire();
-        }
+    /** After a commit that made {@code newJobs} jobs pending (0: other changes). */
+    void fire(int newJobs) {
+        pollers.offer(newJobs);
         changed.fire();
         log.notifyAppended();
     }

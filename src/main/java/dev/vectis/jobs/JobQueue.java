@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -22,13 +21,14 @@ import org.jdbi.v3.core.Jdbi;
 public final class JobQueue {
 
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-    private static final Duration MAX_SLICE = Duration.ofSeconds(1);
 
     private final Jdbi jdbi;
     private final Clock clock;
     private final JobEvents events;
     private final int defaultTimeoutSeconds;
     private final SecureRandom random = new SecureRandom();
+    /** How often a waiting poll looks again unwoken: a job enqueued on another node has no way to wake it. */
+    private volatile Duration recheck = Duration.ofSeconds(1);
 
     public JobQueue(Jdbi jdbi, Clock clock, JobEvents events, Duration defaultTimeout) {
         this.jdbi = jdbi;
@@ -47,30 +47,49 @@ public final class JobQueue {
             events.status(h, id, Job.PENDING, null, 0, null, null, now);
             return JobStore.find(h, id).orElseThrow();
         });
-        events.fire(true);
+        events.fire(1);
         return created;
     }
 
     /** Hands the oldest pending job to the worker that polled, naming itself. */
     public Claim claim(String workerId) {
-        return claim(h -> {
-            // The worker's row lock serializes its own concurrent polls, so max_jobs holds.
-            Limits limits = h.createQuery("SELECT max_jobs, names_itself FROM workers WHERE id = :id FOR UPDATE")
-                    .bind("id", workerId)
-                    .map((rs, ctx) -> new Limits(rs.getInt("max_jobs"), rs.getBoolean("names_itself"))).findOne()
-                    .orElseThrow(() -> new NotFoundException("WORKER_NOT_FOUND", "Worker not found"));
-            if (!limits.namesItself()) {
-                // From now on anonymous polls from its address are not taken for it.
-                h.createUpdate("UPDATE workers SET names_itself = TRUE WHERE id = :id").bind("id", workerId).execute();
+        return claim(new Placement() {
+            @Override
+            public Optional<Claim.Outcome> refusal(Handle h) {
+                Load load = JobStore.load(h, workerId).orElseThrow(
+                        () -> new NotFoundException("WORKER_NOT_FOUND", "Worker not found"));
+                if (!load.namesItself()) {
+                    // From now on anonymous polls from its address are not taken for it.
+                    h.createUpdate("UPDATE workers SET names_itself = TRUE WHERE id = :id").bind("id", workerId).execute();
+                }
+                return load.running() >= load.maxJobs() ? Optional.of(Claim.Outcome.WORKER_BUSY) : Optional.empty();
             }
-            boolean full = JobStore.runningOn(h, workerId) >= limits.maxJobs();
-            return full ? Optional.empty() : Optional.of(new Taker(workerId, null));
+
+            @Override
+            public Optional<Taker> taker(Handle h) {
+                // The worker's row lock serializes its own concurrent polls, so max_jobs holds.
+                h.createQuery("SELECT id FROM workers WHERE id = :id FOR UPDATE").bind("id", workerId)
+                        .mapTo(String.class).findOne();
+                Load load = JobStore.load(h, workerId).orElseThrow(
+                        () -> new NotFoundException("WORKER_NOT_FOUND", "Worker not found"));
+                return load.running() >= load.maxJobs() ? Optional.empty() : Optional.of(new Taker(workerId, null));
+            }
         }, Claim.Outcome.WORKER_BUSY);
     }
 
     /** A poll that names no worker, from {@code address}: placed as {@link AnonymousPolls} says. */
     public Claim claimFrom(String address) {
-        return claim(h -> AnonymousPolls.place(h, address), Claim.Outcome.NO_IDLE_WORKER);
+        return claim(new Placement() {
+            @Override
+            public Optional<Claim.Outcome> refusal(Handle h) {
+                return AnonymousPolls.hasRoom(h, address) ? Optional.empty() : Optional.of(Claim.Outcome.NO_IDLE_WORKER);
+            }
+
+            @Override
+            public Optional<Taker> taker(Handle h) {
+                return AnonymousPolls.place(h, address);
+            }
+        }, Claim.Outcome.NO_IDLE_WORKER);
     }
 
     /** Like {@link #claim(String)}, but waits up to {@code wait} for a job to appear. */
@@ -87,18 +106,38 @@ public final class JobQueue {
     record Taker(String workerId, String address) {
     }
 
-    private record Limits(int maxJobs, boolean namesItself) {
+    /** A worker's limit and what it runs now. */
+    record Load(int maxJobs, int running, boolean namesItself) {
     }
 
-    private Claim claim(Function<Handle, Optional<Taker>> taker, Claim.Outcome full) {
+    /**
+     * Who may take a job, asked in two steps so that a poll finding nothing to do locks
+     * nothing and writes nothing: first without locks, then under them once a job is in hand.
+     */
+    private interface Placement {
+        /** Why this poll cannot take a job now, read without locks; empty when it may. */
+        Optional<Claim.Outcome> refusal(Handle h);
+
+        /** Under the locks that make the decision hold: who takes the job, or empty when there is no room. */
+        Optional<Taker> taker(Handle h);
+    }
+
+    private Claim claim(Placement placement, Claim.Outcome full) {
         long now = clock.millis();
         Claim claim = jdbi.inTransaction(h -> {
-            Optional<Taker> who = taker.apply(h);
+            Optional<Claim.Outcome> refused = placement.refusal(h);
+            if (refused.isPresent()) {
+                return Claim.of(refused.get());
+            }
+            Optional<String> jobId = JobStore.nextPending(h);
+            if (jobId.isEmpty()) {
+                return Claim.of(Claim.Outcome.NO_JOB);
+            }
+            Optional<Taker> who = placement.taker(h);
             if (who.isEmpty()) {
                 return Claim.of(full);
             }
-            Optional<String> jobId = JobStore.nextPending(h);
-            if (jobId.isEmpty() || !JobStore.start(h, jobId.get(), who.get().workerId(), who.get().address(), now)) {
+            if (!JobStore.start(h, jobId.get(), who.get().workerId(), who.get().address(), now)) {
                 return Claim.of(Claim.Outcome.NO_JOB);
             }
             Job job = JobStore.find(h, jobId.get()).orElseThrow();
@@ -106,23 +145,43 @@ public final class JobQueue {
             return new Claim(Claim.Outcome.CLAIMED, job);
         });
         if (claim.outcome() == Claim.Outcome.CLAIMED) {
-            events.fire(false);
+            events.fire(0);
         }
         return claim;
     }
 
     private Claim waitFor(Supplier<Claim> poll, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
+        Pollers pollers = events.pollers();
+        Pollers.Waiter waiter = pollers.enlist();
+        boolean spendingWake = false;
         while (true) {
-            long seen = events.workAvailable().version();
             Claim claim = poll.get();
             long left = deadline - System.nanoTime();
             if (claim.outcome() != Claim.Outcome.NO_JOB || left <= 0 || events.closing()) {
+                pollers.leave(waiter);
+                if (spendingWake && claim.outcome() != Claim.Outcome.CLAIMED) {
+                    // Woken for a job this poll cannot take (its worker filled up): another may.
+                    pollers.offer(1);
+                }
                 return claim;
             }
-            // Short slices: a job enqueued on another node has no way to wake us.
-            events.workAvailable().await(seen, Duration.ofNanos(Math.min(left, MAX_SLICE.toNanos())));
+            waiter.await(Math.min(left, recheck.toNanos()));
+            if (Thread.interrupted()) {
+                pollers.leave(waiter);
+                throw new InterruptedException();
+            }
+            spendingWake = waiter.woken();
+            if (spendingWake) {
+                // A new place in line catches work that appears while this poll looks.
+                waiter = pollers.enlist();
+            }
         }
+    }
+
+    /** For tests that count looks: only wakes make a waiting poll look again. */
+    void recheckEvery(Duration every) {
+        recheck = every;
     }
 
     public Job get(String jobId) {
@@ -152,7 +211,7 @@ public final class JobQueue {
             events.status(h, jobId, Job.CANCELLED, current.workerId(), current.attempt(), null, "Cancelled", now);
             return JobStore.find(h, jobId).orElseThrow();
         });
-        events.fire(false);
+        events.fire(0);
         return job;
     }
 

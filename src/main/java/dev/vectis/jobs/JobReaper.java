@@ -34,41 +34,41 @@ public final class JobReaper implements OfflineListener {
     @Override
     public void workerOffline(Handle h, String workerId, long now) {
         int lost = 0;
-        boolean requeued = false;
+        int requeued = 0;
         for (String jobId : JobStore.runningIdsOf(h, workerId)) {
             Job job = JobStore.lock(h, jobId).orElseThrow();
             if (Job.RUNNING.equals(job.status()) && workerId.equals(job.workerId())) {
-                requeued |= lose(h, job, "worker " + workerId + " lost", now);
+                requeued += lose(h, job, "worker " + workerId + " lost", now);
                 lost++;
             }
         }
         for (String jobId : AnonymousPolls.orphans(h)) {
             Job job = JobStore.lock(h, jobId).orElseThrow();
             if (Job.RUNNING.equals(job.status()) && job.workerId() == null) {
-                requeued |= lose(h, job, "no worker that polled from its address is left", now);
+                requeued += lose(h, job, "no worker that polled from its address is left", now);
                 lost++;
             }
         }
         if (lost > 0) {
             // Wake pollers once the requeue is visible, not while its row is still locked.
-            boolean newWork = requeued;
+            int newWork = requeued;
             h.afterCommit(() -> events.fire(newWork));
         }
     }
 
-    /** Retries the job while it has attempts left, else fails it; true when it went back to the queue. */
-    private boolean lose(Handle h, Job job, String why, long now) {
+    /** Retries the job while it has attempts left, else fails it; 1 when it went back to the queue, else 0. */
+    private int lose(Handle h, Job job, String why, long now) {
         if (job.attempt() < job.maxAttempts()) {
             JobStore.requeue(h, job.id());
             events.status(h, job.id(), Job.PENDING, null, job.attempt(), null,
                     WORKER_LOST + "; retrying (attempt " + job.attempt() + " of " + job.maxAttempts() + " used)", now);
             LOG.info("Job {} returned to the queue: {}", job.id(), why);
-            return true;
+            return 1;
         }
         JobStore.finish(h, job.id(), Job.FAILED, null, WORKER_LOST, now);
         events.status(h, job.id(), Job.FAILED, job.workerId(), job.attempt(), null, WORKER_LOST, now);
         LOG.info("Job {} failed: {}", job.id(), why);
-        return false;
+        return 0;
     }
 
     /**
@@ -97,7 +97,7 @@ public final class JobReaper implements OfflineListener {
             return n;
         });
         if (expired > 0) {
-            events.fire(false);
+            events.fire(0);
         }
         return expired;
     }

@@ -33,14 +33,12 @@ public final class JobResults {
     public void complete(String jobId, String workerId, Integer attempt, String stdout, String stderr, int exitCode) {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
-            Job job = assigned(h, jobId, workerId, attempt);
-            JobStore.setOutput(h, jobId,
-                    stdout == null ? job.stdout() : OutputText.capped(stdout, outputCap),
-                    stderr == null ? job.stderr() : OutputText.capped(stderr, outputCap));
-            JobStore.finish(h, jobId, Job.COMPLETED, exitCode, null, now);
+            JobStore.Assignment job = assigned(h, jobId, workerId, attempt);
+            JobStore.complete(h, jobId, stdout == null ? null : OutputText.capped(stdout, outputCap),
+                    stderr == null ? null : OutputText.capped(stderr, outputCap), exitCode, now);
             events.status(h, jobId, Job.COMPLETED, workerId, job.attempt(), exitCode, null, now);
         });
-        events.fire(false);
+        events.fire(0);
     }
 
     /** The worker could not run the job (download failed, …). */
@@ -48,11 +46,11 @@ public final class JobResults {
         long now = clock.millis();
         String message = errorMessage == null || errorMessage.isBlank() ? "Job failed" : errorMessage;
         jdbi.useTransaction(h -> {
-            Job job = assigned(h, jobId, workerId, attempt);
+            JobStore.Assignment job = assigned(h, jobId, workerId, attempt);
             JobStore.finish(h, jobId, Job.FAILED, null, message, now);
             events.status(h, jobId, Job.FAILED, workerId, job.attempt(), null, message, now);
         });
-        events.fire(false);
+        events.fire(0);
     }
 
     /**
@@ -87,8 +85,8 @@ public final class JobResults {
         return cancelled;
     }
 
-    private Job assigned(Handle h, String jobId, String workerId, Integer attempt) {
-        Job job = JobStore.lock(h, jobId).orElseThrow(JobQueue::notFound);
+    private JobStore.Assignment assigned(Handle h, String jobId, String workerId, Integer attempt) {
+        JobStore.Assignment job = JobStore.lockAssignment(h, jobId).orElseThrow(JobQueue::notFound);
         check(h, jobId, job.status(), job.workerId(), job.attempt(), workerId, attempt);
         return job;
     }
@@ -115,7 +113,7 @@ public final class JobResults {
         if (held && workerId != null) {
             JobStore.attribute(h, jobId, workerId);
             events.status(h, jobId, Job.RUNNING, workerId, currentAttempt, null, null, clock.millis());
-            h.afterCommit(() -> events.fire(false));
+            h.afterCommit(() -> events.fire(0));
         }
     }
 }

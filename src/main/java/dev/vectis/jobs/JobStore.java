@@ -44,6 +44,14 @@ final class JobStore {
     record Assignment(String status, String workerId, int attempt, int outputLength) {
     }
 
+    /** The row locked like {@link #lock}, reading only what a report is checked against. */
+    static Optional<Assignment> lockAssignment(Handle h, String id) {
+        return h.createQuery("SELECT status, worker_id, attempt FROM jobs WHERE id = :id FOR UPDATE").bind("id", id)
+                .map((rs, ctx) -> new Assignment(rs.getString("status"), rs.getString("worker_id"), rs.getInt("attempt"),
+                        0))
+                .findOne();
+    }
+
     /** The row locked like {@link #lock}, reading only what an output chunk needs. */
     static Optional<Assignment> lockAssignment(Handle h, String id, String stream) {
         String column = stream.equals("stderr") ? "stderr" : "stdout";
@@ -70,15 +78,22 @@ final class JobStore {
         return h.createQuery("SELECT COUNT(*) FROM jobs").mapTo(Long.class).one();
     }
 
+    /** Written so that PostgreSQL's partial index of pending jobs (V18) matches it. */
+    static final String NEXT_PENDING = "SELECT id FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT 1 "
+            + "FOR UPDATE SKIP LOCKED";
+
     /** The oldest pending job nobody else is claiming right now. */
     static Optional<String> nextPending(Handle h) {
-        return h.createQuery("SELECT id FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT 1 "
-                + "FOR UPDATE SKIP LOCKED").mapTo(String.class).findOne();
+        return h.createQuery(NEXT_PENDING).mapTo(String.class).findOne();
     }
 
-    static int runningOn(Handle h, String workerId) {
-        return h.createQuery("SELECT COUNT(*) FROM jobs WHERE worker_id = :w AND status = 'running'")
-                .bind("w", workerId).mapTo(Integer.class).one();
+    static Optional<JobQueue.Load> load(Handle h, String workerId) {
+        return h.createQuery("SELECT max_jobs, names_itself, (SELECT COUNT(*) FROM jobs WHERE worker_id = :w "
+                        + "AND status = 'running') AS running FROM workers WHERE id = :w")
+                .bind("w", workerId)
+                .map((rs, ctx) -> new JobQueue.Load(rs.getInt("max_jobs"), rs.getInt("running"),
+                        rs.getBoolean("names_itself")))
+                .findOne();
     }
 
     /** Hands the job to a worker, or (workerId null) holds it for the address of an anonymous poll. */
@@ -109,9 +124,13 @@ final class JobStore {
                 + "deadline_at = NULL WHERE id = :id").bind("id", jobId).execute();
     }
 
-    static void setOutput(Handle h, String jobId, String stdout, String stderr) {
-        h.createUpdate("UPDATE jobs SET stdout = :stdout, stderr = :stderr WHERE id = :id")
-                .bind("id", jobId).bind("stdout", stdout).bind("stderr", stderr).execute();
+    /** Completed with its exit code; output given (not null) replaces what was streamed. */
+    static void complete(Handle h, String jobId, String stdout, String stderr, int exitCode, long now) {
+        h.createUpdate("UPDATE jobs SET status = 'completed', exit_code = :exitCode, error_message = NULL, "
+                        + "completed_at = :now, deadline_at = NULL, stdout = COALESCE(:stdout, stdout), "
+                        + "stderr = COALESCE(:stderr, stderr) WHERE id = :id")
+                .bind("id", jobId).bind("exitCode", exitCode).bind("now", now)
+                .bind("stdout", stdout).bind("stderr", stderr).execute();
     }
 
     static List<String> runningIdsOf(Handle h, String workerId) {

@@ -263,7 +263,8 @@ class JobQueueTest {
             ExecutorService pool = Executors.newSingleThreadExecutor();
             try {
                 Future<Claim> poll = pool.submit(() -> f.queue.claim("w1", Duration.ofSeconds(20)));
-                Thread.sleep(200);
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                        .until(() -> f.events.pollers().waiting() == 1);
                 Job job = f.job("echo", null, null);
                 Claim claim = poll.get(10, java.util.concurrent.TimeUnit.SECONDS);
                 assertThat(claim.job().id()).isEqualTo(job.id());
