@@ -69,7 +69,7 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                 commands,
                 new ChatSessions(database.jdbi()),
                 new GatewayEvents(database.jdbi(), clock, log, workers, commands),
-                new JobQueue(database.jdbi(), clock, events, executor.jobTimeout()),
+                new JobQueue(database.jdbi(), database.dialect(), clock, events, executor.jobTimeout()),
                 new JobResults(database.jdbi(), clock, events, executor.outputCapBytes()),
                 new JobReaper(database.jdbi(), clock, events),
                 new Bundles(settings.dataDir().resolve("uploads"), executor.maxUploadBytes()),

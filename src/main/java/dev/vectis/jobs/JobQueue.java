@@ -1,5 +1,6 @@
 package dev.vectis.jobs;
 
+import dev.vectis.db.Dialect;
 import dev.vectis.db.Page;
 import dev.vectis.error.ConflictException;
 import dev.vectis.error.NotFoundException;
@@ -23,6 +24,7 @@ public final class JobQueue {
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
     private final Jdbi jdbi;
+    private final Dialect dialect;
     private final Clock clock;
     private final JobEvents events;
     private final int defaultTimeoutSeconds;
@@ -30,8 +32,9 @@ public final class JobQueue {
     /** How often a waiting poll looks again unwoken: a job enqueued on another node has no way to wake it. */
     private volatile Duration recheck = Duration.ofSeconds(1);
 
-    public JobQueue(Jdbi jdbi, Clock clock, JobEvents events, Duration defaultTimeout) {
+    public JobQueue(Jdbi jdbi, Dialect dialect, Clock clock, JobEvents events, Duration defaultTimeout) {
         this.jdbi = jdbi;
+        this.dialect = dialect;
         this.clock = clock;
         this.events = events;
         this.defaultTimeoutSeconds = (int) defaultTimeout.toSeconds();
@@ -43,9 +46,10 @@ public final class JobQueue {
         int maxAttempts = job.maxAttempts() == null ? 1 : job.maxAttempts();
         int timeout = job.timeoutSeconds() == null ? defaultTimeoutSeconds : job.timeoutSeconds();
         Job created = jdbi.inTransaction(h -> {
-            JobStore.insert(h, id, job, maxAttempts, timeout, now);
+            long seq = JobStore.insert(h, id, job, maxAttempts, timeout, now);
             events.status(h, id, Job.PENDING, null, 0, null, null, now);
-            return JobStore.find(h, id).orElseThrow();
+            return new Job(id, seq, job.command(), job.fileUrl(), job.filename(), Job.PENDING, null, 0, maxAttempts,
+                    timeout, "", "", null, null, now, null, null, null);
         });
         events.fire(1);
         return created;
@@ -129,7 +133,7 @@ public final class JobQueue {
             if (refused.isPresent()) {
                 return Claim.of(refused.get());
             }
-            Optional<String> jobId = JobStore.nextPending(h);
+            Optional<String> jobId = JobStore.nextPending(h, dialect);
             if (jobId.isEmpty()) {
                 return Claim.of(Claim.Outcome.NO_JOB);
             }
@@ -137,10 +141,11 @@ public final class JobQueue {
             if (who.isEmpty()) {
                 return Claim.of(full);
             }
-            if (!JobStore.start(h, jobId.get(), who.get().workerId(), who.get().address(), now)) {
+            Optional<Job> started = JobStore.start(h, jobId.get(), who.get().workerId(), who.get().address(), now);
+            if (started.isEmpty()) {
                 return Claim.of(Claim.Outcome.NO_JOB);
             }
-            Job job = JobStore.find(h, jobId.get()).orElseThrow();
+            Job job = started.get();
             events.status(h, job.id(), Job.RUNNING, job.workerId(), job.attempt(), null, null, now);
             return new Claim(Claim.Outcome.CLAIMED, job);
         });

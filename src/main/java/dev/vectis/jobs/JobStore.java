@@ -1,6 +1,7 @@
 package dev.vectis.jobs;
 
 import dev.vectis.db.Columns;
+import dev.vectis.db.Dialect;
 import dev.vectis.db.KeyedAfter;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,16 +18,20 @@ final class JobStore {
             + "max_attempts, timeout_seconds, stdout, stderr, exit_code, error_message, created_at, started_at, "
             + "deadline_at, completed_at";
 
+    private static final String[] COLUMN_NAMES = COLUMNS.split(", ");
+
     private JobStore() {
     }
 
-    static void insert(Handle h, String id, NewJob job, int maxAttempts, int timeoutSeconds, long now) {
-        h.createUpdate("INSERT INTO jobs (id, command, file_url, filename, status, max_attempts, timeout_seconds, "
+    /** The new job's seq. */
+    static long insert(Handle h, String id, NewJob job, int maxAttempts, int timeoutSeconds, long now) {
+        return h.createUpdate("INSERT INTO jobs (id, command, file_url, filename, status, max_attempts, timeout_seconds, "
                         + "created_at) VALUES (:id, :command, :fileUrl, :filename, 'pending', :maxAttempts, "
                         + ":timeoutSeconds, :now)")
                 .bind("id", id).bind("command", job.command()).bind("fileUrl", job.fileUrl())
                 .bind("filename", job.filename()).bind("maxAttempts", maxAttempts)
-                .bind("timeoutSeconds", timeoutSeconds).bind("now", now).execute();
+                .bind("timeoutSeconds", timeoutSeconds).bind("now", now)
+                .executeAndReturnGeneratedKeys("seq").mapTo(Long.class).one();
     }
 
     static Optional<Job> find(Handle h, String id) {
@@ -82,9 +87,28 @@ final class JobStore {
     static final String NEXT_PENDING = "SELECT id FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT 1 "
             + "FOR UPDATE SKIP LOCKED";
 
-    /** The oldest pending job nobody else is claiming right now. */
-    static Optional<String> nextPending(Handle h) {
-        return h.createQuery(NEXT_PENDING).mapTo(String.class).findOne();
+    /** How many of the oldest pending jobs H2 tries before it says there is none free. */
+    private static final int H2_CANDIDATES = 32;
+
+    /**
+     * The oldest pending job nobody else is claiming right now. H2 applies LIMIT before SKIP
+     * LOCKED, so there one claim in progress would hide every other pending job: it tries
+     * the oldest few one by one instead.
+     */
+    static Optional<String> nextPending(Handle h, Dialect dialect) {
+        if (dialect == Dialect.POSTGRESQL) {
+            return h.createQuery(NEXT_PENDING).mapTo(String.class).findOne();
+        }
+        List<String> oldest = h.createQuery("SELECT id FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT :n")
+                .bind("n", H2_CANDIDATES).mapTo(String.class).list();
+        for (String id : oldest) {
+            Optional<String> free = h.createQuery("SELECT id FROM jobs WHERE id = :id AND status = 'pending' "
+                    + "FOR UPDATE SKIP LOCKED").bind("id", id).mapTo(String.class).findOne();
+            if (free.isPresent()) {
+                return free;
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<JobQueue.Load> load(Handle h, String workerId) {
@@ -96,14 +120,17 @@ final class JobStore {
                 .findOne();
     }
 
-    /** Hands the job to a worker, or (workerId null) holds it for the address of an anonymous poll. */
-    static boolean start(Handle h, String jobId, String workerId, String claimAddress, long now) {
+    /**
+     * Hands the job to a worker, or (workerId null) holds it for the address of an anonymous
+     * poll; the job as it now is, or empty when it was no longer pending.
+     */
+    static Optional<Job> start(Handle h, String jobId, String workerId, String claimAddress, long now) {
         return h.createUpdate("UPDATE jobs SET status = 'running', worker_id = :w, claim_address = :address, "
                         + "attempt = attempt + 1, started_at = :now, "
                         + "deadline_at = CAST(:now AS BIGINT) + CAST(timeout_seconds AS BIGINT) * 1000, completed_at = NULL "
                         + "WHERE id = :id AND status = 'pending'")
-                .bind("id", jobId).bind("w", workerId).bind("address", claimAddress)
-                .bind("now", now).execute() == 1;
+                .bind("id", jobId).bind("w", workerId).bind("address", claimAddress).bind("now", now)
+                .executeAndReturnGeneratedKeys(COLUMN_NAMES).map(JobStore::row).findOne();
     }
 
     /** A held job becomes the worker's that first reported on it. */

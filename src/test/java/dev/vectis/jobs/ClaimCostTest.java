@@ -63,7 +63,8 @@ class ClaimCostTest {
             f.database.jdbi().setSqlLogger(new SqlLogger() {
                 @Override
                 public void logBeforeExecution(StatementContext context) {
-                    if (JobStore.NEXT_PENDING.equals(context.getRenderedSql())) {
+                    // PostgreSQL's one statement, or the first of H2's.
+                    if (context.getRenderedSql().startsWith("SELECT id FROM jobs WHERE status = 'pending' ORDER BY seq")) {
                         looks.incrementAndGet();
                     }
                 }
