@@ -5,12 +5,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.vectis.config.Secret;
 import dev.vectis.config.Settings;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -21,11 +23,14 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Dialect dialect;
     private final Jdbi jdbi;
+    private final AtomicLong retries = new AtomicLong();
 
     private Database(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.jdbi = Jdbi.create(dataSource);
+        // Every transaction of every feature: a lost deadlock is retried here, never shown to a client.
+        jdbi.setTransactionHandler(new RetryingTransactions(jdbi.getTransactionHandler(), retries));
     }
 
     /** Opens the pool; fails fast with a readable message when the database cannot be reached. */
@@ -44,7 +49,13 @@ public final class Database implements AutoCloseable {
             config.setMetricRegistry(registry);
         }
         try {
-            return new Database(new HikariDataSource(config), Dialect.of(url));
+            Database database = new Database(new HikariDataSource(config), Dialect.of(url));
+            if (registry != null) {
+                FunctionCounter.builder("vectis.db.transaction.retries", database, Database::retries)
+                        .description("Transactions run again after losing a deadlock or serialization race")
+                        .register(registry);
+            }
+            return database;
         } catch (HikariPool.PoolInitializationException e) {
             throw new DatabaseUnavailableException(describe(url, e));
         }
@@ -69,9 +80,13 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
-
     public Dialect dialect() {
         return dialect;
+    }
+
+    /** How many times a transaction was run again after losing a race, since the pool opened. */
+    public long retries() {
+        return retries.get();
     }
 
     /** A round trip to the database within the timeout; the failure's text when there is one. */

@@ -1,5 +1,8 @@
 package dev.vectis.http;
 
+import dev.vectis.db.Contention;
+import dev.vectis.db.DatabaseBusyException;
+import dev.vectis.error.UnavailableException;
 import dev.vectis.error.VectisException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -48,6 +51,9 @@ public final class ErrorRenderer {
         if (status == 401) {
             ctx.header("WWW-Authenticate", "Bearer");
         }
+        if (e instanceof UnavailableException u && u.retryAfterSeconds() > 0) {
+            ctx.header("Retry-After", Integer.toString(u.retryAfterSeconds()));
+        }
         write(ctx, new ApiError(status, reason(status), e.code(), e.getMessage(), e.field(), e.violations(),
                 RequestIds.of(ctx), clock.instant()));
     }
@@ -58,6 +64,13 @@ public final class ErrorRenderer {
     }
 
     public void renderUnexpected(Context ctx, Exception e) {
+        if (Contention.busy(e)) {
+            // A lone statement outside any transaction that lost a race, or a lock wait that ran out.
+            LOG.warn("{} {} (request {}) lost a race in the database: {}", ctx.method(), ctx.path(),
+                    RequestIds.of(ctx), Contention.describe(e));
+            render(ctx, new DatabaseBusyException());
+            return;
+        }
         LOG.error("Unhandled error in {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
         render(ctx, 500, "Internal server error; quote request id " + RequestIds.of(ctx) + " when reporting it");
     }

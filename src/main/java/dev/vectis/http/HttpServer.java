@@ -173,8 +173,13 @@ public final class HttpServer {
                 connector.setShutdownIdleTimeout(IDLE_CLOSE_ON_STOP_MILLIS);
             }
         }
-        LOG.info("Listening on {}; handlers run on {}", app.jettyServer().server().getURI(),
-                virtualThreads ? "virtual threads" : "a pool of up to " + MAX_PLATFORM_THREADS + " platform threads");
+        if (virtualThreads) {
+            LOG.info("Listening on {}; handlers run on virtual threads", server.getURI());
+        } else {
+            LOG.warn("Listening on {}; handlers run on a pool of up to {} platform threads (Java {}), which long "
+                    + "polls and event streams can use up; Java 21 or newer runs them on virtual threads",
+                    server.getURI(), MAX_PLATFORM_THREADS, Runtime.version().feature());
+        }
     }
 
     /** Requests from this client address being handled now. */

@@ -4,6 +4,7 @@ import dev.vectis.db.Columns;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +49,9 @@ public final class WorkerMetrics {
         if (batch.isEmpty()) {
             return;
         }
+        // Worker by worker, each one's samples in arrival order: the inserts' foreign-key checks
+        // lock workers rows in id order, as every batch writer of workers does.
+        batch.sort(Comparator.comparing(MetricsSample::workerId));
         try {
             jdbi.useTransaction(h -> {
                 PreparedBatch insert = h.prepareBatch("INSERT INTO worker_metrics (worker_id, status, cpu_usage, "

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ public final class WorkerRegistry {
     private final Duration offlineAfter;
     private final long startedAt;
     private final HeartbeatBuffer heartbeats = new HeartbeatBuffer();
+    private final ReentrantLock flushing = new ReentrantLock();
     private static final String GATEWAY = "gateway";
     private final Map<String, Known> known = new ConcurrentHashMap<>();
 
@@ -181,23 +183,33 @@ public final class WorkerRegistry {
         });
     }
 
-    /** Writes buffered heartbeats in one transaction. */
+    /**
+     * Writes buffered heartbeats in one transaction. The flusher loop and the sweep both call
+     * it, one at a time: this node has one writer of heartbeats.
+     */
     public void flush() {
-        Map<String, HeartbeatBuffer.Beat> batch = heartbeats.drain();
-        if (batch.isEmpty()) {
-            return;
-        }
+        flushing.lock();
         try {
-            jdbi.useTransaction(h -> WorkerStore.touch(h, batch));
-        } catch (RuntimeException e) {
-            heartbeats.restore(batch);
-            throw e;
+            Map<String, HeartbeatBuffer.Beat> batch = heartbeats.drain();
+            if (batch.isEmpty()) {
+                return;
+            }
+            try {
+                jdbi.useTransaction(h -> WorkerStore.touch(h, batch));
+            } catch (RuntimeException e) {
+                heartbeats.restore(batch);
+                throw e;
+            }
+        } finally {
+            flushing.unlock();
         }
     }
 
     /**
-     * Marks workers silent for the offline window as offline and tells the listener, each in
-     * its own transaction. After a start, every worker first gets a full window to be heard.
+     * Marks workers silent for the offline window as offline and tells the listener, in one
+     * transaction. Buffered heartbeats are written first, through {@link #flush}, so a worker
+     * heard just now is not taken for silent. After a start, every worker first gets a full
+     * window to be heard.
      */
     public int sweep(OfflineListener listener) {
         flush();

@@ -4,6 +4,7 @@ import dev.vectis.db.Columns;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -62,7 +63,12 @@ final class WorkerStore {
                 .bindMethods(r).bind("now", now).execute();
     }
 
-    /** Applies buffered heartbeats; a later flush never moves last_seen_at backwards. */
+    /**
+     * Applies buffered heartbeats; a later flush never moves last_seen_at backwards. Rows are
+     * written in id order, the order every writer of several workers rows takes them in, so
+     * two such writers (two nodes' flushes, a flush beside the sweep) never wait on each other
+     * in a cycle.
+     */
     static void touch(Handle h, Map<String, HeartbeatBuffer.Beat> beats) {
         PreparedBatch batch = h.prepareBatch("UPDATE workers SET last_seen_at = GREATEST(last_seen_at, :seen), "
                 + "online = TRUE, updated_at = GREATEST(updated_at, :seen), "
@@ -72,16 +78,20 @@ final class WorkerStore {
                 + "THEN :seen ELSE reported_status_at END, "
                 + "executor_ip = CASE WHEN CAST(:address AS VARCHAR(45)) IS NOT NULL AND :seen >= last_seen_at "
                 + "THEN :address ELSE executor_ip END WHERE id = :id");
-        beats.forEach((id, beat) -> batch.bind("id", id).bind("seen", beat.at()).bind("status", beat.status())
+        new TreeMap<>(beats).forEach((id, beat) -> batch.bind("id", id).bind("seen", beat.at()).bind("status", beat.status())
                 .bind("address", beat.address()).add());
         if (batch.size() > 0) {
             batch.execute();
         }
     }
 
+    /**
+     * In the id order {@link #touch} writes in, since the sweep marks them offline one by one in
+     * one transaction. Sorted here, not by the database, whose collation may order text otherwise.
+     */
     static List<String> silentSince(Handle h, long cutoff) {
         return h.createQuery("SELECT id FROM workers WHERE online = TRUE AND last_seen_at < :cutoff")
-                .bind("cutoff", cutoff).mapTo(String.class).list();
+                .bind("cutoff", cutoff).mapTo(String.class).list().stream().sorted().toList();
     }
 
     /** Conditional, so a heartbeat that landed meanwhile keeps the worker online. */
