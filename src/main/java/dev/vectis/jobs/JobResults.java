@@ -64,6 +64,7 @@ public final class JobResults {
         long now = clock.millis();
         boolean[] added = {false};
         boolean cancelled = jdbi.inTransaction(h -> {
+            added[0] = false; // a retried attempt starts over
             // Only the assignment and the stream's length are read; the text is appended in SQL,
             // so a long-running job's output is not shipped back and forth with every chunk.
             JobStore.Assignment current = JobStore.lockAssignment(h, jobId, stream).orElseThrow(JobQueue::notFound);
