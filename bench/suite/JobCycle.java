@@ -40,7 +40,7 @@ public final class JobCycle {
         this.url = run.text("url");
         this.admin = run.text("admin");
         this.workerToken = run.text("worker_token");
-        this.wait = run.integer("wait", 10);
+        this.wait = run.integer("wait", 30);
         this.outstanding = run.integer("outstanding", 2 * run.integer("workers", 16));
         this.permits = new Semaphore(outstanding);
         this.windowStart = start + (long) (run.seconds("warmup", 3) * 1e9);
