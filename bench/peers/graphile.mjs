@@ -3,7 +3,8 @@
 // Usage: node graphile.mjs migrate|run db=postgres://... [key=value ...] (see common.mjs)
 import pg from "pg";
 import { run, makeWorkerUtils } from "graphile-worker";
-import { args, cycle } from "./common.mjs";
+import { performance } from "node:perf_hooks";
+import { args, cycle, sleep } from "./common.mjs";
 
 const mode = process.argv[2];
 const o = args();
@@ -34,6 +35,9 @@ if (mode === "migrate") {
     create: (payload) => utils.addJob("bench", payload),
     async stop() {
       await runner.stop();
+      // Completions are issued without being awaited (see above): let those in flight land.
+      const until = performance.now() + 5000;
+      while (pool.totalCount > pool.idleCount && performance.now() < until) await sleep(20);
     },
   });
 }

@@ -16,7 +16,7 @@ public final class Heartbeats {
         Run run = new Run(argv);
         String target = run.text("target");
         int threads = run.integer("threads", 16);
-        int workers = run.integer("workers", 1000);
+        int workers = run.integer("workers", 100);
         String prefix = run.text("prefix", "gw-");
         String token = run.text("worker_token");
         String noop = run.text("noop_path", "/health");

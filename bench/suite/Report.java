@@ -85,7 +85,7 @@ public final class Report {
             System.out.println(row);
         });
         for (String n : notes.getOrDefault(t.scenario(), List.of())) {
-            System.out.println("  unexpected answers: " + n);
+            System.out.println("  note: " + n);
         }
     }
 
