@@ -86,8 +86,9 @@ export async function cycle(o, peer) {
     }
   };
   await peer.start(onComplete, note);
+  const producers = [];
   for (let i = 0; i < o.producers; i++) {
-    (async () => {
+    producers.push((async () => {
       while (s.producing) {
         await permits.acquire();
         if (!s.producing) {
@@ -103,7 +104,7 @@ export async function cycle(o, peer) {
           note("create", e);
         }
       }
-    })();
+    })());
   }
   await sleep(windowStart - performance.now());
   const a = sample();
@@ -111,6 +112,8 @@ export async function cycle(o, peer) {
   const b = sample();
   s.producing = false;
   const drainUntil = performance.now() + o.drain * 1000;
+  // Creates still in flight count before the drain compares created with completed.
+  await Promise.race([Promise.all(producers), sleep(o.drain * 1000)]);
   while (s.completed < s.created && performance.now() < drainUntil) await sleep(20);
   await peer.stop();
 
