@@ -1,13 +1,14 @@
 # Helpers of bench/run: tools, databases, the Vectis server and result lines. Sourced, not run.
 
-# The newest java of at least major version $1 among JAVA_HOME, the usual
-# install locations and PATH; empty when there is none.
+# The newest java of at least major version $1 among JAVA_HOME, the usual install locations
+# and PATH; empty when there is none.
 newest_java() {
   local min="$1" best="" best_major=0 c major
   for c in "${JAVA_HOME:-/nonexistent}/bin/java" /usr/lib/jvm/*/bin/java /opt/java/*/bin/java \
            /Library/Java/JavaVirtualMachines/*/Contents/Home/bin/java "$(command -v java 2>/dev/null || true)"; do
     [ -x "$c" ] || continue
     major=$(java_major "$c")
+    major=${major:-0}
     if [ "$major" -ge "$min" ] && [ "$major" -gt "$best_major" ]; then
       best="$c" best_major="$major"
     fi
