@@ -1,0 +1,61 @@
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * USERS users buying VPS sessions at once, each in a loop (POST /vps/purchase-and-create with a
+ * fresh Idempotency-Key), served by a FakeVm in this process. The product is placed on
+ * HOSTS worker rows of 1,000 sessions each, all pointing at the fake, so capacity never runs
+ * out during a run; each run makes its own users, hosts and product (TAG keeps them apart).
+ */
+public final class Purchases {
+
+    private Purchases() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Run run = new Run(argv);
+        int users = run.integer("users", 100);
+        int hosts = run.integer("hosts", 30);
+        String tag = run.text("tag", Long.toString(System.currentTimeMillis(), 36));
+        String admin = run.text("admin");
+        try (FakeVm fake = FakeVm.start(); Http h = Http.to(run.text("url"), 30_000)) {
+            List<String> hostIds = new ArrayList<>();
+            for (int k = 0; k < hosts; k++) {
+                hostIds.add(created(h.send("POST", "/admin/workers/register", admin, "{\"name\":\"bench-" + tag + "-" + k
+                        + "\",\"base_url\":\"" + fake.url() + "\",\"max_sessions\":1000}"), "id"));
+            }
+            String product = created(h.send("POST", "/admin/vps-products", admin, "{\"name\":\"Bench " + tag
+                    + "\",\"description\":\"bench\",\"price_coins\":1,\"provision_action\":2,\"is_active\":true,"
+                    + "\"worker_ids\":[\"" + String.join("\",\"", hostIds) + "\"]}"), "id");
+            String[] tokens = new String[users];
+            for (int i = 0; i < users; i++) {
+                tokens[i] = created(h.send("POST", "/admin/users", admin, "{\"email\":\"u" + i + "-" + tag
+                        + "@bench.invalid\",\"name\":\"User " + i + "\",\"coins\":1000000}"), "token");
+            }
+            String body = "{\"product_id\":\"" + product + "\"}";
+            String call = "POST /vps/purchase-and-create";
+            Load.closed(run, call, users, (c, t, n) -> {
+                Http.Reply r = c.send("POST", "/vps/purchase-and-create", tokens[t], body, "k-" + tag + "-" + t + "-" + n);
+                if (r.status() == 201 && !"failed".equals(Http.field(r.body(), "status"))) {
+                    return true;
+                }
+                run.unexpected(call, r.status(), r.body());
+                return false;
+            });
+            run.result("worker_calls", fake.calls.get());
+            // Let the sessions' first log reads find them ready, then take the hosts out of
+            // service, so nothing calls a closed fake while later scenarios run.
+            Thread.sleep(3000);
+            for (String id : hostIds) {
+                h.send("POST", "/admin/workers/" + id + "/disable", admin, "{}");
+            }
+        }
+    }
+
+    private static String created(Http.Reply r, String field) {
+        if (r.status() != 201) {
+            throw new IllegalStateException("setup call answered " + r.status() + ": " + r.body());
+        }
+        return Http.field(r.body(), field);
+    }
+}
