@@ -82,8 +82,9 @@ class CrossNodeWorkTest {
             assertThat(metric(a, "vectis_notifications_connects_total")).isEqualTo(1);
             assertThat(metric(a, "vectis_notifications_listening")).isEqualTo(1);
 
-            int killed = a.app().database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(pg_terminate_backend(pid)) "
-                    + "FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'vectis-listener'")
+            int killed = a.app().database().jdbi().withHandle(h -> h.createQuery(
+                    "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    + "WHERE datname = current_database() AND application_name = 'vectis-listener'")
                     .mapTo(Integer.class).one());
             assertThat(killed).as("one listening connection per node").isEqualTo(3);
             await().atMost(Duration.ofSeconds(20)).until(() -> metric(a, "vectis_notifications_connects_total") >= 2
