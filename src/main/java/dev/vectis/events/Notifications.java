@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>Sending happens after the writer's commit, on a thread of its own, from a pooled
  * connection: whatever was written while a send was under way goes out with the next, one
  * notification per channel, with a short gap between sends. Writers never wait, and a busy
- * node sends a few notifications a second per channel, not one per commit.
+ * node sends at most a hundred or so notifications a second per channel, not one per commit.
  */
 public final class Notifications implements AutoCloseable {
 
@@ -52,7 +52,7 @@ public final class Notifications implements AutoCloseable {
     }
 
     /** Between two sends: what is written meanwhile goes out together with the next. */
-    private static final long GAP_MILLIS = 5;
+    private static final long GAP_MILLIS = 10;
     private static final long FAILED_PAUSE_MILLIS = 1_000;
 
     private final String tag = UUID.randomUUID().toString().substring(0, 8);

@@ -1,11 +1,13 @@
 package dev.vectis.events;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 
 /**
  * What this node has yet to tell the others. Writers add to it after their commits; the
@@ -15,7 +17,7 @@ import java.util.TreeSet;
 final class Outbox {
 
     /** PostgreSQL refuses payloads of 8000 bytes or more; more keys than fit forget the whole cache. */
-    static final int MAX_PAYLOAD = 4000;
+    static final int MAX_PAYLOAD_BYTES = 4000;
     static final String ALL = "*";
 
     /** One send's worth: jobs made pending, whether events were written, and per cache the keys (empty: all). */
@@ -47,7 +49,7 @@ final class Outbox {
     private boolean events;
     /** An empty set stands for every key of that cache. */
     private final Map<String, Set<String>> forget = new TreeMap<>();
-    private int forgetChars;
+    private int forgetBytes;
 
     synchronized void work(long jobs) {
         if (jobs > 0) {
@@ -71,19 +73,19 @@ final class Outbox {
         if (keys == null) {
             keys = new TreeSet<>();
             forget.put(cache, keys);
-            forgetChars += cache.length() + 1;
+            forgetBytes += bytes(cache);
         }
-        if (all || forgetChars + key.length() + 1 > MAX_PAYLOAD) {
-            forgetChars -= keys.stream().mapToInt(k -> k.length() + 1).sum();
+        if (all || forgetBytes + bytes(key) > MAX_PAYLOAD_BYTES) {
+            forgetBytes -= keys.stream().mapToInt(Outbox::bytes).sum();
             keys.clear();
         } else if (keys.add(key)) {
-            forgetChars += key.length() + 1;
+            forgetBytes += bytes(key);
         }
         notifyAll();
     }
 
     /** Waits until there is something to send or {@code open} says stop; takes all of it. */
-    synchronized Pending take(java.util.function.BooleanSupplier open) throws InterruptedException {
+    synchronized Pending take(BooleanSupplier open) throws InterruptedException {
         while (isEmpty() && open.getAsBoolean()) {
             wait();
         }
@@ -91,7 +93,7 @@ final class Outbox {
         work = 0;
         events = false;
         forget.clear();
-        forgetChars = 0;
+        forgetBytes = 0;
         return taken;
     }
 
@@ -113,6 +115,11 @@ final class Outbox {
     /** Lets a waiting {@link #take} look at its stop condition again. */
     synchronized void wakeUp() {
         notifyAll();
+    }
+
+    /** A line's share of a payload. */
+    private static int bytes(String line) {
+        return line.getBytes(StandardCharsets.UTF_8).length + 1;
     }
 
     private boolean isEmpty() {
