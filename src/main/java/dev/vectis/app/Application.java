@@ -62,7 +62,7 @@ public final class Application implements AutoCloseable {
     static final Duration SWEEP = Duration.ofSeconds(1);
     static final Duration RETENTION = Duration.ofMinutes(10);
     static final Duration VPS_TICK = Duration.ofSeconds(2);
-    /** How soon event streams see what other nodes wrote; writes on this node wake the reader at once. */
+    /** How soon event streams see what other nodes wrote when nothing woke the reader (H2, or no notification came). */
     static final Duration STREAM_TICK = Duration.ofSeconds(1);
 
     private final Database database;
@@ -73,9 +73,11 @@ public final class Application implements AutoCloseable {
     private final Features features;
     private final List<BackgroundLoop> loops;
     private final Streams streams;
+    private final CrossNode crossNode;
 
     private Application(Database database, HttpServer http, JvmGcMetrics gcMetrics, AdminCredential admin,
-                        JwtKey jwtKey, Features features, List<BackgroundLoop> loops, Streams streams) {
+                        JwtKey jwtKey, Features features, List<BackgroundLoop> loops, Streams streams,
+                        CrossNode crossNode) {
         this.database = database;
         this.http = http;
         this.gcMetrics = gcMetrics;
@@ -84,6 +86,7 @@ public final class Application implements AutoCloseable {
         this.features = features;
         this.loops = loops;
         this.streams = streams;
+        this.crossNode = crossNode;
     }
 
     public static Application start(Settings settings, PrintStream console, Clock clock) {
@@ -134,6 +137,8 @@ public final class Application implements AutoCloseable {
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
                     apis, errors, new RateLimiter(settings.rateLimit(), clock,
                             callerIdentities(credentials, signatures, features, providers, clock)));
+            BackgroundLoop reader = streamReader(streams.reader(), features, registry);
+            CrossNode crossNode = CrossNode.start(database, features, reader, registry);
             List<BackgroundLoop> loops = List.of(
                     new BackgroundLoop("heartbeat-flusher", HEARTBEAT_FLUSH, () -> {
                         features.workers().flush();
@@ -146,7 +151,7 @@ public final class Application implements AutoCloseable {
                         features.events().prune(settings.eventsRetention());
                     }).start(),
                     new BackgroundLoop("vps-sessions", VPS_TICK, features.vpsSessions()::tick).start(),
-                    streamReader(streams.reader(), features, registry),
+                    reader,
                     new BackgroundLoop("liveness-sweeper", SWEEP, () -> {
                         features.workers().sweep((h, id, now) -> {
                             features.reaper().workerOffline(h, id, now);
@@ -160,12 +165,13 @@ public final class Application implements AutoCloseable {
                 http.start();
             } catch (RuntimeException e) {
                 loops.forEach(l -> l.stop(Duration.ofSeconds(5)));
+                crossNode.close();
                 throw e;
             }
             if (settings.executor().auth() == Settings.ExecutorAuth.NONE) {
                 LOG.warn("executor.auth is none: the command-executor endpoints accept calls without any token");
             }
-            return new Application(database, http, gc, admin, jwtKey, features, loops, streams);
+            return new Application(database, http, gc, admin, jwtKey, features, loops, streams, crossNode);
         } catch (RuntimeException e) {
             database.close();
             gc.close();
@@ -173,7 +179,7 @@ public final class Application implements AutoCloseable {
         }
     }
 
-    /** One reader of the stored logs for every event stream on this node, woken by what this node writes. */
+    /** One reader of the stored logs for every event stream on this node, woken by what any node writes. */
     private static BackgroundLoop streamReader(FeedReader reader, Features features, MeterRegistry registry) {
         for (Feed feed : reader.feeds()) {
             FunctionCounter.builder("vectis.stream.reader.polls", feed, Feed::reads).tag("feed", feed.name())
@@ -222,6 +228,14 @@ public final class Application implements AutoCloseable {
         return features;
     }
 
+    /**
+     * Makes the named background loop run only this often unless woken, so that a test can tell
+     * a run that news woke (a write here, a notification from another node) from its tick.
+     */
+    public void stretchLoop(String name, Duration interval) {
+        loops.stream().filter(l -> l.name().equals(name)).forEach(l -> l.interval(interval));
+    }
+
     /** HTTP first (drains in-flight requests), then background work, then the pool. */
     @Override
     public void close() {
@@ -233,6 +247,7 @@ public final class Application implements AutoCloseable {
             http.stop();
         } finally {
             loops.forEach(l -> l.stop(Duration.ofSeconds(5)));
+            crossNode.close();
             features.vpsSessions().close();
             try {
                 features.workers().flush();

@@ -16,7 +16,7 @@ public final class BackgroundLoop {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundLoop.class);
 
     private final String name;
-    private final Duration interval;
+    private volatile Duration interval;
     private final Runnable task;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
@@ -35,6 +35,16 @@ public final class BackgroundLoop {
     public BackgroundLoop start() {
         thread.start();
         return this;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** From the next pause on, waits this long between runs unless woken. */
+    void interval(Duration every) {
+        this.interval = every;
+        wake();
     }
 
     /** Runs the task as soon as possible instead of at the next interval. */

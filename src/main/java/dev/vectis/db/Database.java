@@ -9,9 +9,11 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -87,6 +89,23 @@ public final class Database implements AutoCloseable {
     /** How many times a transaction was run again after losing a race, since the pool opened. */
     public long retries() {
         return retries.get();
+    }
+
+    /**
+     * A connection of its own, outside the pool, with the pool's address and credentials plus
+     * {@code extra} driver properties: for a session that stays open for the node's lifetime
+     * (LISTEN), which would otherwise hold a pooled connection forever. The caller closes it.
+     */
+    public Connection openDedicated(Properties extra) throws SQLException {
+        Properties properties = new Properties();
+        if (dataSource.getUsername() != null) {
+            properties.setProperty("user", dataSource.getUsername());
+        }
+        if (dataSource.getPassword() != null) {
+            properties.setProperty("password", dataSource.getPassword());
+        }
+        properties.putAll(extra);
+        return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
     }
 
     /** A round trip to the database within the timeout; the failure's text when there is one. */

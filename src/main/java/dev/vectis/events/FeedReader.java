@@ -5,8 +5,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * This node's one reader of every streamed log. Run by a background loop each tick, and
- * sooner when something was written here; writes on other nodes are seen at the next tick.
- * Logs nobody follows cost nothing.
+ * sooner when something was written here or another node says it wrote something
+ * ({@link Notifications}). Logs nobody follows cost nothing.
  */
 public final class FeedReader {
 

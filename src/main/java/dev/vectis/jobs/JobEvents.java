@@ -8,6 +8,8 @@ import dev.vectis.events.Signal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntConsumer;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -20,6 +22,7 @@ public final class JobEvents {
     private final EventLog log;
     private final Pollers pollers = new Pollers();
     private final Signal changed = new Signal();
+    private final List<IntConsumer> newWork = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
     public JobEvents(EventLog log) {
@@ -63,6 +66,21 @@ public final class JobEvents {
         return changed;
     }
 
+    /** Runs {@code listener} with the number of jobs each commit here made pending; it must return at once. */
+    public void onNewWork(IntConsumer listener) {
+        newWork.add(listener);
+    }
+
+    /** {@code jobs} became pending on another node: wakes as many of this node's waiting polls. */
+    public void pendingElsewhere(int jobs) {
+        pollers.offer(jobs);
+    }
+
+    /** Anything may have changed (this node missed what other nodes said): every waiting poll looks again. */
+    public void wakeEveryPoll() {
+        pollers.wakeAll();
+    }
+
     /** Ends long polls and streams promptly, so a shutdown does not wait for them. */
     public void close() {
         closing = true;
@@ -82,6 +100,9 @@ public final class JobEvents {
     /** After a commit that made {@code newJobs} jobs pending (0: other changes). */
     void fire(int newJobs) {
         pollers.offer(newJobs);
+        if (newJobs > 0) {
+            newWork.forEach(l -> l.accept(newJobs));
+        }
         changed.fire();
         log.notifyAppended();
     }

@@ -29,7 +29,7 @@ public final class JobQueue {
     private final JobEvents events;
     private final int defaultTimeoutSeconds;
     private final SecureRandom random = new SecureRandom();
-    /** How often a waiting poll looks again unwoken: a job enqueued on another node has no way to wake it. */
+    /** How often a waiting poll looks again unwoken: another node's news of a job may have been lost. */
     private volatile Duration recheck = Duration.ofSeconds(1);
 
     public JobQueue(Jdbi jdbi, Dialect dialect, Clock clock, JobEvents events, Duration defaultTimeout) {

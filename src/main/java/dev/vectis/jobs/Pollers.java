@@ -85,7 +85,7 @@ final class Pollers {
         }
     }
 
-    /** Wakes every poll (shutdown). */
+    /** Wakes every poll (shutdown, or news from other nodes was lost). */
     void wakeAll() {
         offer(Integer.MAX_VALUE);
     }

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,7 @@ public final class WorkerRegistry {
     private final ReentrantLock flushing = new ReentrantLock();
     private static final String GATEWAY = "gateway";
     private final Map<String, Known> known = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> removals = new CopyOnWriteArrayList<>();
 
     /** A worker this node has seen lately, and the contract that registered it. */
     private record Known(String kind, long until) {
@@ -129,6 +132,9 @@ public final class WorkerRegistry {
             return WorkerStore.delete(h, workerId);
         });
         forget(workerId);
+        if (removed) {
+            removals.forEach(r -> r.accept(workerId));
+        }
         return removed;
     }
 
@@ -258,9 +264,18 @@ public final class WorkerRegistry {
         return kind.get();
     }
 
-    /** Forgets a worker this node had cached (it was removed). */
+    /** Forgets a worker this node had cached (it was removed, here or on another node). */
     public void forget(String workerId) {
         known.remove(workerId);
+    }
+
+    public void forgetAll() {
+        known.clear();
+    }
+
+    /** Runs {@code listener} with the id of each worker removed here, after the removal committed. */
+    public void onRemoved(Consumer<String> listener) {
+        removals.add(listener);
     }
 
     static NotFoundException notFound() {

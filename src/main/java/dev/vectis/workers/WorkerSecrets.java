@@ -56,4 +56,13 @@ public final class WorkerSecrets {
         return of(workerId).isPresent();
     }
 
+    /** Drops the worker's cached secret (its row changed, here or on another node): the next call reads it. */
+    public void forget(String workerId) {
+        cache.remove(workerId);
+    }
+
+    public void forgetAll() {
+        cache.clear();
+    }
+
 }
