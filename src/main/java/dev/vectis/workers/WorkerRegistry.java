@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,6 +156,15 @@ public final class WorkerRegistry {
         requireKnown(workerId, now);
         heartbeats.record(workerId, now, null, address);
         return now;
+    }
+
+    /**
+     * Runs {@code reads} holding one database connection, which every query inside shares (Jdbi
+     * hands nested calls on a thread the handle already open): one answer made of several reads
+     * takes one connection from the pool, not one per read.
+     */
+    public <T> T onOneConnection(Supplier<T> reads) {
+        return jdbi.withHandle(h -> reads.get());
     }
 
     public Optional<Worker> find(String workerId) {

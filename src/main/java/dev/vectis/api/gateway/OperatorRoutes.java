@@ -68,9 +68,13 @@ final class OperatorRoutes {
     private void list(Context ctx) {
         callers.admin(ctx);
         int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
-        Page<Worker> page = f.workers().list(QueryParams.text(ctx, "cursor"), limit);
+        String cursor = QueryParams.text(ctx, "cursor");
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("workers", page.items().stream().map(this::view).toList());
+        Page<Worker> page = f.workers().onOneConnection(() -> {
+            Page<Worker> p = f.workers().list(cursor, limit);
+            data.put("workers", p.items().stream().map(w -> view(w, f.chatSessions().liveOn(w.id()))).toList());
+            return p;
+        });
         data.put("count", page.total());
         data.put("nextCursor", page.nextCursor());
         ctx.json(GatewayApi.ok(data));
@@ -78,9 +82,13 @@ final class OperatorRoutes {
 
     private void show(Context ctx) {
         callers.admin(ctx);
-        Worker w = worker(ctx);
-        Map<String, Object> data = view(w);
-        data.put("assignedSessions", f.chatSessions().liveOn(w.id()));
+        Map<String, Object> data = f.workers().onOneConnection(() -> {
+            Worker w = worker(ctx);
+            List<String> sessions = f.chatSessions().liveOn(w.id());
+            Map<String, Object> view = view(w, sessions);
+            view.put("assignedSessions", sessions);
+            return view;
+        });
         ctx.json(GatewayApi.ok(data));
     }
 
@@ -165,7 +173,8 @@ final class OperatorRoutes {
                 .orElseThrow(() -> new NotFoundException("WORKER_NOT_FOUND", "Worker not found"));
     }
 
-    private Map<String, Object> view(Worker w) {
+    /** {@code sessions}: the worker's live sessions. */
+    private Map<String, Object> view(Worker w, List<String> sessions) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("workerId", w.id());
         m.put("enrolledVia", w.enrolledVia());
@@ -175,7 +184,7 @@ final class OperatorRoutes {
         m.put("endpoint", w.endpoint());
         m.put("description", w.description());
         m.put("maxSessions", w.maxSessions());
-        m.put("currentSessions", f.chatSessions().liveOn(w.id()).size());
+        m.put("currentSessions", sessions.size());
         m.put("runningJobs", w.runningJobs());
         m.put("environment", w.environment());
         m.put("version", w.version());
