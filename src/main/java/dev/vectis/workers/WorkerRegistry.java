@@ -8,6 +8,7 @@ import dev.vectis.error.ConflictException;
 import dev.vectis.error.NotFoundException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -165,6 +166,15 @@ public final class WorkerRegistry {
      */
     public <T> T onOneConnection(Supplier<T> reads) {
         return jdbi.withHandle(h -> reads.get());
+    }
+
+    /**
+     * The worker with its live chat sessions and newest metrics sample, in one query.
+     *
+     * @param endedSessionStates chat-session states that no longer occupy the worker
+     */
+    public Optional<WorkerOverview> overview(String workerId, Collection<String> endedSessionStates) {
+        return jdbi.withHandle(h -> WorkerStore.overview(h, workerId, endedSessionStates));
     }
 
     public Optional<Worker> find(String workerId) {
