@@ -197,7 +197,7 @@ public final class Application implements AutoCloseable {
     /** What the rate limiter can tell about a caller before a handler runs; see CallerIdentities. */
     private static CallerIdentities callerIdentities(Credentials credentials, WorkerSignatures signatures,
                                                      Features features, ProviderServices providers, Clock clock) {
-        return new CallerIdentities(credentials::roleOf, signatures::verify,
+        return new CallerIdentities(credentials::roleOfSha256, signatures::verify,
                 List.of(new CallerIdentities.BearerCheck(RatePolicy.MARKETPLACE_USER, features.users()::tokenSubject),
                         new CallerIdentities.BearerCheck(RatePolicy.PROVIDER_TOKEN, providers.sessions()::tokenSubject)),
                 new CallerIdentities.BearerCheck(RatePolicy.MARKETPLACE_USER, features.users()::authenticate), clock);

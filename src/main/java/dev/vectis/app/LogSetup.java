@@ -21,14 +21,23 @@ final class LogSetup {
         }
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(log.level(), Level.INFO));
-        if (log.format() == Settings.LogFormat.JSON
-                && root.getAppender("console") instanceof ConsoleAppender<ILoggingEvent> console) {
-            JsonEncoder encoder = new JsonEncoder();
-            encoder.setContext(context);
-            encoder.start();
+        if (log.format() != Settings.LogFormat.JSON) {
+            return;
+        }
+        if (root.getAppender("console") instanceof ConsoleAppender<ILoggingEvent> console) {
             console.stop();
-            console.setEncoder(encoder);
+            console.setEncoder(json(context));
             console.start();
         }
+        if (context.getLogger("vectis.access").getAppender("access") instanceof BatchedConsoleAppender access) {
+            access.setEncoder(json(context));
+        }
+    }
+
+    private static JsonEncoder json(LoggerContext context) {
+        JsonEncoder encoder = new JsonEncoder();
+        encoder.setContext(context);
+        encoder.start();
+        return encoder;
     }
 }

@@ -3,6 +3,8 @@ package dev.vectis.auth;
 import dev.vectis.db.UniqueViolation;
 import dev.vectis.config.Secret;
 import java.io.PrintStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementException;
@@ -19,10 +21,20 @@ public final class AdminCredential {
     private static final Logger LOG = LoggerFactory.getLogger(AdminCredential.class);
     static final String ROW = "admin_token_sha256";
 
-    private final String sha256Hex;
+    /** The token's SHA-256, decoded once; null when the stored hash is unreadable (then nothing matches). */
+    private final byte[] sha256;
 
     private AdminCredential(String sha256Hex) {
-        this.sha256Hex = sha256Hex;
+        this.sha256 = decode(sha256Hex);
+    }
+
+    private static byte[] decode(String hex) {
+        try {
+            byte[] digest = HexFormat.of().parseHex(hex);
+            return digest.length == 32 ? digest : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     public static AdminCredential resolve(Optional<Secret> configured, Jdbi jdbi, PrintStream console) {
@@ -55,7 +67,12 @@ public final class AdminCredential {
     }
 
     public boolean matches(String presented) {
-        return Tokens.matchesHash(sha256Hex, presented);
+        return presented != null && matchesSha256(Tokens.sha256(presented));
+    }
+
+    /** Constant-time check of a presented token's SHA-256, for callers that hash the token once for several checks. */
+    public boolean matchesSha256(byte[] presentedSha256) {
+        return sha256 != null && presentedSha256 != null && MessageDigest.isEqual(sha256, presentedSha256);
     }
 
     private static Optional<String> stored(Jdbi jdbi) {

@@ -14,6 +14,8 @@ import java.util.HexFormat;
 public final class Tokens {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Copied for each use: cheaper than looking the algorithm up among the providers every time. */
+    private static final MessageDigest SHA_256 = newSha256();
 
     private Tokens() {
     }
@@ -29,9 +31,23 @@ public final class Tokens {
         return HexFormat.of().formatHex(sha256(token.getBytes(StandardCharsets.UTF_8)));
     }
 
+    public static byte[] sha256(String text) {
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+
     public static byte[] sha256(byte[] data) {
+        MessageDigest digest;
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            digest = (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            digest = newSha256();
+        }
+        return digest.digest(data);
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

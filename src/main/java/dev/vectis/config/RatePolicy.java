@@ -41,9 +41,11 @@ public enum RatePolicy {
     }
 
     private final Key key;
+    private final String wireName;
 
     RatePolicy(Key key) {
         this.key = key;
+        this.wireName = name().toLowerCase(Locale.ROOT);
     }
 
     public Key key() {
@@ -52,6 +54,6 @@ public enum RatePolicy {
 
     /** As written in configuration keys and in RateLimit-Policy headers. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 }

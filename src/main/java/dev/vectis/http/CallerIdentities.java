@@ -1,7 +1,6 @@
 package dev.vectis.http;
 
 import dev.vectis.auth.Credentials;
-import dev.vectis.auth.Tokens;
 import dev.vectis.config.RatePolicy;
 import dev.vectis.error.AuthenticationException;
 import io.javalin.http.Context;
@@ -37,7 +36,7 @@ public final class CallerIdentities {
     private record Remembered(Caller caller, long until) {
     }
 
-    private final Function<String, Credentials.Role> roles;
+    private final Function<byte[], Credentials.Role> roles;
     private final Function<Context, Optional<String>> signatures;
     private final List<BearerCheck> cheap;
     private final BearerCheck lookUp;
@@ -45,12 +44,12 @@ public final class CallerIdentities {
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
 
     /**
-     * @param roles      the role of a shared token ({@link Credentials#roleOf})
+     * @param roles      the role of a shared token, given its SHA-256 ({@link Credentials#roleOfSha256})
      * @param signatures the worker that signed a call ({@link WorkerSignatures#verify})
      * @param cheap      checks that need no database (JWT signatures)
      * @param lookUp     the check that may query the database, made only for calls already counted
      */
-    public CallerIdentities(Function<String, Credentials.Role> roles, Function<Context, Optional<String>> signatures,
+    public CallerIdentities(Function<byte[], Credentials.Role> roles, Function<Context, Optional<String>> signatures,
                             List<BearerCheck> cheap, BearerCheck lookUp, Clock clock) {
         this.roles = roles;
         this.signatures = signatures;
@@ -61,7 +60,7 @@ public final class CallerIdentities {
 
     /** No credential is recognised: every call counts against its address. */
     public static CallerIdentities none() {
-        return new CallerIdentities(bearer -> Credentials.Role.NONE, ctx -> Optional.empty(), List.of(),
+        return new CallerIdentities(sha256 -> Credentials.Role.NONE, ctx -> Optional.empty(), List.of(),
                 new BearerCheck(RatePolicy.ANONYMOUS, bearer -> Optional.empty()), Clock.systemUTC());
     }
 
@@ -71,17 +70,18 @@ public final class CallerIdentities {
         if (signed.isPresent()) {
             return signed;
         }
-        String bearer = Credentials.bearer(ctx.header("Authorization"));
+        PresentedToken presented = PresentedToken.of(ctx);
+        String bearer = presented.token();
         if (bearer == null) {
             return Optional.empty();
         }
-        Credentials.Role role = roles.apply(bearer);
+        Credentials.Role role = roles.apply(presented.sha256());
         if (role == Credentials.Role.ADMIN) {
             return Optional.of(new Caller(RatePolicy.ADMIN, "admin"));
         }
         if (role == Credentials.Role.WORKER) {
             // Many machines share a worker token: the token is the caller.
-            return Optional.of(new Caller(RatePolicy.FLEET, "token:" + Tokens.sha256Hex(bearer)));
+            return Optional.of(new Caller(RatePolicy.FLEET, "token:" + presented.sha256Hex()));
         }
         for (BearerCheck check : cheap) {
             Optional<String> subject = check.subject().apply(bearer);
@@ -89,7 +89,7 @@ public final class CallerIdentities {
                 return Optional.of(new Caller(check.policy(), subject.get()));
             }
         }
-        Remembered r = remembered.get(Tokens.sha256Hex(bearer));
+        Remembered r = remembered.get(presented.sha256Hex());
         return r != null && r.until() > clock.millis() ? Optional.of(r.caller()) : Optional.empty();
     }
 
@@ -98,11 +98,11 @@ public final class CallerIdentities {
      * {@link #known} could not, and remembers it when valid, so its next calls count as its own.
      */
     void learn(Context ctx) {
-        String bearer = Credentials.bearer(ctx.header("Authorization"));
-        if (bearer == null) {
+        PresentedToken presented = PresentedToken.of(ctx);
+        if (presented.token() == null) {
             return;
         }
-        Optional<String> subject = lookUp.subject().apply(bearer);
+        Optional<String> subject = lookUp.subject().apply(presented.token());
         if (subject.isEmpty()) {
             return;
         }
@@ -113,7 +113,7 @@ public final class CallerIdentities {
                 remembered.clear(); // forgetting costs each credential one call counted against its address
             }
         }
-        remembered.put(Tokens.sha256Hex(bearer), new Remembered(new Caller(lookUp.policy(), subject.get()),
+        remembered.put(presented.sha256Hex(), new Remembered(new Caller(lookUp.policy(), subject.get()),
                 now + REMEMBER_MILLIS));
     }
 

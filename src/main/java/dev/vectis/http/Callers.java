@@ -54,7 +54,7 @@ public final class Callers {
             throw new AuthenticationException("Missing Authorization header: send 'Authorization: Bearer <token>' with "
                     + expected);
         }
-        Credentials.Role role = credentials.roleOf(Credentials.bearer(header));
+        Credentials.Role role = credentials.roleOfSha256(PresentedToken.of(ctx).sha256());
         if (role == Credentials.Role.NONE) {
             throw new AuthenticationException("Invalid token in the Authorization header");
         }

@@ -44,6 +44,8 @@ public final class RateLimiter {
     private final ObjectMapper mapper = new ObjectMapper();
     private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep;
+    /** Each policy's RateLimit-Policy header: fixed by the configuration, so written once. */
+    private final Map<RatePolicy, String> policyHeaders = new EnumMap<>(RatePolicy.class);
 
     public RateLimiter(Settings.RateLimit settings, Clock clock, CallerIdentities identities) {
         this.enabled = settings.enabled();
@@ -51,6 +53,8 @@ public final class RateLimiter {
         this.clock = clock;
         this.identities = identities;
         this.lastSweep = new AtomicLong(clock.millis());
+        rates.forEach((policy, rate) -> policyHeaders.put(policy, "\"" + policy.wireName() + "\";q="
+                + rate.perMinute() + ";w=" + TokenBucket.WINDOW_MILLIS / 1000));
     }
 
     /** A limiter that lets everything through. */
@@ -74,7 +78,7 @@ public final class RateLimiter {
         }
         String method = ctx.method().name();
         // Routes match with a trailing slash too; the policies must not be dodged by adding one.
-        String path = ctx.path().length() > 1 ? ctx.path().replaceFirst("/+$", "") : ctx.path();
+        String path = withoutTrailingSlashes(ctx.path());
         Optional<CallerIdentities.Caller> caller = identities.known(ctx);
         if (caller.isPresent()) {
             spend(ctx, caller.get().policy(), caller.get().subject());
@@ -87,6 +91,15 @@ public final class RateLimiter {
             contract.signInAccount(method, path, () -> body(ctx))
                     .ifPresent(account -> spend(ctx, RatePolicy.LOGIN, Tokens.sha256Hex(account)));
         }
+    }
+
+    /** "/a/b//" is "/a/b"; "/" stays as it is. A loop, not a regular expression: this runs on every request. */
+    static String withoutTrailingSlashes(String path) {
+        int end = path.length();
+        while (path.length() > 1 && end > 0 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        return end == path.length() ? path : path.substring(0, end);
     }
 
     /** Spends one request of {@code key}'s allowance under {@code policy} when there is one. */
@@ -113,9 +126,8 @@ public final class RateLimiter {
 
     private void spend(Context ctx, RatePolicy policy, String key) {
         Decision d = take(policy, key);
-        String name = "\"" + policy.wireName() + "\"";
-        ctx.header("RateLimit-Policy", name + ";q=" + d.limit() + ";w=" + TokenBucket.WINDOW_MILLIS / 1000);
-        ctx.header("RateLimit", name + ";r=" + d.remaining() + ";t=" + d.resetSeconds());
+        ctx.header("RateLimit-Policy", policyHeaders.get(policy));
+        ctx.header("RateLimit", "\"" + policy.wireName() + "\";r=" + d.remaining() + ";t=" + d.resetSeconds());
         ctx.header("X-RateLimit-Limit", Integer.toString(d.limit()));
         ctx.header("X-RateLimit-Remaining", Integer.toString(d.remaining()));
         ctx.header("X-RateLimit-Reset", Long.toString(clock.instant().getEpochSecond() + d.resetSeconds()));

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,27 +16,46 @@ final class RequestLog {
     private static final Logger ACCESS = LoggerFactory.getLogger("vectis.access");
     static final String MDC_KEY = "request_id";
 
+    /** Methods, route templates and statuses are each a small fixed set, so this map stays small. */
+    private record Key(String method, String route, int status) {
+    }
+
     private final MeterRegistry registry;
+    /** Registering a meter takes the registry's lock and builds its histogram: done once per key, not per request. */
+    private final ConcurrentHashMap<Key, Timer> timers = new ConcurrentHashMap<>();
 
     RequestLog(MeterRegistry registry) {
         this.registry = registry;
     }
 
     void record(Context ctx, Float millis) {
+        String method = ctx.method().name();
         String route = routeTemplate(ctx);
         int status = ctx.statusCode();
         float ms = millis == null ? 0f : millis;
-        Timer.builder("http.server.requests")
-                .description("HTTP requests by route template and status")
-                .tag("method", ctx.method().name())
-                .tag("route", route)
-                .tag("status", Integer.toString(status))
-                .publishPercentileHistogram()
-                .register(registry)
+        timers.computeIfAbsent(new Key(method, route, status), this::timer)
                 .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
-        MDC.put(MDC_KEY, RequestIds.of(ctx));
-        ACCESS.info("{} {} {} {}ms", ctx.method().name(), route, status, String.format("%.1f", ms));
-        MDC.remove(MDC_KEY);
+        if (ACCESS.isInfoEnabled()) {
+            MDC.put(MDC_KEY, RequestIds.of(ctx));
+            ACCESS.info("{} {} {} {}ms", method, route, status, oneDecimal(ms));
+            MDC.remove(MDC_KEY);
+        }
+    }
+
+    private Timer timer(Key key) {
+        return Timer.builder("http.server.requests")
+                .description("HTTP requests by route template and status")
+                .tag("method", key.method())
+                .tag("route", key.route())
+                .tag("status", Integer.toString(key.status()))
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    /** "12.3": what String.format("%.1f") gives in an English locale, without the formatter's cost. */
+    static String oneDecimal(float ms) {
+        long tenths = Math.round((double) ms * 10);
+        return (tenths / 10) + "." + (tenths % 10);
     }
 
     /** Unmatched requests share one label, so scanners cannot blow up the metric's cardinality. */

@@ -2,6 +2,7 @@ package dev.vectis.sessions;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -23,6 +24,11 @@ public final class ChatSessions {
                         rs.getString("status"), rs.getString("phone_number"), rs.getString("qr_code"),
                         rs.getString("qr_string"), rs.getLong("created_at"), rs.getLong("updated_at")))
                 .findOne());
+    }
+
+    /** The states in which a session no longer occupies its worker. */
+    public Set<String> endedStates() {
+        return SessionStates.ENDED;
     }
 
     public List<String> liveOn(String workerId) {

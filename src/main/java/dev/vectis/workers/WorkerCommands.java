@@ -2,6 +2,7 @@ package dev.vectis.workers;
 
 import dev.vectis.error.NotFoundException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -13,22 +14,27 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class WorkerCommands {
 
+    /** How soon a command queued through another node is in this node's heartbeat answers (plus one read). */
+    public static final Duration FROM_OTHER_NODES_WITHIN = PendingCommands.REFRESH;
+
     public record Command(String id, String workerId, String type, String payload, long createdAt, Long acknowledgedAt) {
     }
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final PendingCommands waiting;
 
     public WorkerCommands(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.waiting = new PendingCommands(jdbi, clock);
     }
 
     /** {@code payload} is JSON text (or null). */
     public Command queue(String workerId, String type, String payload) {
         String id = "cmd_" + UUID.randomUUID().toString().replace("-", "");
         long now = clock.millis();
-        return jdbi.inTransaction(h -> {
+        Command queued = jdbi.inTransaction(h -> {
             int exists = h.createQuery("SELECT COUNT(*) FROM workers WHERE id = :id").bind("id", workerId)
                     .mapTo(Integer.class).one();
             if (exists == 0) {
@@ -40,6 +46,17 @@ public final class WorkerCommands {
                     .execute();
             return new Command(id, workerId, type, payload, now, null);
         });
+        waiting.queued(workerId);
+        return queued;
+    }
+
+    /**
+     * What a heartbeat answer carries: the worker's unacknowledged commands. Read from the
+     * database only when the worker may have some (see {@link PendingCommands} for how soon a
+     * command queued through another node shows), so most heartbeats cost no query.
+     */
+    public List<Command> toDeliver(String workerId) {
+        return waiting.mayHave(workerId) ? pending(workerId) : List.of();
     }
 
     public List<Command> pending(String workerId) {

@@ -1,6 +1,8 @@
 package dev.vectis.workers;
 
 import dev.vectis.db.Columns;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,13 +96,19 @@ public final class WorkerMetrics {
     private List<MetricsSample> query(String where, String workerId, long since, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM worker_metrics " + where)
                 .bind("w", workerId).bind("since", since).bind("limit", limit)
-                .map((rs, ctx) -> new MetricsSample(rs.getString("worker_id"), rs.getString("status"),
-                        (Double) rs.getObject("cpu_usage"), (Double) rs.getObject("memory_usage"),
-                        Columns.longOrNull(rs, "uptime"), Columns.longOrNull(rs, "message_count"), Columns.intOrNull(rs, "session_total"),
-                        Columns.intOrNull(rs, "session_connected"), Columns.intOrNull(rs, "session_disconnected"),
-                        Columns.intOrNull(rs, "session_qr_required"), Columns.intOrNull(rs, "session_reconnecting"),
-                        Columns.intOrNull(rs, "session_error"), rs.getString("reported_at"), rs.getString("extra"),
-                        rs.getLong("created_at")))
+                .map((rs, ctx) -> sample(rs, ""))
                 .list());
+    }
+
+    /** The sample in the current row, its columns named with {@code prefix} (for queries that join it). */
+    static MetricsSample sample(ResultSet rs, String prefix) throws SQLException {
+        return new MetricsSample(rs.getString(prefix + "worker_id"), rs.getString(prefix + "status"),
+                (Double) rs.getObject(prefix + "cpu_usage"), (Double) rs.getObject(prefix + "memory_usage"),
+                Columns.longOrNull(rs, prefix + "uptime"), Columns.longOrNull(rs, prefix + "message_count"),
+                Columns.intOrNull(rs, prefix + "session_total"), Columns.intOrNull(rs, prefix + "session_connected"),
+                Columns.intOrNull(rs, prefix + "session_disconnected"),
+                Columns.intOrNull(rs, prefix + "session_qr_required"),
+                Columns.intOrNull(rs, prefix + "session_reconnecting"), Columns.intOrNull(rs, prefix + "session_error"),
+                rs.getString(prefix + "reported_at"), rs.getString(prefix + "extra"), rs.getLong(prefix + "created_at"));
     }
 }

@@ -8,13 +8,18 @@ import dev.vectis.error.ConflictException;
 import dev.vectis.error.NotFoundException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+<<<<<<< HEAD
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+=======
+import java.util.function.Supplier;
+>>>>>>> i12-fixed
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,6 +168,24 @@ public final class WorkerRegistry {
         requireKnown(workerId, now);
         heartbeats.record(workerId, now, null, address);
         return now;
+    }
+
+    /**
+     * Runs {@code reads} holding one database connection, which every query inside shares (Jdbi
+     * hands nested calls on a thread the handle already open): one answer made of several reads
+     * takes one connection from the pool, not one per read.
+     */
+    public <T> T onOneConnection(Supplier<T> reads) {
+        return jdbi.withHandle(h -> reads.get());
+    }
+
+    /**
+     * The worker with its live chat sessions and newest metrics sample, in one query.
+     *
+     * @param endedSessionStates chat-session states that no longer occupy the worker
+     */
+    public Optional<WorkerOverview> overview(String workerId, Collection<String> endedSessionStates) {
+        return jdbi.withHandle(h -> WorkerStore.overview(h, workerId, endedSessionStates));
     }
 
     public Optional<Worker> find(String workerId) {

@@ -1,10 +1,16 @@
 package dev.vectis.workers;
 
 import dev.vectis.db.Columns;
+import java.sql.Array;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -14,17 +20,49 @@ final class WorkerStore {
     /** Workers that run command-executor jobs: those registered through it, and enrolled agents. */
     static final String JOB_RUNNERS = "('executor', 'fleet')";
 
-    private static final String SELECT = "SELECT w.id, w.enrolled_via, w.hostname, w.os, w.cpu_count, w.version, "
+    private static final String COLUMNS = "w.id, w.enrolled_via, w.hostname, w.os, w.cpu_count, w.version, "
             + "w.max_jobs, w.online, w.last_seen_at, w.created_at, w.updated_at, w.ip, w.subdomain, w.endpoint, "
             + "w.description, w.max_sessions, w.environment, w.reported_status, w.status, "
-            + "(SELECT COUNT(*) FROM jobs j WHERE j.worker_id = w.id AND j.status = 'running') AS running_jobs "
-            + "FROM workers w ";
+            + "(SELECT COUNT(*) FROM jobs j WHERE j.worker_id = w.id AND j.status = 'running') AS running_jobs";
+    private static final String SELECT = "SELECT " + COLUMNS + " FROM workers w ";
+    /** A joined worker_metrics m, each column named m_… for {@link WorkerMetrics#sample}. */
+    private static final String SAMPLE_COLUMNS = Stream.of("worker_id", "status", "cpu_usage", "memory_usage",
+                    "uptime", "message_count", "session_total", "session_connected", "session_disconnected",
+                    "session_qr_required", "session_reconnecting", "session_error", "reported_at", "extra", "created_at")
+            .map(c -> "m." + c + " AS m_" + c).collect(Collectors.joining(", "));
 
     private WorkerStore() {
     }
 
     static Optional<Worker> find(Handle h, String id) {
         return h.createQuery(SELECT + "WHERE w.id = :id").bind("id", id).map(WorkerStore::row).findOne();
+    }
+
+    /**
+     * The worker, its live chat sessions and its newest sample in one round trip: each is an
+     * index lookup, the sample the last entry of the worker's (worker_id, created_at, id) range.
+     */
+    static Optional<WorkerOverview> overview(Handle h, String id, Collection<String> endedSessionStates) {
+        return h.createQuery("SELECT " + COLUMNS + ", (SELECT ARRAY_AGG(s.id ORDER BY s.id) FROM chat_sessions s "
+                        + "WHERE s.worker_id = w.id AND s.status NOT IN (<ended>)) AS live_sessions, " + SAMPLE_COLUMNS
+                        + " FROM workers w LEFT JOIN worker_metrics m ON m.id = (SELECT l.id FROM worker_metrics l "
+                        + "WHERE l.worker_id = w.id ORDER BY l.created_at DESC, l.id DESC LIMIT 1) WHERE w.id = :id")
+                .bind("id", id).bindList("ended", List.copyOf(endedSessionStates))
+                .map((rs, ctx) -> new WorkerOverview(row(rs, ctx), strings(rs.getArray("live_sessions")),
+                        rs.getObject("m_created_at") == null ? Optional.empty()
+                                : Optional.of(WorkerMetrics.sample(rs, "m_"))))
+                .findOne();
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        if (array == null) {
+            return List.of();
+        }
+        try {
+            return Arrays.stream((Object[]) array.getArray()).map(String.class::cast).toList();
+        } finally {
+            array.free();
+        }
     }
 
     static List<Worker> page(Handle h, String afterId, int limit, boolean jobRunnersOnly) {

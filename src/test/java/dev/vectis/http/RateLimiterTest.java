@@ -135,6 +135,15 @@ class RateLimiterTest {
     }
 
     @Test
+    void aTrailingSlashDoesNotDodgeAPolicy() {
+        assertThat(RateLimiter.withoutTrailingSlashes("/auth/login/")).isEqualTo("/auth/login");
+        assertThat(RateLimiter.withoutTrailingSlashes("/auth/login///")).isEqualTo("/auth/login");
+        assertThat(RateLimiter.withoutTrailingSlashes("/auth/login")).isEqualTo("/auth/login");
+        assertThat(RateLimiter.withoutTrailingSlashes("/")).isEqualTo("/");
+        assertThat(RateLimiter.withoutTrailingSlashes("//")).isEqualTo("");
+    }
+
+    @Test
     void aDisabledLimiterNeverRefuses() {
         start(RateLimiter.disabled(), List.of());
         Http http = new Http("http://127.0.0.1:" + server.port());

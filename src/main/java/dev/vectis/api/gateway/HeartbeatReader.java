@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * A heartbeat body in the forms chat-session workers send: the document's flat fields, or the
@@ -21,6 +22,8 @@ final class HeartbeatReader {
     /** Epoch values from 2001-09-09 to 2286-11-20: anything else is not a time a worker means. */
     private static final double MIN_EPOCH_SECONDS = 1e9;
     private static final double MAX_EPOCH_SECONDS = 1e10;
+    private static final Pattern EPOCH = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,9})?");
+    private static final BigDecimal LARGEST = BigDecimal.valueOf(Double.MAX_VALUE);
 
     record Heartbeat(String status, Double cpuUsage, Double memoryUsage, Long uptime, Long messageCount,
                      Integer total, Integer connected, Integer disconnected, Integer qrRequired,
@@ -199,7 +202,7 @@ final class HeartbeatReader {
                 n = null;
             }
         }
-        if (n == null || n.signum() < 0 || n.abs().compareTo(BigDecimal.valueOf(Double.MAX_VALUE)) > 0) {
+        if (n == null || n.signum() < 0 || n.abs().compareTo(LARGEST) > 0) {
             throw new InvalidInputException(f.path(), f.path() + rule);
         }
         return n;
@@ -215,7 +218,7 @@ final class HeartbeatReader {
         BigDecimal epoch = null;
         if (v.isNumber()) {
             epoch = v.decimalValue();
-        } else if (text != null && text.matches("[0-9]{1,15}(\\.[0-9]{1,9})?")) {
+        } else if (text != null && EPOCH.matcher(text).matches()) {
             epoch = new BigDecimal(text);
         } else if (text != null) {
             InvalidInputException.maxLength(text, f.path(), 64);

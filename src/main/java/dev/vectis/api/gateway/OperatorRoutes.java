@@ -19,6 +19,7 @@ import dev.vectis.sessions.ChatSession;
 import dev.vectis.workers.MetricsSample;
 import dev.vectis.workers.Worker;
 import dev.vectis.workers.WorkerCommands;
+import dev.vectis.workers.WorkerOverview;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** What operators see (admin token): every worker of every contract, its metrics, sessions and events. */
 final class OperatorRoutes {
@@ -68,9 +70,14 @@ final class OperatorRoutes {
     private void list(Context ctx) {
         callers.admin(ctx);
         int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
-        Page<Worker> page = f.workers().list(QueryParams.text(ctx, "cursor"), limit);
+        String cursor = QueryParams.text(ctx, "cursor");
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("workers", page.items().stream().map(this::view).toList());
+        Page<Worker> page = f.workers().onOneConnection(() -> {
+            Page<Worker> p = f.workers().list(cursor, limit);
+            data.put("workers", p.items().stream().map(w -> view(w, f.chatSessions().liveOn(w.id()),
+                    f.metrics().latest(w.id()).stream().findFirst())).toList());
+            return p;
+        });
         data.put("count", page.total());
         data.put("nextCursor", page.nextCursor());
         ctx.json(GatewayApi.ok(data));
@@ -78,9 +85,10 @@ final class OperatorRoutes {
 
     private void show(Context ctx) {
         callers.admin(ctx);
-        Worker w = worker(ctx);
-        Map<String, Object> data = view(w);
-        data.put("assignedSessions", f.chatSessions().liveOn(w.id()));
+        WorkerOverview o = f.workers().overview(ctx.pathParam("workerId"), f.chatSessions().endedStates())
+                .orElseThrow(OperatorRoutes::noSuchWorker);
+        Map<String, Object> data = view(o.worker(), o.liveSessions(), o.lastMetrics());
+        data.put("assignedSessions", o.liveSessions());
         ctx.json(GatewayApi.ok(data));
     }
 
@@ -161,11 +169,15 @@ final class OperatorRoutes {
     }
 
     private Worker worker(Context ctx) {
-        return f.workers().find(ctx.pathParam("workerId"))
-                .orElseThrow(() -> new NotFoundException("WORKER_NOT_FOUND", "Worker not found"));
+        return f.workers().find(ctx.pathParam("workerId")).orElseThrow(OperatorRoutes::noSuchWorker);
     }
 
-    private Map<String, Object> view(Worker w) {
+    private static NotFoundException noSuchWorker() {
+        return new NotFoundException("WORKER_NOT_FOUND", "Worker not found");
+    }
+
+    /** {@code sessions}: the worker's live sessions; {@code last}: its newest metrics sample. */
+    private Map<String, Object> view(Worker w, List<String> sessions, Optional<MetricsSample> last) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("workerId", w.id());
         m.put("enrolledVia", w.enrolledVia());
@@ -175,15 +187,14 @@ final class OperatorRoutes {
         m.put("endpoint", w.endpoint());
         m.put("description", w.description());
         m.put("maxSessions", w.maxSessions());
-        m.put("currentSessions", f.chatSessions().liveOn(w.id()).size());
+        m.put("currentSessions", sessions.size());
         m.put("runningJobs", w.runningJobs());
         m.put("environment", w.environment());
         m.put("version", w.version());
         m.put("hostname", w.hostname());
         m.put("ip", w.ip());
         m.put("subdomain", w.subdomain());
-        List<MetricsSample> last = f.metrics().latest(w.id());
-        m.put("lastMetrics", last.isEmpty() ? null : sample(last.get(0)));
+        m.put("lastMetrics", last.map(this::sample).orElse(null));
         m.put("createdAt", Instant.ofEpochMilli(w.createdAt()).toString());
         return m;
     }

@@ -97,7 +97,7 @@ final class WorkerRoutes {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("workerId", workerId);
         data.put("status", "acknowledged");
-        data.put("commands", f.commands().pending(workerId).stream().map(this::command).toList());
+        data.put("commands", f.commands().toDeliver(workerId).stream().map(this::command).toList());
         ctx.json(GatewayApi.ok(data));
     }
 

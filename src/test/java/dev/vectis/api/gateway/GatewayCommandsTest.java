@@ -11,6 +11,7 @@ import dev.vectis.testing.Http;
 import dev.vectis.testing.MutableClock;
 import dev.vectis.testing.TestApp;
 import dev.vectis.testing.TestDatabase;
+import dev.vectis.workers.WorkerCommands;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,26 @@ class GatewayCommandsTest {
             JsonNode none = Gateway.heartbeatOk(app, WORKER, HEARTBEAT_BODY);
             assertThat(none).isEqualTo(Gateway.tree(Gateway.HEARTBEAT_RESPONSE));
             assertThat(Gateway.heartbeatOk(app, WORKER, HEARTBEAT_BODY)).isEqualTo(Gateway.tree(Gateway.HEARTBEAT_RESPONSE));
+        }
+    }
+
+    @DbTest
+    void aCommandQueuedThroughAnotherNodeIsInHeartbeatAnswersWithinTheBound(TestDatabase db) {
+        MutableClock clock = new MutableClock();
+        try (TestApp a = TestApp.start(db, Map.of(), clock); TestApp b = TestApp.start(db, Map.of(), clock)) {
+            Gateway.registerOk(a, WORKER, "http://localhost:8001");
+            assertThat(Gateway.heartbeatOk(b, WORKER, HEARTBEAT_BODY).get("data").get("commands")).isEmpty();
+
+            String id = queue(a, WORKER, "{\"type\": \"restart_session\"}").json().get("id").asText();
+            clock.advance(WorkerCommands.FROM_OTHER_NODES_WITHIN);
+            assertThat(Gateway.list(Gateway.heartbeatOk(b, WORKER, HEARTBEAT_BODY).get("data").get("commands")))
+                    .extracting(c -> c.get("id").asText()).containsExactly(id);
+
+            // Acknowledged through one node: no node delivers it again, not even for a moment.
+            Gateway.eventOk(a, WORKER, eventBody("command_ack", WORKER, null, Map.of("commandId", id),
+                    "2024-01-15T10:31:00.000Z"));
+            assertThat(Gateway.heartbeatOk(b, WORKER, HEARTBEAT_BODY)).isEqualTo(Gateway.tree(Gateway.HEARTBEAT_RESPONSE));
+            assertThat(Gateway.heartbeatOk(a, WORKER, HEARTBEAT_BODY)).isEqualTo(Gateway.tree(Gateway.HEARTBEAT_RESPONSE));
         }
     }
 
