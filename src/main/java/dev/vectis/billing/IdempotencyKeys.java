@@ -46,10 +46,6 @@ public final class IdempotencyKeys {
         this.clock = clock;
     }
 
-    public Decision begin(String userId, String key, String requestHash) {
-        return begin(PURCHASE, userId, key, requestHash);
-    }
-
     public Decision begin(String scope, String userId, String key, String requestHash) {
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
@@ -62,6 +58,15 @@ public final class IdempotencyKeys {
             }
         }
         throw new ConflictException("IDEMPOTENCY_KEY_IN_USE", "A request with this Idempotency-Key is in progress");
+    }
+
+    /**
+     * As {@link #begin(String, String, String, String)} for a purchase, on the caller's transaction, so the record and
+     * the purchase commit together (or neither does). A unique violation out of it means another
+     * first request with the key committed meanwhile: the caller retries, and then sees its record.
+     */
+    public Decision begin(Handle h, String userId, String key, String requestHash) {
+        return decide(h, PURCHASE, userId, key, requestHash);
     }
 
     private Decision decide(Handle h, String scope, String userId, String key, String requestHash) {
@@ -108,7 +113,12 @@ public final class IdempotencyKeys {
     }
 
     public void finish(String userId, String key, int status, String body) {
-        jdbi.useHandle(h -> finish(h, PURCHASE, userId, key, new Answer(status, body)));
+        jdbi.useHandle(h -> finish(h, userId, key, status, body));
+    }
+
+    /** The purchase's answer, on the caller's transaction. */
+    public static void finish(Handle h, String userId, String key, int status, String body) {
+        finish(h, PURCHASE, userId, key, new Answer(status, body));
     }
 
     private static void finish(Handle h, String scope, String userId, String key, Answer answer) {

@@ -95,10 +95,10 @@ final class SessionStore {
                 .bind("id", id).bind("reason", cut(reason, MAX_REASON)).bind("now", now).execute() == 1;
     }
 
-    /** Records the intent to ask the worker for the VM, before asking; false when the session moved on. */
+    /** Records the intent to ask the worker for the VM, before asking; false when the session moved on or lost its worker. */
     static boolean requested(Handle h, String id, long now) {
         return h.createUpdate("UPDATE vps_sessions SET create_sent_at = :now WHERE id = :id AND status = 'pending' "
-                        + "AND create_sent_at IS NULL")
+                        + "AND create_sent_at IS NULL AND worker_id IS NOT NULL")
                 .bind("id", id).bind("now", now).execute() == 1;
     }
 
