@@ -49,7 +49,7 @@ public final class IdempotencyKeys {
     public Decision begin(String scope, String userId, String key, String requestHash) {
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                return jdbi.inTransaction(h -> decide(h, scope, userId, key, requestHash));
+                return jdbi.inTransaction(h -> decide(h, scope, userId, key, requestHash, null));
             } catch (RuntimeException e) {
                 if (!UniqueViolation.in(e)) {
                     throw e;
@@ -61,15 +61,16 @@ public final class IdempotencyKeys {
     }
 
     /**
-     * As {@link #begin(String, String, String, String)} for a purchase, on the caller's transaction, so the record and
-     * the purchase commit together (or neither does). A unique violation out of it means another
-     * first request with the key committed meanwhile: the caller retries, and then sees its record.
+     * As {@link #begin(String, String, String, String)} for a purchase, on the caller's
+     * transaction, so the record, tied to the session it is about to buy, and the purchase
+     * commit together (or neither does). A unique violation out of it means another first
+     * request with the key committed meanwhile: the caller retries, and then sees its record.
      */
-    public Decision begin(Handle h, String userId, String key, String requestHash) {
-        return decide(h, PURCHASE, userId, key, requestHash);
+    public Decision begin(Handle h, String userId, String key, String requestHash, String sessionId) {
+        return decide(h, PURCHASE, userId, key, requestHash, sessionId);
     }
 
-    private Decision decide(Handle h, String scope, String userId, String key, String requestHash) {
+    private Decision decide(Handle h, String scope, String userId, String key, String requestHash, String sessionId) {
         long now = clock.millis();
         Object[] row = h.createQuery("SELECT request_hash, state, response_status, response_body, session_id, "
                         + "created_at FROM idempotency_keys WHERE user_id = :u AND key_scope = :s AND idem_key = :k "
@@ -80,8 +81,9 @@ public final class IdempotencyKeys {
                 .findOne().orElse(null);
         if (row == null) {
             h.createUpdate("INSERT INTO idempotency_keys (user_id, key_scope, idem_key, request_hash, state, "
-                    + "created_at) VALUES (:u, :s, :k, :h, 'running', :now)").bind("u", userId).bind("s", scope)
-                    .bind("k", key).bind("h", requestHash).bind("now", now).execute();
+                    + "session_id, created_at) VALUES (:u, :s, :k, :h, 'running', :session, :now)").bind("u", userId)
+                    .bind("s", scope).bind("k", key).bind("h", requestHash).bind("session", sessionId).bind("now", now)
+                    .execute();
             return new Decision(Decision.RUN, 0, null, null);
         }
         if (!row[0].equals(requestHash)) {
@@ -97,19 +99,13 @@ public final class IdempotencyKeys {
         }
         if (abandoned) {
             // The request died before anything was bought: run it again under the same key.
-            h.createUpdate("UPDATE idempotency_keys SET created_at = :now WHERE user_id = :u AND key_scope = :s "
-                    + "AND idem_key = :k").bind("now", now).bind("u", userId).bind("s", scope).bind("k", key).execute();
+            h.createUpdate("UPDATE idempotency_keys SET created_at = :now, session_id = :session WHERE user_id = :u "
+                    + "AND key_scope = :s AND idem_key = :k").bind("now", now).bind("session", sessionId)
+                    .bind("u", userId).bind("s", scope).bind("k", key).execute();
             return new Decision(Decision.RUN, 0, null, null);
         }
         throw new ConflictException("IDEMPOTENCY_KEY_IN_USE",
                 "A request with this Idempotency-Key is still in progress; retry after it finishes");
-    }
-
-    /** Ties the key to the session, in the purchase's own transaction. */
-    public static void attach(Handle h, String userId, String key, String sessionId) {
-        h.createUpdate("UPDATE idempotency_keys SET session_id = :s WHERE user_id = :u AND key_scope = :scope "
-                        + "AND idem_key = :k")
-                .bind("s", sessionId).bind("u", userId).bind("scope", PURCHASE).bind("k", key).execute();
     }
 
     public void finish(String userId, String key, int status, String body) {

@@ -108,12 +108,12 @@ final class MarketRound {
         String after = null;
         while (true) {
             String from = after;
-            List<String> ids = jdbi.withHandle(h -> SessionStore.withStatus(h, status, from, BATCH));
-            all.addAll(sessions(h -> ids));
-            if (ids.size() < BATCH) {
+            List<VpsSession> page = jdbi.withHandle(h -> SessionStore.withStatus(h, status, from, BATCH));
+            all.addAll(page);
+            if (page.size() < BATCH) {
                 return all;
             }
-            after = ids.get(ids.size() - 1);
+            after = page.get(page.size() - 1).id();
         }
     }
 

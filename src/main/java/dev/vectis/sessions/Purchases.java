@@ -77,7 +77,7 @@ final class Purchases {
                     // The user's row first: each row added below refers to it and takes a share lock on it,
                     // which two purchases of the user would then both wait to turn into this lock.
                     long balance = Ledger.lockBalance(h, userId);
-                    IdempotencyKeys.Decision d = keys.begin(h, userId, key, requestHash);
+                    IdempotencyKeys.Decision d = keys.begin(h, userId, key, requestHash, sessionId);
                     if (d.kind().equals(IdempotencyKeys.Decision.REPLAY)) {
                         return new Start(new VpsSessions.Answer(d.status(), d.body()), null, null);
                     }
@@ -91,7 +91,6 @@ final class Purchases {
                     } catch (VectisException e) {
                         throw new Refused(e);
                     }
-                    IdempotencyKeys.attach(h, userId, key, sessionId);
                     events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
                     Placement.takeSlot(h, placed, now);
                     return new Start(null, null, placed);

@@ -53,10 +53,10 @@ final class SessionStore {
     }
 
     /** One page of the sessions in a status, by id after {@code afterId} (null: from the start). */
-    static List<String> withStatus(Handle h, String status, String afterId, int limit) {
-        return h.createQuery("SELECT id FROM vps_sessions WHERE status = :st AND (:after IS NULL OR id > :after) "
-                        + "ORDER BY id LIMIT :limit")
-                .bind("st", status).bind("after", afterId).bind("limit", limit).mapTo(String.class).list();
+    static List<VpsSession> withStatus(Handle h, String status, String afterId, int limit) {
+        return h.createQuery(SELECT + "WHERE s.status = :st AND (:after IS NULL OR s.id > :after) "
+                        + "ORDER BY s.id LIMIT :limit")
+                .bind("st", status).bind("after", afterId).bind("limit", limit).map(SessionStore::row).list();
     }
 
     static void insert(Handle h, String id, String userId, String productId, String workerId, long price, long now) {
