@@ -18,7 +18,15 @@ import org.jdbi.v3.core.Handle;
 final class Placement {
 
     /** Where the session went, and what to ask that worker for. */
-    record Placed(String sessionId, String workerId, String baseUrl, int action) {
+    record Placed(VpsSession session, String baseUrl, int action) {
+
+        String sessionId() {
+            return session.id();
+        }
+
+        String workerId() {
+            return session.workerId();
+        }
     }
 
     /** The chosen worker filled up after it was read: the transaction is rolled back and placed again without it. */
@@ -46,9 +54,10 @@ final class Placement {
      */
     static Placed place(Handle h, String sessionId, String userId, long balance, String productId, String requestId,
                         long now, Predicate<String> refusing, Set<String> full) {
-        Object[] product = h.createQuery("SELECT price_coins, is_active, provision_action FROM vps_products "
+        Object[] product = h.createQuery("SELECT price_coins, is_active, provision_action, name FROM vps_products "
                         + "WHERE id = :p")
-                .bind("p", productId).map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getBoolean(2), rs.getInt(3)})
+                .bind("p", productId).map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getBoolean(2), rs.getInt(3),
+                        rs.getString(4)})
                 .findOne().orElseThrow(() -> new NotFoundException("PRODUCT_NOT_FOUND", "Product not found"));
         long price = (Long) product[0];
         if (!(Boolean) product[1]) {
@@ -59,10 +68,11 @@ final class Placement {
                     "Insufficient coins: the price is " + price + " and the balance is " + balance);
         }
         Worker worker = choose(h, productId, refusing, full);
-        SessionStore.insert(h, sessionId, userId, productId, worker.id(), price, now);
+        VpsSession session = SessionStore.insert(h, sessionId, userId, productId, (String) product[3], worker.id(),
+                price, now);
         Ledger.apply(h, userId, balance, -price,
                 new Ledger.Cause("purchase", "VPS session " + sessionId, "user:" + userId, requestId, sessionId), now);
-        return new Placed(sessionId, worker.id(), worker.baseUrl(), (Integer) product[2]);
+        return new Placed(session, worker.baseUrl(), (Integer) product[2]);
     }
 
     /** The placed session's slot, last in its transaction; {@link WorkerFull} when another purchase took the last one. */

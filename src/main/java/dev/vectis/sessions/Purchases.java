@@ -91,7 +91,7 @@ final class Purchases {
                     } catch (VectisException e) {
                         throw new Refused(e);
                     }
-                    events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
+                    events.changed(h, placed.session(), now);
                     Placement.takeSlot(h, placed, now);
                     return new Start(null, null, placed);
                 });

@@ -31,10 +31,9 @@ final class SessionChanges {
                      java.util.function.BiFunction<org.jdbi.v3.core.Handle, VpsSession, T> after) {
         long now = clock.millis();
         T result = jdbi.inTransaction(h -> {
-            VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
-            if (s.live()) {
-                SessionStore.update(h, sessionId, status, route, null, reason, now);
-                s = SessionStore.find(h, sessionId).orElseThrow();
+            boolean changed = SessionStore.updateLive(h, sessionId, status, route, reason, now);
+            VpsSession s = SessionStore.find(h, sessionId).orElseThrow();
+            if (changed) {
                 events.changed(h, s, now);
             }
             return after.apply(h, s);
