@@ -46,14 +46,10 @@ public final class IdempotencyKeys {
         this.clock = clock;
     }
 
-    public Decision begin(String userId, String key, String requestHash) {
-        return begin(PURCHASE, userId, key, requestHash);
-    }
-
     public Decision begin(String scope, String userId, String key, String requestHash) {
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                return jdbi.inTransaction(h -> decide(h, scope, userId, key, requestHash));
+                return jdbi.inTransaction(h -> decide(h, scope, userId, key, requestHash, null));
             } catch (RuntimeException e) {
                 if (!UniqueViolation.in(e)) {
                     throw e;
@@ -64,7 +60,17 @@ public final class IdempotencyKeys {
         throw new ConflictException("IDEMPOTENCY_KEY_IN_USE", "A request with this Idempotency-Key is in progress");
     }
 
-    private Decision decide(Handle h, String scope, String userId, String key, String requestHash) {
+    /**
+     * As {@link #begin(String, String, String, String)} for a purchase, on the caller's
+     * transaction, so the record, tied to the session it is about to buy, and the purchase
+     * commit together (or neither does). A unique violation out of it means another first
+     * request with the key committed meanwhile: the caller retries, and then sees its record.
+     */
+    public Decision begin(Handle h, String userId, String key, String requestHash, String sessionId) {
+        return decide(h, PURCHASE, userId, key, requestHash, sessionId);
+    }
+
+    private Decision decide(Handle h, String scope, String userId, String key, String requestHash, String sessionId) {
         long now = clock.millis();
         Object[] row = h.createQuery("SELECT request_hash, state, response_status, response_body, session_id, "
                         + "created_at FROM idempotency_keys WHERE user_id = :u AND key_scope = :s AND idem_key = :k "
@@ -75,8 +81,9 @@ public final class IdempotencyKeys {
                 .findOne().orElse(null);
         if (row == null) {
             h.createUpdate("INSERT INTO idempotency_keys (user_id, key_scope, idem_key, request_hash, state, "
-                    + "created_at) VALUES (:u, :s, :k, :h, 'running', :now)").bind("u", userId).bind("s", scope)
-                    .bind("k", key).bind("h", requestHash).bind("now", now).execute();
+                    + "session_id, created_at) VALUES (:u, :s, :k, :h, 'running', :session, :now)").bind("u", userId)
+                    .bind("s", scope).bind("k", key).bind("h", requestHash).bind("session", sessionId).bind("now", now)
+                    .execute();
             return new Decision(Decision.RUN, 0, null, null);
         }
         if (!row[0].equals(requestHash)) {
@@ -92,23 +99,22 @@ public final class IdempotencyKeys {
         }
         if (abandoned) {
             // The request died before anything was bought: run it again under the same key.
-            h.createUpdate("UPDATE idempotency_keys SET created_at = :now WHERE user_id = :u AND key_scope = :s "
-                    + "AND idem_key = :k").bind("now", now).bind("u", userId).bind("s", scope).bind("k", key).execute();
+            h.createUpdate("UPDATE idempotency_keys SET created_at = :now, session_id = :session WHERE user_id = :u "
+                    + "AND key_scope = :s AND idem_key = :k").bind("now", now).bind("session", sessionId)
+                    .bind("u", userId).bind("s", scope).bind("k", key).execute();
             return new Decision(Decision.RUN, 0, null, null);
         }
         throw new ConflictException("IDEMPOTENCY_KEY_IN_USE",
                 "A request with this Idempotency-Key is still in progress; retry after it finishes");
     }
 
-    /** Ties the key to the session, in the purchase's own transaction. */
-    public static void attach(Handle h, String userId, String key, String sessionId) {
-        h.createUpdate("UPDATE idempotency_keys SET session_id = :s WHERE user_id = :u AND key_scope = :scope "
-                        + "AND idem_key = :k")
-                .bind("s", sessionId).bind("u", userId).bind("scope", PURCHASE).bind("k", key).execute();
+    public void finish(String userId, String key, int status, String body) {
+        jdbi.useHandle(h -> finish(h, userId, key, status, body));
     }
 
-    public void finish(String userId, String key, int status, String body) {
-        jdbi.useHandle(h -> finish(h, PURCHASE, userId, key, new Answer(status, body)));
+    /** The purchase's answer, on the caller's transaction. */
+    public static void finish(Handle h, String userId, String key, int status, String body) {
+        finish(h, PURCHASE, userId, key, new Answer(status, body));
     }
 
     private static void finish(Handle h, String scope, String userId, String key, Answer answer) {

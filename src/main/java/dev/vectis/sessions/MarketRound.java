@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 
@@ -57,11 +59,18 @@ final class MarketRound {
                 work.add(lanes.submit(w[0], "reconcile:" + w[0], () -> reconciler.run(w[0], w[1])));
             }
         }
+        // Read once per product and round, not once per session watched.
+        Map<String, LogRules> productRules = new ConcurrentHashMap<>();
         for (VpsSession s : every("provisioning")) {
             work.add(lanes.submit(s.workerId(), "watch:" + s.id(), () -> {
                 VpsSession current = get(s.id());
                 if (current.status().equals("provisioning")) {
-                    watch.check(current, rules.apply(current.productId()));
+                    LogRules r = productRules.get(current.productId());
+                    if (r == null) {
+                        r = rules.apply(current.productId());
+                        productRules.put(current.productId(), r);
+                    }
+                    watch.check(current, r);
                 }
             }));
         }
@@ -99,12 +108,12 @@ final class MarketRound {
         String after = null;
         while (true) {
             String from = after;
-            List<String> ids = jdbi.withHandle(h -> SessionStore.withStatus(h, status, from, BATCH));
-            all.addAll(sessions(h -> ids));
-            if (ids.size() < BATCH) {
+            List<VpsSession> page = jdbi.withHandle(h -> SessionStore.withStatus(h, status, from, BATCH));
+            all.addAll(page);
+            if (page.size() < BATCH) {
                 return all;
             }
-            after = ids.get(ids.size() - 1);
+            after = page.get(page.size() - 1).id();
         }
     }
 

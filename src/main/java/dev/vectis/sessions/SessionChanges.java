@@ -23,21 +23,39 @@ final class SessionChanges {
 
     /** Moves a live session on; a session that ended meanwhile (deleted, failed) is left alone. */
     void transition(String sessionId, String status, String route, String reason) {
-        long now = clock.millis();
-        jdbi.useTransaction(h -> {
-            VpsSession s = SessionStore.lock(h, sessionId).orElseThrow();
-            if (!s.live()) {
-                return;
-            }
-            SessionStore.update(h, sessionId, status, route, null, reason, now);
-            events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
-        });
-        events.fire();
+        transition(sessionId, status, route, reason, (h, s) -> null);
     }
 
-    /** The intent to ask the worker for the VM, committed before asking; false when the session moved on. */
+    /** As above, then {@code after} on the same transaction with the session as it now is. */
+    <T> T transition(String sessionId, String status, String route, String reason,
+                     java.util.function.BiFunction<org.jdbi.v3.core.Handle, VpsSession, T> after) {
+        long now = clock.millis();
+        T result = jdbi.inTransaction(h -> {
+            boolean changed = SessionStore.updateLive(h, sessionId, status, route, reason, now);
+            VpsSession s = SessionStore.find(h, sessionId).orElseThrow();
+            if (changed) {
+                events.changed(h, s, now);
+            }
+            return after.apply(h, s);
+        });
+        events.fire();
+        return result;
+    }
+
+    /**
+     * The intent to ask the worker for the VM, committed before asking; false when the session
+     * moved on or its worker was deleted meanwhile.
+     */
     boolean requested(String sessionId) {
         return jdbi.withHandle(h -> SessionStore.requested(h, sessionId, clock.millis()));
+    }
+
+    /** A pending session never sent to its worker, which was deleted since: refunded, there being no one to ask. */
+    void refundIfWorkerGone(String sessionId, String why) {
+        VpsSession s = jdbi.withHandle(h -> SessionStore.find(h, sessionId)).orElseThrow();
+        if (s.status().equals("pending") && s.workerId() == null && s.request().sentAt() == null) {
+            failAndRefund(sessionId, why);
+        }
     }
 
     /** The worker was asked but the outcome is unknown: the session keeps its slot and says so. */
@@ -103,14 +121,15 @@ final class SessionChanges {
             // User row before worker row, the order a purchase takes them in, so the two never deadlock.
             long balance = Ledger.lockBalance(h, s.userId());
             SessionStore.update(h, sessionId, "failed", null, why, why, now);
-            if (stopError == null) {
-                SessionStore.releaseSlot(h, s);
-            } else {
+            if (stopError != null) {
                 SessionStore.stopUnconfirmed(h, sessionId, stopError, stopNextAt);
             }
             Ledger.apply(h, s.userId(), balance, s.priceCoins(),
                     new Ledger.Cause("refund", "VPS session " + sessionId + " failed", "system", null, sessionId), now);
             events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
+            if (stopError == null) {
+                SessionStore.releaseSlot(h, s); // last: every purchase on the worker waits for its row
+            }
         });
         events.fire();
     }
@@ -172,8 +191,8 @@ final class SessionChanges {
                 return;
             }
             SessionStore.update(h, sessionId, status, null, null, reason, now);
-            SessionStore.releaseSlot(h, s);
             events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
+            SessionStore.releaseSlot(h, s); // last: every purchase on the worker waits for its row
         });
         events.fire();
     }

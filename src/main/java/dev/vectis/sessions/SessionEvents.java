@@ -29,8 +29,11 @@ public final class SessionEvents {
 
     /** Records the session's new state: its status and the checklist that follows from it. */
     void changed(Handle h, VpsSession s, long now) {
-        add(h, s.id(), "status.update", status(s), now);
-        add(h, s.id(), "checklist.update", checklist(s), now);
+        // One batch, one round trip; its rows get their ids in this order.
+        h.prepareBatch(INSERT)
+                .bind("s", s.id()).bind("k", "status.update").bind("d", json(status(s))).bind("now", now).add()
+                .bind("s", s.id()).bind("k", "checklist.update").bind("d", json(checklist(s))).bind("now", now).add()
+                .execute();
         Map<String, Object> data = new LinkedHashMap<>(status(s));
         data.put("userId", s.userId());
         log.append(h, NewEvent.of("vps." + s.status(), "marketplace", s.workerId(), data));
@@ -121,7 +124,9 @@ public final class SessionEvents {
     }
 
     private void add(Handle h, String sessionId, String kind, Map<String, Object> data, long now) {
-        h.createUpdate("INSERT INTO vps_session_events (session_id, kind, data, created_at) VALUES (:s, :k, :d, :now)")
-                .bind("s", sessionId).bind("k", kind).bind("d", json(data)).bind("now", now).execute();
+        h.createUpdate(INSERT).bind("s", sessionId).bind("k", kind).bind("d", json(data)).bind("now", now).execute();
     }
+
+    private static final String INSERT = "INSERT INTO vps_session_events (session_id, kind, data, created_at) "
+            + "VALUES (:s, :k, :d, :now)";
 }

@@ -53,17 +53,22 @@ final class SessionStore {
     }
 
     /** One page of the sessions in a status, by id after {@code afterId} (null: from the start). */
-    static List<String> withStatus(Handle h, String status, String afterId, int limit) {
-        return h.createQuery("SELECT id FROM vps_sessions WHERE status = :st AND (:after IS NULL OR id > :after) "
-                        + "ORDER BY id LIMIT :limit")
-                .bind("st", status).bind("after", afterId).bind("limit", limit).mapTo(String.class).list();
+    static List<VpsSession> withStatus(Handle h, String status, String afterId, int limit) {
+        return h.createQuery(SELECT + "WHERE s.status = :st AND (:after IS NULL OR s.id > :after) "
+                        + "ORDER BY s.id LIMIT :limit")
+                .bind("st", status).bind("after", afterId).bind("limit", limit).map(SessionStore::row).list();
     }
 
-    static void insert(Handle h, String id, String userId, String productId, String workerId, long price, long now) {
+    /** A new pending session holding a slot on its worker; returned as it now reads, without reading it back. */
+    static VpsSession insert(Handle h, String id, String userId, String productId, String productName, String workerId,
+                             long price, long now) {
         h.createUpdate("INSERT INTO vps_sessions (id, user_id, product_id, worker_id, status, price_coins, holds_slot, "
                         + "created_at, updated_at) VALUES (:id, :u, :p, :w, 'pending', :price, TRUE, :now, :now)")
                 .bind("id", id).bind("u", userId).bind("p", productId).bind("w", workerId).bind("price", price)
                 .bind("now", now).execute();
+        return new VpsSession(id, userId, productId, productName, workerId, "pending", null, price, true, null, now, now,
+                new VpsSession.Watch(null, 0, null, null, null), new VpsSession.Stop(0, null, null),
+                new VpsSession.Request(null, null));
     }
 
     /**
@@ -71,12 +76,24 @@ final class SessionStore {
      * provisioning. Leaving pending settles any doubt about the request, and its flag with it.
      */
     static void update(Handle h, String id, String status, String route, String error, String reason, long now) {
-        h.createUpdate("UPDATE vps_sessions SET status = :st, route = COALESCE(:route, route), "
+        update(h, "", id, status, route, error, reason, now);
+    }
+
+    /** As {@link #update}, only while the session is live (pending, provisioning, ready); true when it was. */
+    static boolean updateLive(Handle h, String id, String status, String route, String reason, long now) {
+        return update(h, " AND status IN ('pending', 'provisioning', 'ready')", id, status, route, null, reason,
+                now) == 1;
+    }
+
+    private static int update(Handle h, String condition, String id, String status, String route, String error,
+                              String reason, long now) {
+        return h.createUpdate("UPDATE vps_sessions SET status = :st, route = COALESCE(:route, route), "
                         + "error = COALESCE(:error, error), status_reason = :reason, updated_at = :now, "
                         + "requested_at = CASE WHEN :st = 'provisioning' AND requested_at IS NULL THEN :now "
                         + "ELSE requested_at END, "
                         + "flagged_at = CASE WHEN status = 'pending' AND :st <> 'pending' THEN NULL ELSE flagged_at END, "
-                        + "doubt_since = CASE WHEN :st = 'pending' THEN doubt_since ELSE NULL END WHERE id = :id")
+                        + "doubt_since = CASE WHEN :st = 'pending' THEN doubt_since ELSE NULL END WHERE id = :id"
+                        + condition)
                 .bind("id", id).bind("st", status).bind("route", route).bind("error", cut(error, MAX_REASON))
                 .bind("reason", cut(reason, MAX_REASON)).bind("now", now).execute();
     }
@@ -95,10 +112,10 @@ final class SessionStore {
                 .bind("id", id).bind("reason", cut(reason, MAX_REASON)).bind("now", now).execute() == 1;
     }
 
-    /** Records the intent to ask the worker for the VM, before asking; false when the session moved on. */
+    /** Records the intent to ask the worker for the VM, before asking; false when the session moved on or lost its worker. */
     static boolean requested(Handle h, String id, long now) {
         return h.createUpdate("UPDATE vps_sessions SET create_sent_at = :now WHERE id = :id AND status = 'pending' "
-                        + "AND create_sent_at IS NULL")
+                        + "AND create_sent_at IS NULL AND worker_id IS NOT NULL")
                 .bind("id", id).bind("now", now).execute() == 1;
     }
 

@@ -11,12 +11,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * VPS sessions from purchase to deletion. Money and capacity change only inside database
@@ -25,8 +22,6 @@ import org.slf4j.LoggerFactory;
  * the worker may still have the VM (see {@link VmReconciler}).
  */
 public final class VpsSessions {
-
-    private static final Logger LOG = LoggerFactory.getLogger(VpsSessions.class);
 
     /** The HTTP answer to a purchase, kept byte for byte for replays. */
     public record Answer(int status, String body) {
@@ -51,10 +46,8 @@ public final class VpsSessions {
     private static final Duration WRITE_DOWN = Duration.ofSeconds(5);
 
     private final Jdbi jdbi;
-    private final Clock clock;
     private final VmClient vm;
     private final SessionEvents events;
-    private final IdempotencyKeys keys;
     private final Products products;
     private final SessionChanges changes;
     private final WorkerStops stops;
@@ -62,16 +55,13 @@ public final class VpsSessions {
     private final WorkerLanes lanes;
     private final MarketRound round;
     private final OperatorDecisions decisions;
-    /** Renders a session as the purchase answer's JSON. */
-    private final Function<VpsSession, String> render;
+    private final Purchases purchases;
 
     public VpsSessions(Jdbi jdbi, Clock clock, VmClient vm, SessionEvents events, EventLog log, IdempotencyKeys keys,
                        Products products, WorkerCalls calls, Function<VpsSession, String> render) {
         this.jdbi = jdbi;
-        this.clock = clock;
         this.vm = vm;
         this.events = events;
-        this.keys = keys;
         this.products = products;
         this.changes = new SessionChanges(jdbi, clock, events);
         this.stops = new WorkerStops(jdbi, clock, vm, changes, calls.timeout(), calls.maxStopRetry(), this::rules);
@@ -80,73 +70,12 @@ public final class VpsSessions {
         this.round = new MarketRound(jdbi, clock, changes, new ProvisionWatch(jdbi, clock, vm, changes, stops,
                 calls.failureQuiet()), stops,
                 reconciler, lanes, calls.timeout().plus(WRITE_DOWN), this::rules);
-        this.render = render;
+        this.purchases = new Purchases(jdbi, clock, vm, events, keys, changes, reconciler, render);
         this.decisions = new OperatorDecisions(changes, stops, this::get);
     }
 
     public Answer purchase(String userId, String key, String requestHash, String productId, String requestId) {
-        IdempotencyKeys.Decision decision = keys.begin(userId, key, requestHash);
-        if (decision.kind().equals(IdempotencyKeys.Decision.REPLAY)) {
-            return new Answer(decision.status(), decision.body());
-        }
-        if (decision.kind().equals(IdempotencyKeys.Decision.RECOVER)) {
-            return finish(userId, key, decision.sessionId());
-        }
-        String sessionId = UUID.randomUUID().toString();
-        long now = clock.millis();
-        try {
-            jdbi.useTransaction(h -> {
-                Placement.place(h, sessionId, userId, productId, requestId, now, vm.breakers()::refusing);
-                IdempotencyKeys.attach(h, userId, key, sessionId);
-                events.changed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
-            });
-        } catch (VectisException e) {
-            keys.forget(userId, key); // refused before anything changed: a corrected retry may reuse the key
-            throw e;
-        }
-        events.fire();
-        provision(sessionId);
-        return finish(userId, key, sessionId);
-    }
-
-    private Answer finish(String userId, String key, String sessionId) {
-        Answer answer = new Answer(201, render.apply(get(sessionId)));
-        keys.finish(userId, key, answer.status(), answer.body());
-        return answer;
-    }
-
-    /**
-     * Asks the worker for the VM, the intent committed first and the session's id as the
-     * request's idempotency key. The session becomes provisioning; or failed and refunded when
-     * the worker refused or was never reached; or stays pending, in doubt and holding its slot,
-     * when the request went out but no usable answer came back.
-     */
-    void provision(String sessionId) {
-        VpsSession s = get(sessionId);
-        String[] worker = jdbi.withHandle(h -> SessionStore.workerAddress(h, s.workerId()));
-        if (worker == null || worker[1] == null) {
-            changes.failAndRefund(sessionId, "Provisioning failed: the worker is gone");
-            return;
-        }
-        int action = jdbi.withHandle(h -> SessionStore.action(h, sessionId));
-        if (!changes.requested(sessionId)) {
-            return; // already settled elsewhere (refunded as abandoned): the worker must not be asked now
-        }
-        try {
-            String route = vm.create(worker[0], worker[1], action, sessionId);
-            changes.transition(sessionId, "provisioning", route, "The worker accepted the request for the VM");
-        } catch (VmClient.VmCallFailed e) {
-            LOG.warn("Requesting the VM of session {} {}: {}", sessionId,
-                    e.outcomeUnknown() ? "got no usable answer" : "failed", e.getMessage());
-            if (e.outcomeUnknown()) {
-                changes.doubt(sessionId, "The worker's answer to the request for the VM did not arrive whole ("
-                        + e.getMessage() + "), so whether it made the VM is not known yet. The slot stays held and the "
-                        + "price is kept until Vectis knows");
-                reconciler.soon(worker[0]);
-            } else {
-                changes.failAndRefund(sessionId, "Provisioning failed: " + e.getMessage());
-            }
-        }
+        return purchases.purchase(userId, key, requestHash, productId, requestId);
     }
 
     public VpsSession get(String sessionId) {

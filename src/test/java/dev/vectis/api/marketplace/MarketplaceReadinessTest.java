@@ -10,6 +10,7 @@ import dev.vectis.testing.TestDatabase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 
 /**
  * Real workers write free-form logs at their own pace. Readiness and failure are decided by
@@ -51,9 +52,12 @@ class MarketplaceReadinessTest {
                     .contains("of the worker's log matched ready_patterns[");
             assertThat(Market.balance(app, user.get("id").asText())).as("nothing refunded").isZero();
             assertThat(fake.calls("POST", "/stop/")).as("a ready VM is left running").isEmpty();
-            Http.Response log = app.http.get("/vps/sessions/" + sessionId + "/log", Market.bearer(token));
-            assertThat(log.status()).isEqualTo(200);
-            assertThat(log.body()).contains("Created Windows 10", "IP: 203.0.113.7", "RDP: Admin/", "VM is ready!");
+            // The RDP line already matched a ready pattern; the worker writes its last line a little later.
+            Awaitility.await("the worker's whole log").atMost(WAIT).untilAsserted(() -> {
+                Http.Response log = app.http.get("/vps/sessions/" + sessionId + "/log", Market.bearer(token));
+                assertThat(log.status()).isEqualTo(200);
+                assertThat(log.body()).contains("Created Windows 10", "IP: 203.0.113.7", "RDP: Admin/", "VM is ready!");
+            });
         }
     }
 
