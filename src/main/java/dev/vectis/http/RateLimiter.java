@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * credential counts against that credential; any other call against its address, under the
  * policy its contract sets for the path; a sign-in counts against the account it tries as well.
  * A bucket holds {@code burst} requests and refills continuously at the policy's rate. On
- * PostgreSQL the buckets are {@link SharedBuckets} in the database, so a client spread over
- * several nodes gets the configured rate, not a multiple of it; on H2 they are in memory. When
+ * PostgreSQL the buckets of policies {@link RatePolicy#sharedAcrossNodes() shared across nodes}
+ * are {@link SharedBuckets} in the database, so a client spread over several nodes gets the
+ * configured rate, not a multiple of it; the others, and all of them on H2, are in memory. When
  * the shared buckets cannot be reached the limiter fails open to this node's own buckets for
  * {@link #SHARED_RETRY_MILLIS}: still limited, per node, while the database recovers.
  */
@@ -111,7 +112,7 @@ public final class RateLimiter {
         sweepIfDue(now);
         String id = policy.wireName() + "|" + key;
         Settings.Rate rate = rates.get(policy);
-        Optional<Decision> counted = takeShared(id, rate, now);
+        Optional<Decision> counted = policy.sharedAcrossNodes() ? takeShared(id, rate, now) : Optional.empty();
         if (counted.isPresent()) {
             return counted.get();
         }

@@ -51,6 +51,24 @@ class RateLimitAcrossNodesTest {
     }
 
     @DbTest
+    void theFleetsOwnCallsAreCountedByEachNodeAlone(TestDatabase db) {
+        Assumptions.assumeTrue(db.isPostgres(), "buckets are shared through PostgreSQL");
+        try (TestApp a = TestApp.start(db, LIMITED); TestApp b = TestApp.start(db, LIMITED);
+             Database direct = db.open()) {
+            for (TestApp node : List.of(a, b)) {
+                Http.Response r = node.http.get("/api/workers/register", TestApp.worker());
+                assertThat(r.header("RateLimit-Policy")).isEqualTo("\"fleet\";q=12000;w=60");
+                assertThat(r.header("X-RateLimit-Remaining")).isEqualTo("11999");
+                assertThat(node.http.get("/api/workers/register", TestApp.admin()).header("X-RateLimit-Remaining"))
+                        .isEqualTo("11999");
+            }
+            int rows = direct.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM rate_limit_buckets")
+                    .mapTo(Integer.class).one());
+            assertThat(rows).isZero();
+        }
+    }
+
+    @DbTest
     void withoutItsSharedBucketsANodeFailsOpenToItsOwnLimitAndComesBack(TestDatabase db) {
         Assumptions.assumeTrue(db.isPostgres(), "buckets are shared through PostgreSQL");
         MutableClock clock = new MutableClock();
