@@ -28,6 +28,7 @@ import dev.vectis.http.HttpServer;
 import dev.vectis.http.Json;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.RateLimiter;
+import dev.vectis.http.SharedBuckets;
 import dev.vectis.http.StreamLimits;
 import dev.vectis.http.Streams;
 import dev.vectis.http.WorkerSignatures;
@@ -136,7 +137,8 @@ public final class Application implements AutoCloseable {
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
                     apis, errors, new RateLimiter(settings.rateLimit(), clock,
-                            callerIdentities(credentials, signatures, features, providers, clock)));
+                            callerIdentities(credentials, signatures, features, providers, clock),
+                            SharedBuckets.of(database, clock)));
             BackgroundLoop reader = streamReader(streams.reader(), features, registry);
             CrossNode crossNode = CrossNode.start(database, features, reader, registry);
             List<BackgroundLoop> loops = List.of(

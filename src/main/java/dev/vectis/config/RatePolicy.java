@@ -52,6 +52,16 @@ public enum RatePolicy {
         return key;
     }
 
+    /**
+     * Whether several nodes count this policy together (PostgreSQL only). The fleet's and the
+     * admin's own calls are counted by each node alone: they are trusted and many, often under
+     * one token or one NAT address, so a shared bucket would be one database row that every
+     * poll and heartbeat of the fleet queues on; their limits are there to protect a node.
+     */
+    public boolean sharedAcrossNodes() {
+        return this != FLEET && this != ADMIN && this != EXECUTOR_WORKER;
+    }
+
     /** As written in configuration keys and in RateLimit-Policy headers. */
     public String wireName() {
         return wireName;

@@ -91,6 +91,11 @@ public final class Database implements AutoCloseable {
         return retries.get();
     }
 
+    /** The pool, for a library that speaks JDBC rather than Jdbi. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
     /**
      * A connection of its own, outside the pool, with the pool's address and credentials plus
      * {@code extra} driver properties: for a session that stays open for the node's lifetime

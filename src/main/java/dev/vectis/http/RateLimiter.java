@@ -14,16 +14,22 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * rate_limit: token buckets under named policies ({@link RatePolicy}). A call with a verified
  * credential counts against that credential; any other call against its address, under the
  * policy its contract sets for the path; a sign-in counts against the account it tries as well.
- * A bucket holds {@code burst} requests and refills continuously at the policy's rate. Each
- * node counts on its own: the limit protects the node, and a client spread over N nodes gets
- * up to N times the rate.
+ * A bucket holds {@code burst} requests and refills continuously at the policy's rate. On
+ * PostgreSQL the buckets of policies {@link RatePolicy#sharedAcrossNodes() shared across nodes}
+ * are {@link SharedBuckets} in the database, so a client spread over several nodes gets the
+ * configured rate, not a multiple of it; the others, and all of them on H2, are in memory. When
+ * the shared buckets cannot be reached the limiter fails open to this node's own buckets for
+ * {@link #SHARED_RETRY_MILLIS}: still limited, per node, while the database recovers.
  */
 public final class RateLimiter {
 
@@ -32,6 +38,9 @@ public final class RateLimiter {
     /** Memory stays bounded under a flood of distinct keys; beyond this, newcomers share one bucket per policy. */
     static final int MAX_BUCKETS = 100_000;
     static final String OVERFLOW = "overflow";
+    /** After a failure, how long the node counts alone before it asks the database again. */
+    static final long SHARED_RETRY_MILLIS = 30_000;
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
 
     /** The outcome of one request: allowed or not, and what the headers say. */
     public record Decision(boolean allowed, int limit, int remaining, long resetSeconds, long retryAfterSeconds) {
@@ -46,9 +55,17 @@ public final class RateLimiter {
     private final AtomicLong lastSweep;
     /** Each policy's RateLimit-Policy header: fixed by the configuration, so written once. */
     private final Map<RatePolicy, String> policyHeaders = new EnumMap<>(RatePolicy.class);
+    private final Optional<SharedBuckets> shared;
+    private final AtomicLong sharedDownUntil = new AtomicLong(Long.MIN_VALUE);
 
     public RateLimiter(Settings.RateLimit settings, Clock clock, CallerIdentities identities) {
+        this(settings, clock, identities, Optional.empty());
+    }
+
+    public RateLimiter(Settings.RateLimit settings, Clock clock, CallerIdentities identities,
+                       Optional<SharedBuckets> shared) {
         this.enabled = settings.enabled();
+        this.shared = shared;
         this.rates = new EnumMap<>(settings.rates());
         this.clock = clock;
         this.identities = identities;
@@ -107,10 +124,14 @@ public final class RateLimiter {
         long now = clock.millis();
         sweepIfDue(now);
         String id = policy.wireName() + "|" + key;
+        Settings.Rate rate = rates.get(policy);
+        Optional<Decision> counted = policy.sharedAcrossNodes() ? takeShared(id, rate, now) : Optional.empty();
+        if (counted.isPresent()) {
+            return counted.get();
+        }
         if (buckets.size() >= MAX_BUCKETS && !buckets.containsKey(id)) {
             id = policy.wireName() + "|" + OVERFLOW;
         }
-        Settings.Rate rate = rates.get(policy);
         Decision[] out = new Decision[1];
         buckets.compute(id, (k, bucket) -> {
             TokenBucket b = bucket == null ? new TokenBucket(rate, now) : bucket;
@@ -118,6 +139,21 @@ public final class RateLimiter {
             return b;
         });
         return out[0];
+    }
+
+    private Optional<Decision> takeShared(String id, Settings.Rate rate, long now) {
+        if (shared.isEmpty() || now < sharedDownUntil.get()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(shared.get().take(id, rate));
+        } catch (RuntimeException e) {
+            if (sharedDownUntil.getAndSet(now + SHARED_RETRY_MILLIS) < now) {
+                LOG.warn("Rate limits are counted by this node alone for {} s: the shared buckets cannot be reached ({})",
+                        SHARED_RETRY_MILLIS / 1000, e.toString());
+            }
+            return Optional.empty();
+        }
     }
 
     int size() {
@@ -150,14 +186,19 @@ public final class RateLimiter {
     }
 
     /**
-     * Once a window, drops buckets that have refilled: a new bucket would be identical, so
-     * forgetting them changes nothing but the memory held.
+     * Once a window, drops buckets that have refilled, in memory and in the database: a new
+     * bucket would be identical, so forgetting them changes nothing but the space held.
      */
     private void sweepIfDue(long now) {
         long last = lastSweep.get();
         if (now - last < TokenBucket.WINDOW_MILLIS || !lastSweep.compareAndSet(last, now)) {
             return;
         }
+        // Off the request's thread: the request that happens to fall due should not wait for it.
+        shared.ifPresent(buckets -> CompletableFuture.runAsync(buckets::sweep).exceptionally(e -> {
+            LOG.warn("Could not delete expired rate-limit buckets: {}", e.toString());
+            return null;
+        }));
         for (String key : buckets.keySet()) {
             buckets.computeIfPresent(key, (k, b) -> b.full(now) ? null : b);
         }
