@@ -1,7 +1,6 @@
 package dev.vectis.config;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /** A configured secret. Its toString never shows the value, so it cannot leak through logs. */
 public final class Secret {
@@ -18,11 +17,6 @@ public final class Secret {
 
     public byte[] bytes() {
         return value.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Constant-time comparison with a presented value. */
-    public boolean matches(String presented) {
-        return presented != null && MessageDigest.isEqual(bytes(), presented.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
