@@ -1,6 +1,7 @@
 package dev.vectis.db;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Set;
 
 /**
@@ -30,9 +31,21 @@ public final class Contention {
         return cause(e, LOST_RACE) != null;
     }
 
-    /** Busy rather than broken: the client gets 503 with Retry-After, not 500. */
+    /**
+     * Busy rather than broken: the client gets 503 with Retry-After, not 500. That includes
+     * a request that waited its pool's whole timeout for a connection (every one in use).
+     */
     public static boolean busy(Throwable e) {
-        return lostRace(e) || cause(e, WAITED_OUT) != null;
+        return lostRace(e) || cause(e, WAITED_OUT) != null || poolExhausted(e);
+    }
+
+    private static boolean poolExhausted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -43,7 +56,7 @@ public final class Contention {
         SQLException sql = cause(e, LOST_RACE);
         sql = sql != null ? sql : cause(e, WAITED_OUT);
         if (sql == null) {
-            return "";
+            return poolExhausted(e) ? "no database connection came free in time" : "";
         }
         return sql.getSQLState() + switch (sql.getSQLState()) {
             case "40P01" -> " (deadlock)";
