@@ -67,7 +67,7 @@ public final class Contention {
 
     private static SQLException cause(Throwable e, Set<String> states) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && states.contains(sql.getSQLState())) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && states.contains(sql.getSQLState())) {
                 return sql;
             }
         }

@@ -58,8 +58,9 @@ class TransactionRetryTest {
                 threads.shutdownNow();
             }
             assertThat(counts(jdbi)).as("each row bumped once by each transaction").containsExactly(2, 2);
-            assertThat(runs).as("the loser ran once more").hasValue(3);
-            assertThat(database.retries()).isEqualTo(1);
+            // H2 may pick both transactions of one cycle as victims, so each ran again.
+            assertThat(runs.get()).as("the losers ran once more").isBetween(3, 4);
+            assertThat(database.retries()).isEqualTo(runs.get() - 2);
         }
     }
 
