@@ -15,6 +15,7 @@ import dev.vectis.auth.JwtKey;
 import dev.vectis.config.RatePolicy;
 import dev.vectis.config.Settings;
 import dev.vectis.db.Database;
+import dev.vectis.db.SingletonLocks;
 import dev.vectis.events.Feed;
 import dev.vectis.events.FeedReader;
 import dev.vectis.events.NewEvent;
@@ -32,6 +33,7 @@ import dev.vectis.http.SharedBuckets;
 import dev.vectis.http.StreamLimits;
 import dev.vectis.http.Streams;
 import dev.vectis.http.WorkerSignatures;
+import dev.vectis.nodes.NodeRegistry;
 import dev.vectis.providers.ProviderServices;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,6 +52,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +65,8 @@ public final class Application implements AutoCloseable {
     static final Duration HEARTBEAT_FLUSH = Duration.ofMillis(250);
     static final Duration SWEEP = Duration.ofSeconds(1);
     static final Duration RETENTION = Duration.ofMinutes(10);
+    /** How often a node asks for the retention lock: another takes pruning over this soon after its holder dies. */
+    static final Duration RETENTION_TURN = Duration.ofSeconds(5);
     static final Duration VPS_TICK = Duration.ofSeconds(2);
     /** How soon event streams see what other nodes wrote when nothing woke the reader (H2, or no notification came). */
     static final Duration STREAM_TICK = Duration.ofSeconds(1);
@@ -75,10 +80,16 @@ public final class Application implements AutoCloseable {
     private final List<BackgroundLoop> loops;
     private final Streams streams;
     private final CrossNode crossNode;
+    private final ThisNode node;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** This node among the others: the loops it runs alone, and its row in the nodes table. */
+    private record ThisNode(SingletonLocks locks, NodeRegistry registry) {
+    }
 
     private Application(Database database, HttpServer http, JvmGcMetrics gcMetrics, AdminCredential admin,
                         JwtKey jwtKey, Features features, List<BackgroundLoop> loops, Streams streams,
-                        CrossNode crossNode) {
+                        CrossNode crossNode, ThisNode node) {
         this.database = database;
         this.http = http;
         this.gcMetrics = gcMetrics;
@@ -88,6 +99,7 @@ public final class Application implements AutoCloseable {
         this.loops = loops;
         this.streams = streams;
         this.crossNode = crossNode;
+        this.node = node;
     }
 
     public static Application start(Settings settings, PrintStream console, Clock clock) {
@@ -120,6 +132,9 @@ public final class Application implements AutoCloseable {
             ProviderServices providers = ProviderServices.create(database.jdbi(), clock, features.events(),
                     jwtKey.bytes(), settings);
 
+            SingletonLocks locks = SingletonLocks.of(database);
+            ThisNode node = new ThisNode(locks,
+                    new NodeRegistry(database.jdbi(), clock, BuildInfo.version(), locks::held));
             ClientAddress clients = new ClientAddress(settings.server().trustedProxies());
             Streams streams = new Streams(new FeedReader(), new StreamLimits(settings.streams(), clients, registry));
             HealthApi health = new HealthApi(database, registry, BuildInfo.version(), clock,
@@ -133,7 +148,7 @@ public final class Application implements AutoCloseable {
                             features.results(), features.reaper(), features.bundles(), features.direct(), streams),
                     new ProviderApi(providers, callers, new JsonBody(mapper), health.healthAs("provider-registry")),
                     new MarketplaceApi(callers, mapper, features.users(), features.ledger(), features.marketWorkers(),
-                            features.products(), features.vpsSessions(), streams));
+                            features.products(), features.vpsSessions(), streams, node.registry()));
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
                     apis, errors, new RateLimiter(settings.rateLimit(), clock,
@@ -141,20 +156,23 @@ public final class Application implements AutoCloseable {
                             SharedBuckets.of(database, clock)));
             BackgroundLoop reader = streamReader(streams.reader(), features, registry);
             CrossNode crossNode = CrossNode.start(database, features, reader, registry);
+            Runnable prune = atMostEvery(RETENTION, () -> {
+                features.metrics().prune();
+                features.idempotencyKeys().prune();
+                database.jdbi().useHandle(h -> TokenRevocations.prune(h, clock.millis()));
+                features.events().prune(settings.eventsRetention());
+            });
             List<BackgroundLoop> loops = List.of(
                     new BackgroundLoop("heartbeat-flusher", HEARTBEAT_FLUSH, () -> {
                         features.workers().flush();
                         features.metrics().flush();
                     }).start(),
-                    new BackgroundLoop("retention", RETENTION, () -> {
-                        features.metrics().prune();
-                        features.idempotencyKeys().prune();
-                        database.jdbi().useHandle(h -> TokenRevocations.prune(h, clock.millis()));
-                        features.events().prune(settings.eventsRetention());
-                    }).start(),
-                    new BackgroundLoop("vps-sessions", VPS_TICK, features.vpsSessions()::tick).start(),
+                    new BackgroundLoop("retention", RETENTION_TURN, locks.guard("retention", prune)).start(),
+                    new BackgroundLoop("vps-sessions", VPS_TICK, locks.guard("vps-sessions",
+                            features.vpsSessions()::tick)).start(),
+                    new BackgroundLoop("node-heartbeat", NodeRegistry.BEAT, node.registry()::beat).start(),
                     reader,
-                    new BackgroundLoop("liveness-sweeper", SWEEP, () -> {
+                    new BackgroundLoop("liveness-sweeper", SWEEP, locks.guard("liveness-sweeper", () -> {
                         features.workers().sweep((h, id, now) -> {
                             features.reaper().workerOffline(h, id, now);
                             features.events().append(h, NewEvent.of("worker.offline", "liveness", id,
@@ -162,18 +180,20 @@ public final class Application implements AutoCloseable {
                             h.afterCommit(features.events()::notifyAppended);
                         });
                         features.reaper().expireOverdue();
-                    }).start());
+                    })).start());
             try {
                 http.start();
             } catch (RuntimeException e) {
                 loops.forEach(l -> l.stop(Duration.ofSeconds(5)));
                 crossNode.close();
+                locks.close();
                 throw e;
             }
+            node.registry().join(http.port());
             if (settings.executor().auth() == Settings.ExecutorAuth.NONE) {
                 LOG.warn("executor.auth is none: the command-executor endpoints accept calls without any token");
             }
-            return new Application(database, http, gc, admin, jwtKey, features, loops, streams, crossNode);
+            return new Application(database, http, gc, admin, jwtKey, features, loops, streams, crossNode, node);
         } catch (RuntimeException e) {
             database.close();
             gc.close();
@@ -194,6 +214,18 @@ public final class Application implements AutoCloseable {
         features.events().appended().onFire(loop::wake);
         features.jobs().events().changed().onFire(loop::wake);
         return loop.start();
+    }
+
+    /** Runs the task when it has not run here for {@code every}: at once the first time. */
+    private static Runnable atMostEvery(Duration every, Runnable task) {
+        long[] last = {0};
+        return () -> {
+            long now = System.nanoTime();
+            if (last[0] == 0 || now - last[0] >= every.toNanos()) {
+                last[0] = now;
+                task.run();
+            }
+        };
     }
 
     /** What the rate limiter can tell about a caller before a handler runs; see CallerIdentities. */
@@ -238,9 +270,16 @@ public final class Application implements AutoCloseable {
         loops.stream().filter(l -> l.name().equals(name)).forEach(l -> l.interval(interval));
     }
 
-    /** HTTP first (drains in-flight requests), then background work, then the pool. */
+    /**
+     * Long polls and streams are answered first (clients go to another node), then HTTP drains
+     * in-flight requests, then background work stops, this node lets its loops go to other
+     * nodes and leaves the nodes table, and the pool closes.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         LOG.info("Stopping");
         streams.reader().close();
         features.jobs().events().close();
@@ -256,6 +295,13 @@ public final class Application implements AutoCloseable {
                 features.metrics().flush();
             } catch (RuntimeException e) {
                 LOG.warn("Could not write the last heartbeats: {}", e.getMessage());
+            }
+            node.locks().close();
+            try {
+                node.registry().leave();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not remove this node's row; other nodes remove it within {}s: {}",
+                        NodeRegistry.GONE_AFTER.toSeconds(), e.getMessage());
             }
             database.close();
             gcMetrics.close();

@@ -49,7 +49,7 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
     static Features create(Settings settings, Database database, Clock clock, JwtKey jwtKey,
                            Function<VpsSession, String> renderSession) {
         Settings.Executor executor = settings.executor();
-        WorkerRegistry workers = new WorkerRegistry(database.jdbi(), database.dialect(), clock,
+        WorkerRegistry workers = new WorkerRegistry(database.jdbi(), clock,
                 settings.heartbeat().offlineAfter());
         EventLog log = new EventLog(database.jdbi(), clock);
         JobEvents events = new JobEvents(log);

@@ -14,6 +14,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -26,6 +28,7 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final Jdbi jdbi;
     private final AtomicLong retries = new AtomicLong();
+    private final Set<Connection> dedicated = ConcurrentHashMap.newKeySet();
 
     private Database(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
@@ -99,9 +102,15 @@ public final class Database implements AutoCloseable {
     /**
      * A connection of its own, outside the pool, with the pool's address and credentials plus
      * {@code extra} driver properties: for a session that stays open for the node's lifetime
-     * (LISTEN), which would otherwise hold a pooled connection forever. The caller closes it.
+     * (LISTEN, advisory locks held across a loop's turns), which would otherwise hold a pooled
+     * connection forever. The caller closes it; closing the database drops it too, as the end
+     * of the process would.
      */
     public Connection openDedicated(Properties extra) throws SQLException {
+        if (dataSource.isClosed()) {
+            throw new SQLException("the database has been closed");
+        }
+        dedicated.removeIf(Database::closed);
         Properties properties = new Properties();
         if (dataSource.getUsername() != null) {
             properties.setProperty("user", dataSource.getUsername());
@@ -110,7 +119,9 @@ public final class Database implements AutoCloseable {
             properties.setProperty("password", dataSource.getPassword());
         }
         properties.putAll(extra);
-        return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
+        Connection c = DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
+        dedicated.add(c);
+        return c;
     }
 
     /** A round trip to the database within the timeout; the failure's text when there is one. */
@@ -127,6 +138,22 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+        for (Connection c : dedicated) {
+            try {
+                c.abort(Runnable::run); // drops the socket at once, even under a statement that is waiting
+            } catch (SQLException | RuntimeException ignored) {
+                // gone already
+            }
+        }
+        dedicated.clear();
+    }
+
+    private static boolean closed(Connection c) {
+        try {
+            return c.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
     }
 
     private static String describe(String url, Exception e) {

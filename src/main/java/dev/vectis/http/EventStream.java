@@ -34,6 +34,13 @@ public final class EventStream {
      * and is how a client that left is noticed (a write fails), so its place is freed.
      */
     private static final Duration KEEPALIVE = Duration.ofSeconds(5);
+    /** The reconnection delay a stream sets when it starts. */
+    private static final String RETRY = "retry: 2000\n\n";
+    /**
+     * The one it sets when this node ends it (stopping, or the client fell behind): soon, and
+     * by then a stopping node has closed its port, so the load balancer sends the client on.
+     */
+    private static final String RETRY_ELSEWHERE = "retry: 1000\n: reconnect with Last-Event-ID\n\n";
 
     private EventStream() {
     }
@@ -64,7 +71,7 @@ public final class EventStream {
         ctx.res().setHeader("Cache-Control", "no-cache");
         ctx.res().setHeader("X-Accel-Buffering", "no");
         Sender out = new Sender(ctx.res().getOutputStream(), ending);
-        out.write("retry: 2000\n\n");
+        out.write(RETRY);
         for (FeedItem item : first) {
             out.accept(item);
         }
@@ -86,6 +93,7 @@ public final class EventStream {
                 if (quiet.isZero()) {
                     out.write(": keep-alive\n\n");
                 } else if (!follower.next(quiet, out)) {
+                    out.write(RETRY_ELSEWHERE);
                     return;
                 }
             }

@@ -88,6 +88,10 @@ final class MarketRound {
         for (VpsSession s : every("pending")) {
             long now = clock.millis();
             Long sent = s.request().sentAt();
+            if (s.request().doubtSince() != null) {
+                // It may have fallen into doubt on another node, which told only its own reconciler.
+                reconciler.doubted(s.workerId(), s.request().doubtSince());
+            }
             // The purchase asks the worker within one call's deadline; a session still pending
             // well after that belongs to a request (or node) that died on the way.
             if (sent == null && now - s.updatedAt() > settle.toMillis()) {

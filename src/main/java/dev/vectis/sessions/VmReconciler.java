@@ -82,6 +82,14 @@ final class VmReconciler {
         }
     }
 
+    /** A session on the worker has been in doubt since then: check at the next round, unless done since. */
+    void doubted(String workerId, long since) {
+        Instant checked = knowledge(workerId).checkedAt();
+        if (checked == null || checked.toEpochMilli() < since) {
+            soon(workerId);
+        }
+    }
+
     void run(String workerId, String baseUrl) {
         long now = clock.millis();
         Optional<List<VmClient.WorkerVm>> listed;

@@ -1,9 +1,7 @@
 package dev.vectis.workers;
 
 import dev.vectis.db.UniqueViolation;
-import dev.vectis.db.Dialect;
 import dev.vectis.db.Page;
-import dev.vectis.db.Singleton;
 import dev.vectis.error.ConflictException;
 import dev.vectis.error.NotFoundException;
 import java.time.Clock;
@@ -25,12 +23,10 @@ import org.slf4j.LoggerFactory;
 public final class WorkerRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
-    private static final long SWEEP_LOCK = 0x5645435449530001L;
     /** How long a node trusts that a worker id exists before asking the database again. */
     private static final long KNOWN_FOR_MILLIS = 60_000;
 
     private final Jdbi jdbi;
-    private final Dialect dialect;
     private final Clock clock;
     private final Duration offlineAfter;
     private final long startedAt;
@@ -44,9 +40,8 @@ public final class WorkerRegistry {
     private record Known(String kind, long until) {
     }
 
-    public WorkerRegistry(Jdbi jdbi, Dialect dialect, Clock clock, Duration offlineAfter) {
+    public WorkerRegistry(Jdbi jdbi, Clock clock, Duration offlineAfter) {
         this.jdbi = jdbi;
-        this.dialect = dialect;
         this.clock = clock;
         this.offlineAfter = offlineAfter;
         this.startedAt = clock.millis();
@@ -232,10 +227,12 @@ public final class WorkerRegistry {
     }
 
     /**
-     * Marks workers silent for the offline window as offline and tells the listener, in one
-     * transaction. Buffered heartbeats are written first, through {@link #flush}, so a worker
-     * heard just now is not taken for silent. After a start, every worker first gets a full
-     * window to be heard.
+     * Marks workers silent for the offline window as offline and tells the listener, each worker
+     * in a transaction of its own: a sweep cut short (its node died) leaves every worker either
+     * done or untouched, and the next sweep, on any node, finds the rest. The mark is
+     * conditional, so two sweeps that meet mark and tell about a worker once. Buffered
+     * heartbeats are written first, through {@link #flush}, so a worker heard just now is not
+     * taken for silent. After a start, every worker first gets a full window to be heard.
      */
     public int sweep(OfflineListener listener) {
         flush();
@@ -244,20 +241,21 @@ public final class WorkerRegistry {
             return 0;
         }
         long cutoff = now - offlineAfter.toMillis();
-        return jdbi.inTransaction(h -> {
-            if (!Singleton.tryLock(h, dialect, SWEEP_LOCK)) {
-                return 0;
-            }
-            int marked = 0;
-            for (String id : WorkerStore.silentSince(h, cutoff)) {
-                if (WorkerStore.markOffline(h, id, cutoff, now)) {
-                    listener.workerOffline(h, id, now);
-                    marked++;
-                    LOG.info("Worker {} is offline: silent for more than {}s", id, offlineAfter.toSeconds());
+        int marked = 0;
+        for (String id : jdbi.withHandle(h -> WorkerStore.silentSince(h, cutoff))) {
+            boolean offline = jdbi.inTransaction(h -> {
+                if (!WorkerStore.markOffline(h, id, cutoff, now)) {
+                    return false;
                 }
+                listener.workerOffline(h, id, now);
+                return true;
+            });
+            if (offline) {
+                marked++;
+                LOG.info("Worker {} is offline: silent for more than {}s", id, offlineAfter.toSeconds());
             }
-            return marked;
-        });
+        }
+        return marked;
     }
 
     /** True when the worker exists and was registered through the session gateway; cached briefly per node. */

@@ -161,6 +161,7 @@ final class FuzzTable {
         r.add(post("/admin/workers/register").as(Auth.ADMIN).json(f -> obj("name", "fuzz host",
                 "base_url", "http://127.0.0.1:9", "max_sessions", 3)));
         r.add(get("/admin/workers").as(Auth.ADMIN));
+        r.add(get("/admin/nodes").as(Auth.ADMIN));
         r.add(new FuzzRoute("PATCH", "/admin/workers/{workerId}").as(Auth.ADMIN)
                 .param("workerId", f -> f.marketWorkerToChange)
                 .json(f -> obj("name", "renamed", "base_url", "http://127.0.0.1:9", "max_sessions", 4,

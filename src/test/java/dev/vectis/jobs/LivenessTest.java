@@ -54,7 +54,7 @@ class LivenessTest {
             f.worker("w1", 1);
             f.clock.advance(Duration.ofHours(2));
             // A new node (or a restart) with a clock far past w1's last heartbeat.
-            var restarted = new dev.vectis.workers.WorkerRegistry(f.database.jdbi(), f.database.dialect(), f.clock,
+            var restarted = new dev.vectis.workers.WorkerRegistry(f.database.jdbi(), f.clock,
                     QueueFixture.OFFLINE_AFTER);
             assertThat(restarted.sweep(f.reaper)).isZero();
             assertThat(restarted.get("w1").online()).isTrue();

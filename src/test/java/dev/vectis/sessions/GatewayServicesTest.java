@@ -39,7 +39,7 @@ class GatewayServicesTest {
 
         Fixture(TestDatabase db, Duration retention) {
             database = db.open();
-            workers = new WorkerRegistry(database.jdbi(), database.dialect(), clock, OFFLINE_AFTER);
+            workers = new WorkerRegistry(database.jdbi(), clock, OFFLINE_AFTER);
             metrics = new WorkerMetrics(database.jdbi(), clock, retention);
             commands = new WorkerCommands(database.jdbi(), clock);
             events = new GatewayEvents(database.jdbi(), clock, new EventLog(database.jdbi(), clock), workers,

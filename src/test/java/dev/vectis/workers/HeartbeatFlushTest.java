@@ -35,8 +35,8 @@ class HeartbeatFlushTest {
     void flushesOnTwoNodesBesideSweepsAndClaimsNeverDeadlock(TestDatabase db) throws Exception {
         MutableClock clock = new MutableClock();
         try (Database database = db.open()) {
-            WorkerRegistry nodeA = new WorkerRegistry(database.jdbi(), database.dialect(), clock, Duration.ofSeconds(30));
-            WorkerRegistry nodeB = new WorkerRegistry(database.jdbi(), database.dialect(), clock, Duration.ofSeconds(30));
+            WorkerRegistry nodeA = new WorkerRegistry(database.jdbi(), clock, Duration.ofSeconds(30));
+            WorkerRegistry nodeB = new WorkerRegistry(database.jdbi(), clock, Duration.ofSeconds(30));
             JobQueue queue = new JobQueue(database.jdbi(), database.dialect(), clock,
                     new JobEvents(new EventLog(database.jdbi(), clock)), Duration.ofHours(1));
             List<String> ids = IntStream.range(0, WORKERS).mapToObj(i -> String.format("w%02d", i)).toList();

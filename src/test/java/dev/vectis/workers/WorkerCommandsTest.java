@@ -21,7 +21,7 @@ class WorkerCommandsTest {
     void aCommandQueuedOnAnotherNodeIsDeliveredWithinTheBoundAndNeverAfterItsAcknowledgement(TestDatabase db) {
         MutableClock clock = new MutableClock();
         try (Database database = db.open()) {
-            new WorkerRegistry(database.jdbi(), database.dialect(), clock, Duration.ofSeconds(30))
+            new WorkerRegistry(database.jdbi(), clock, Duration.ofSeconds(30))
                     .registerGateway(new GatewayRegistration(WORKER, "http://localhost:8001", 50, null, "ONLINE",
                             "1.0.0", "TESTING"));
             WorkerCommands here = new WorkerCommands(database.jdbi(), clock);
@@ -45,7 +45,7 @@ class WorkerCommandsTest {
     void aNodeThatHasReadRecentlyStillSeesCommandsItQueuesItself(TestDatabase db) {
         MutableClock clock = new MutableClock();
         try (Database database = db.open()) {
-            WorkerRegistry registry = new WorkerRegistry(database.jdbi(), database.dialect(), clock,
+            WorkerRegistry registry = new WorkerRegistry(database.jdbi(), clock,
                     Duration.ofSeconds(30));
             for (String id : new String[] {WORKER, "worker-002"}) {
                 registry.registerGateway(new GatewayRegistration(id, "http://" + id + ":8001", 50, null, "ONLINE",
@@ -68,7 +68,7 @@ class WorkerCommandsTest {
     void aClockSetBackDoesNotPutTheNextReadOff(TestDatabase db) {
         MutableClock clock = new MutableClock();
         try (Database database = db.open()) {
-            new WorkerRegistry(database.jdbi(), database.dialect(), clock, Duration.ofSeconds(30))
+            new WorkerRegistry(database.jdbi(), clock, Duration.ofSeconds(30))
                     .registerGateway(new GatewayRegistration(WORKER, "http://localhost:8001", 50, null, "ONLINE",
                             "1.0.0", "TESTING"));
             WorkerCommands here = new WorkerCommands(database.jdbi(), clock);

@@ -18,7 +18,7 @@ class WorkerOverviewTest {
     void itHasTheLiveSessionsInOrderAndTheNewestSample(TestDatabase db) {
         MutableClock clock = new MutableClock();
         try (Database database = db.open()) {
-            WorkerRegistry workers = new WorkerRegistry(database.jdbi(), database.dialect(), clock, Duration.ofSeconds(30));
+            WorkerRegistry workers = new WorkerRegistry(database.jdbi(), clock, Duration.ofSeconds(30));
             for (String id : new String[] {"w-1", "w-2"}) {
                 workers.registerGateway(new GatewayRegistration(id, "http://" + id + ":8001", 50, "a worker", "ONLINE",
                         "1.0.0", "TESTING"));

@@ -13,6 +13,7 @@ import dev.vectis.http.HouseErrors;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.PathPrefix;
 import dev.vectis.http.Streams;
+import dev.vectis.nodes.NodeRegistry;
 import dev.vectis.sessions.VpsSessions;
 import dev.vectis.workers.MarketplaceWorkers;
 import io.javalin.config.RoutesConfig;
@@ -33,15 +34,17 @@ public final class MarketplaceApi implements ContractApi {
     private final AdminSessionRoutes adminSessions;
     private final UserRoutes user;
     private final SessionStream stream;
+    private final NodeRoutes nodes;
 
     public MarketplaceApi(Callers callers, ObjectMapper mapper, Users users, Ledger ledger, MarketplaceWorkers workers,
-                          Products products, VpsSessions sessions, Streams streams) {
+                          Products products, VpsSessions sessions, Streams streams, NodeRegistry nodes) {
         Access access = new Access(callers, users);
         JsonBody json = new JsonBody(mapper);
         this.admin = new AdminRoutes(access, json, mapper, users, ledger, workers, products, sessions::health);
         this.adminSessions = new AdminSessionRoutes(access, json, sessions);
         this.user = new UserRoutes(access, json, mapper, users, ledger, products, sessions);
         this.stream = new SessionStream(access, sessions, streams);
+        this.nodes = new NodeRoutes(access, nodes);
     }
 
     /** A session as the purchase answers it (and replays it, byte for byte). */
@@ -64,6 +67,7 @@ public final class MarketplaceApi implements ContractApi {
         adminSessions.register(routes);
         user.register(routes);
         stream.register(routes);
+        nodes.register(routes);
     }
 
     @Override
