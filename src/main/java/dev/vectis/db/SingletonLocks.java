@@ -131,7 +131,7 @@ public final class SingletonLocks implements AutoCloseable {
                 c.setAutoCommit(true);
                 c.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
                 try (Statement s = c.createStatement()) {
-                    s.execute("SET application_name = 'vectis loop locks'");
+                    s.execute("SET application_name = 'vectis-loop-locks'");
                 }
                 idleTimeout(c);
             } catch (SQLException e) {
