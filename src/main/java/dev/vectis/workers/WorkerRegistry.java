@@ -216,7 +216,8 @@ public final class WorkerRegistry {
                 return;
             }
             try {
-                jdbi.useTransaction(h -> WorkerStore.touch(h, batch));
+                long cutoff = clock.millis() - offlineAfter.toMillis();
+                jdbi.useTransaction(h -> WorkerStore.touch(h, batch, cutoff));
             } catch (RuntimeException e) {
                 heartbeats.restore(batch);
                 throw e;

@@ -102,14 +102,16 @@ final class WorkerStore {
     }
 
     /**
-     * Applies buffered heartbeats; a later flush never moves last_seen_at backwards. Rows are
-     * written in id order, the order every writer of several workers rows takes them in, so
-     * two such writers (two nodes' flushes, a flush beside the sweep) never wait on each other
-     * in a cycle.
+     * Applies buffered heartbeats; a later flush never moves last_seen_at backwards. A beat
+     * older than {@code cutoff} (the offline window) does not bring an offline worker back:
+     * another node's sweep judged it silent before this node wrote the beat, and rightly.
+     * Rows are written in id order, the order every writer of several workers rows takes them
+     * in, so two such writers (two nodes' flushes, a flush beside the sweep) never wait on each
+     * other in a cycle.
      */
-    static void touch(Handle h, Map<String, HeartbeatBuffer.Beat> beats) {
+    static void touch(Handle h, Map<String, HeartbeatBuffer.Beat> beats, long cutoff) {
         PreparedBatch batch = h.prepareBatch("UPDATE workers SET last_seen_at = GREATEST(last_seen_at, :seen), "
-                + "online = TRUE, updated_at = GREATEST(updated_at, :seen), "
+                + "online = (online OR :seen >= :cutoff), updated_at = GREATEST(updated_at, :seen), "
                 + "reported_status = CASE WHEN CAST(:status AS VARCHAR(20)) IS NOT NULL AND :seen >= COALESCE(reported_status_at, 0) "
                 + "THEN :status ELSE reported_status END, "
                 + "reported_status_at = CASE WHEN CAST(:status AS VARCHAR(20)) IS NOT NULL AND :seen >= COALESCE(reported_status_at, 0) "
@@ -117,7 +119,7 @@ final class WorkerStore {
                 + "executor_ip = CASE WHEN CAST(:address AS VARCHAR(45)) IS NOT NULL AND :seen >= last_seen_at "
                 + "THEN :address ELSE executor_ip END WHERE id = :id");
         new TreeMap<>(beats).forEach((id, beat) -> batch.bind("id", id).bind("seen", beat.at()).bind("status", beat.status())
-                .bind("address", beat.address()).add());
+                .bind("address", beat.address()).bind("cutoff", cutoff).add());
         if (batch.size() > 0) {
             batch.execute();
         }

@@ -31,6 +31,22 @@ class LivenessTest {
     }
 
     @DbTest
+    void aBeatOneNodeWritesAfterAnotherSweptTheWorkerDoesNotBringItBackWhenItIsOld(TestDatabase db) {
+        try (QueueFixture f = new QueueFixture(db)) {
+            f.worker("w1", 1);
+            f.worker("w2", 1);
+            var other = new dev.vectis.workers.WorkerRegistry(f.database.jdbi(), f.clock, QueueFixture.OFFLINE_AFTER);
+            other.heartbeat("w1"); // heard on the other node, which has not written it yet
+            assertThat(f.sweepAfter(Duration.ofSeconds(31))).isEqualTo(2);
+            other.heartbeat("w2");
+            other.flush();
+            assertThat(f.workers.get("w1").online()).as("its beat is older than the window").isFalse();
+            assertThat(f.workers.get("w2").online()).as("heard just now").isTrue();
+            assertThat(f.sweepAfter(Duration.ZERO)).as("no second sweep of w1").isZero();
+        }
+    }
+
+    @DbTest
     void heartbeatsAreWrittenInBatches(TestDatabase db) {
         try (QueueFixture f = new QueueFixture(db)) {
             f.worker("w1", 1);
