@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.CRC32;
@@ -33,6 +34,8 @@ public final class SingletonLocks implements AutoCloseable {
      * loops all stalled, or that vanished without closing its connection, lets go within it.
      */
     private static final String IDLE_SESSION_TIMEOUT = "60s";
+    /** How operators tell the connection apart in pg_stat_activity. */
+    static final String APPLICATION_NAME = "vectis-loop-locks";
 
     /** Opens the lock connection. */
     @FunctionalInterface
@@ -52,7 +55,9 @@ public final class SingletonLocks implements AutoCloseable {
     }
 
     public static SingletonLocks of(Database database) {
-        return new SingletonLocks(database.dialect(), () -> database.openDedicated(new java.util.Properties()));
+        Properties properties = new Properties();
+        properties.setProperty("ApplicationName", APPLICATION_NAME);
+        return new SingletonLocks(database.dialect(), () -> database.openDedicated(properties));
     }
 
     /** Runs {@code task} only while this node holds the loop's lock. */
@@ -130,9 +135,6 @@ public final class SingletonLocks implements AutoCloseable {
             try {
                 c.setAutoCommit(true);
                 c.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET application_name = 'vectis-loop-locks'");
-                }
                 idleTimeout(c);
             } catch (SQLException e) {
                 c.close();

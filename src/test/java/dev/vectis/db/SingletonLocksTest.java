@@ -40,10 +40,12 @@ class SingletonLocksTest {
         try (Database database = db.open(); SingletonLocks a = SingletonLocks.of(database);
              SingletonLocks b = SingletonLocks.of(database)) {
             assertThat(a.hold("sweep")).isTrue();
-            int ended = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(pg_terminate_backend(pid)) "
-                            + "FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                            + "AND ((classid::bigint << 32) | objid::bigint) = :key")
-                    .bind("key", SingletonLocks.key("sweep")).mapTo(Integer.class).one());
+            int ended = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(pg_terminate_backend(l.pid)) "
+                            + "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                            + "WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = :name "
+                            + "AND ((l.classid::bigint << 32) | l.objid::bigint) = :key")
+                    .bind("key", SingletonLocks.key("sweep")).bind("name", SingletonLocks.APPLICATION_NAME)
+                    .mapTo(Integer.class).one());
             assertThat(ended).isEqualTo(1);
 
             // The server ends the session a moment after it is asked to.
