@@ -63,8 +63,8 @@ public final class IdempotencyKeys {
     /**
      * As {@link #begin(String, String, String, String)} for a purchase, on the caller's
      * transaction, so the record, tied to the session it is about to buy, and the purchase
-     * commit together (or neither does). A unique violation out of it means another first
-     * request with the key committed meanwhile: the caller retries, and then sees its record.
+     * commit together (or neither does). The caller holds the user's row, so no other first
+     * request with the key can be recording it at the same time.
      */
     public Decision begin(Handle h, String userId, String key, String requestHash, String sessionId) {
         return decide(h, PURCHASE, userId, key, requestHash, sessionId);

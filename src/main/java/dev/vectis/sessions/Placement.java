@@ -75,7 +75,10 @@ final class Placement {
         return new Placed(session, worker.baseUrl(), (Integer) product[2]);
     }
 
-    /** The placed session's slot, last in its transaction; {@link WorkerFull} when another purchase took the last one. */
+    /**
+     * The placed session's slot, last in its transaction; {@link WorkerFull} when another
+     * purchase took the last one since the worker was chosen.
+     */
     static void takeSlot(Handle h, Placed placed, long now) {
         int taken = h.createUpdate("UPDATE workers SET active_sessions = active_sessions + 1, "
                         + "last_assigned_at = :now WHERE id = :id AND status = 'active' "

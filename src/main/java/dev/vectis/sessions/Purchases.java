@@ -2,7 +2,6 @@ package dev.vectis.sessions;
 
 import dev.vectis.billing.IdempotencyKeys;
 import dev.vectis.billing.Ledger;
-import dev.vectis.db.UniqueViolation;
 import dev.vectis.error.VectisException;
 import java.time.Clock;
 import java.util.HashSet;
@@ -68,14 +67,14 @@ final class Purchases {
 
     private Start start(String userId, String key, String requestHash, String productId, String requestId) {
         Set<String> full = new HashSet<>();
-        boolean raced = false;
         while (true) {
             String sessionId = UUID.randomUUID().toString();
             long now = clock.millis();
             try {
                 Start start = jdbi.inTransaction(h -> {
-                    // The user's row first: each row added below refers to it and takes a share lock on it,
-                    // which two purchases of the user would then both wait to turn into this lock.
+                    // The user's row first. Each row added below refers to it and takes a share lock on it,
+                    // which two purchases of the user would then both wait to turn into this lock; and
+                    // holding it, no other purchase of the user can record the same key meanwhile.
                     long balance = Ledger.lockBalance(h, userId);
                     IdempotencyKeys.Decision d = keys.begin(h, userId, key, requestHash, sessionId);
                     if (d.kind().equals(IdempotencyKeys.Decision.REPLAY)) {
@@ -104,12 +103,6 @@ final class Purchases {
             } catch (Refused e) {
                 keys.forget(userId, key); // nothing was bought: a corrected retry may reuse the key
                 throw (VectisException) e.getCause();
-            } catch (RuntimeException e) {
-                // Two first requests with the key raced to record it; the loser reads the winner's record.
-                if (raced || !UniqueViolation.in(e)) {
-                    throw e;
-                }
-                raced = true;
             }
         }
     }

@@ -66,8 +66,8 @@ final class SessionStore {
                         + "created_at, updated_at) VALUES (:id, :u, :p, :w, 'pending', :price, TRUE, :now, :now)")
                 .bind("id", id).bind("u", userId).bind("p", productId).bind("w", workerId).bind("price", price)
                 .bind("now", now).execute();
-        return new VpsSession(id, userId, productId, productName, workerId, "pending", null, price, true, null, now, now,
-                new VpsSession.Watch(null, 0, null, null, null), new VpsSession.Stop(0, null, null),
+        return new VpsSession(id, userId, productId, productName, workerId, "pending", null, price, true, null, now,
+                now, new VpsSession.Watch(null, 0, null, null, null), new VpsSession.Stop(0, null, null),
                 new VpsSession.Request(null, null));
     }
 
@@ -112,7 +112,10 @@ final class SessionStore {
                 .bind("id", id).bind("reason", cut(reason, MAX_REASON)).bind("now", now).execute() == 1;
     }
 
-    /** Records the intent to ask the worker for the VM, before asking; false when the session moved on or lost its worker. */
+    /**
+     * Records the intent to ask the worker for the VM, before asking; false when the session
+     * moved on or lost its worker.
+     */
     static boolean requested(Handle h, String id, long now) {
         return h.createUpdate("UPDATE vps_sessions SET create_sent_at = :now WHERE id = :id AND status = 'pending' "
                         + "AND create_sent_at IS NULL AND worker_id IS NOT NULL")

@@ -89,7 +89,8 @@ class MarketplacePurchaseStormTest {
                     .isEqualTo(Market.count(app, "SELECT COUNT(*) FROM vps_sessions WHERE worker_id = ? "
                             + "AND holds_slot = TRUE", wb));
             assertThat(a.calls("POST", "/vm-loso").size() + b.calls("POST", "/vm-loso").size())
-                    .as("one VM asked for per session").isEqualTo(Market.count(app, "SELECT COUNT(*) FROM vps_sessions"));
+                    .as("one VM asked for per session")
+                    .isEqualTo(Market.count(app, "SELECT COUNT(*) FROM vps_sessions"));
 
             for (int i = 0; i < USERS; i++) {
                 String id = users.get(i).get("id").asText();
