@@ -1,9 +1,5 @@
 package db.migration;
 
-import java.sql.Statement;
-import org.flywaydb.core.api.migration.BaseJavaMigration;
-import org.flywaydb.core.api.migration.Context;
-
 /**
  * Claims look for the oldest pending job. With a long history, PostgreSQL's planner may walk
  * the seq index over every finished job to find it; an index holding only pending jobs keeps
@@ -11,16 +7,11 @@ import org.flywaydb.core.api.migration.Context;
  * and keeps using (status, seq), which it reads the same way whatever the history. Java
  * rather than SQL only to make the index PostgreSQL's alone.
  */
-public class V18__pending_jobs_index extends BaseJavaMigration {
+public class V18__pending_jobs_index extends PostgresOnlyMigration {
 
     @Override
-    public void migrate(Context context) throws Exception {
-        String product = context.getConnection().getMetaData().getDatabaseProductName();
-        if (!"PostgreSQL".equals(product)) {
-            return;
-        }
-        try (Statement s = context.getConnection().createStatement()) {
-            s.execute("CREATE INDEX jobs_pending ON jobs (seq) WHERE status = 'pending'");
-        }
+    String[] statements() {
+        return new String[] {
+                "CREATE INDEX jobs_pending ON jobs (seq) WHERE status = 'pending'"};
     }
 }

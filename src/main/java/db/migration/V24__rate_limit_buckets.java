@@ -1,26 +1,17 @@
 package db.migration;
 
-import java.sql.Statement;
-import org.flywaydb.core.api.migration.BaseJavaMigration;
-import org.flywaydb.core.api.migration.Context;
-
 /**
  * Rate-limit buckets that every node shares (Bucket4j's PostgreSQL table layout). Only
  * PostgreSQL runs several nodes; on H2 each node keeps its buckets in memory. Unlogged: a
  * bucket is worth less than the write-ahead log entry for it, and after a crash every client
  * simply starts with a full allowance.
  */
-public class V24__rate_limit_buckets extends BaseJavaMigration {
+public class V24__rate_limit_buckets extends PostgresOnlyMigration {
 
     @Override
-    public void migrate(Context context) throws Exception {
-        String product = context.getConnection().getMetaData().getDatabaseProductName();
-        if (!"PostgreSQL".equals(product)) {
-            return;
-        }
-        try (Statement s = context.getConnection().createStatement()) {
-            s.execute("CREATE UNLOGGED TABLE rate_limit_buckets (id TEXT PRIMARY KEY, state BYTEA, expires_at BIGINT)");
-            s.execute("CREATE INDEX rate_limit_buckets_expiry ON rate_limit_buckets (expires_at)");
-        }
+    String[] statements() {
+        return new String[] {
+                "CREATE UNLOGGED TABLE rate_limit_buckets (id TEXT PRIMARY KEY, state BYTEA, expires_at BIGINT)",
+                "CREATE INDEX rate_limit_buckets_expiry ON rate_limit_buckets (expires_at)"};
     }
 }
