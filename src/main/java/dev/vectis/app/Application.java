@@ -156,7 +156,7 @@ public final class Application implements AutoCloseable {
                             SharedBuckets.of(database, clock)));
             BackgroundLoop reader = streamReader(streams.reader(), features, registry);
             CrossNode crossNode = CrossNode.start(database, features, reader, registry);
-            Runnable prune = atMostEvery(RETENTION, () -> {
+            Runnable prune = BackgroundLoop.atMostEvery(RETENTION, () -> {
                 features.metrics().prune();
                 features.idempotencyKeys().prune();
                 database.jdbi().useHandle(h -> TokenRevocations.prune(h, clock.millis()));
@@ -214,18 +214,6 @@ public final class Application implements AutoCloseable {
         features.events().appended().onFire(loop::wake);
         features.jobs().events().changed().onFire(loop::wake);
         return loop.start();
-    }
-
-    /** Runs the task when it has not run here for {@code every}: at once the first time. */
-    private static Runnable atMostEvery(Duration every, Runnable task) {
-        long[] last = {0};
-        return () -> {
-            long now = System.nanoTime();
-            if (last[0] == 0 || now - last[0] >= every.toNanos()) {
-                last[0] = now;
-                task.run();
-            }
-        };
     }
 
     /** What the rate limiter can tell about a caller before a handler runs; see CallerIdentities. */

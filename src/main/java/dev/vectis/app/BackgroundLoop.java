@@ -101,4 +101,16 @@ public final class BackgroundLoop {
             lock.unlock();
         }
     }
+
+    /** Runs the task when it has not run here for {@code every}: at once the first time. */
+    static Runnable atMostEvery(Duration every, Runnable task) {
+        long[] last = {0};
+        return () -> {
+            long now = System.nanoTime();
+            if (last[0] == 0 || now - last[0] >= every.toNanos()) {
+                last[0] = now;
+                task.run();
+            }
+        };
+    }
 }
