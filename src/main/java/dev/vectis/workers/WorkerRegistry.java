@@ -10,11 +10,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,7 +91,7 @@ public final class WorkerRegistry {
      * loses the race hits a unique index, and the retry then finds the row and updates it.
      * {@code onViolation} decides first whether the violation is a real conflict.
      */
-    private static Worker upsert(java.util.function.Supplier<Worker> attempt, Runnable onViolation) {
+    private static Worker upsert(Supplier<Worker> attempt, Runnable onViolation) {
         for (int i = 0; ; i++) {
             try {
                 return attempt.get();
@@ -103,7 +105,7 @@ public final class WorkerRegistry {
     }
 
     /** A worker id registered through another contract (a VPS host, say) is not this contract's to change. */
-    private void refuseOtherKind(String workerId, java.util.Set<String> kinds) {
+    private void refuseOtherKind(String workerId, Set<String> kinds) {
         jdbi.withHandle(h -> WorkerStore.kindOf(h, workerId)).filter(k -> !kinds.contains(k)).ifPresent(k -> {
             throw new ConflictException("WORKER_ID_CONFLICT", "Worker id " + workerId
                     + " belongs to a worker registered through another API");
@@ -111,7 +113,7 @@ public final class WorkerRegistry {
     }
 
     /** Sets the status a worker reports about itself (its own events say it is stopping or started). */
-    public void reportStatus(org.jdbi.v3.core.Handle h, String workerId, String status) {
+    public void reportStatus(Handle h, String workerId, String status) {
         WorkerStore.setReportedStatus(h, workerId, status, clock.millis());
     }
 
