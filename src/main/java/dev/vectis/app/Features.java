@@ -52,7 +52,7 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
         WorkerRegistry workers = new WorkerRegistry(database.jdbi(), clock,
                 settings.heartbeat().offlineAfter());
         EventLog log = new EventLog(database.jdbi(), clock);
-        JobEvents events = new JobEvents(log);
+        JobEvents events = new JobEvents(log, database.dialect());
         SecretBox box = SecretBox.open(settings.dataDir());
         WorkerCommands commands = new WorkerCommands(database.jdbi(), clock);
         WorkerSecrets secrets = new WorkerSecrets(database.jdbi(), box, clock);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * The installation's event log: every state change a person may want to watch, from every
@@ -26,15 +27,24 @@ public final class EventLog {
         this.clock = clock;
     }
 
+    /**
+     * The statement that appends one event, for a caller that writes other rows in the same
+     * statement (PostgreSQL's data-modifying WITH) to save round trips; bound by {@link #bind}.
+     */
+    public static final String INSERT = "INSERT INTO events (type, source, worker_id, session_id, message_id, known, "
+            + "data, dedup_key, created_at) VALUES (:type, :source, :workerId, :sessionId, :messageId, :known, :data, "
+            + ":dedupKey, :now)";
+
     /** Appends on the caller's transaction; call {@link #notifyAppended()} after it commits. */
     public long append(Handle h, NewEvent e) {
-        return h.createUpdate("INSERT INTO events (type, source, worker_id, session_id, message_id, known, data, "
-                        + "dedup_key, created_at) VALUES (:type, :source, :workerId, :sessionId, :messageId, :known, "
-                        + ":data, :dedupKey, :now)")
-                .bind("type", e.type()).bind("source", e.source()).bind("workerId", e.workerId())
+        return bind(h.createUpdate(INSERT), e).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    }
+
+    /** Binds {@link #INSERT}'s parameters for {@code e} on a statement that contains it. */
+    public <S extends SqlStatement<S>> S bind(S statement, NewEvent e) {
+        return statement.bind("type", e.type()).bind("source", e.source()).bind("workerId", e.workerId())
                 .bind("sessionId", e.sessionId()).bind("messageId", e.messageId()).bind("known", e.known())
-                .bind("data", json(e.data())).bind("dedupKey", e.dedupKey()).bind("now", clock.millis())
-                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+                .bind("data", json(e.data())).bind("dedupKey", e.dedupKey()).bind("now", clock.millis());
     }
 
     public long append(NewEvent e) {

@@ -2,6 +2,7 @@ package dev.vectis.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.db.Dialect;
 import dev.vectis.events.EventLog;
 import dev.vectis.events.NewEvent;
 import dev.vectis.events.Signal;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntConsumer;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * Writes a job's history next to each state change (same transaction), and wakes this
@@ -20,17 +22,47 @@ public final class JobEvents {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final EventLog log;
+    private final Dialect dialect;
     private final Pollers pollers = new Pollers();
     private final Signal changed = new Signal();
     private final List<IntConsumer> newWork = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
-    public JobEvents(EventLog log) {
+    public JobEvents(EventLog log, Dialect dialect) {
         this.log = log;
+        this.dialect = dialect;
     }
+
+    /**
+     * The job's history row of a status change, as a WITH clause: on PostgreSQL it goes into
+     * the same statement as the operator log's event ({@link EventLog#INSERT}), one round trip
+     * for both. Bound by {@link #bindStatus}.
+     */
+    static final String HISTORY_ROW = "je AS (INSERT INTO job_events (job_id, kind, data, created_at) "
+            + "VALUES (:jeJob, 'status', :jeData, :jeNow))";
 
     void status(Handle h, String jobId, String status, String workerId, int attempt, Integer exitCode,
                 String errorMessage, long now) {
+        if (dialect == Dialect.POSTGRESQL) {
+            bindStatus(h.createUpdate("WITH " + HISTORY_ROW + " " + EventLog.INSERT), jobId, status, workerId, attempt,
+                    exitCode, errorMessage, now).execute();
+            return;
+        }
+        Map<String, Object> data = statusData(jobId, status, workerId, attempt, exitCode, errorMessage, now);
+        JobStore.addEvent(h, jobId, "status", json(data), now);
+        log.append(h, NewEvent.of("job." + status, "executor", workerId, data));
+    }
+
+    /** Binds a statement holding {@link #HISTORY_ROW} and {@link EventLog#INSERT}: a status change's two rows. */
+    <S extends SqlStatement<S>> S bindStatus(S statement, String jobId, String status, String workerId, int attempt,
+                                             Integer exitCode, String errorMessage, long now) {
+        Map<String, Object> data = statusData(jobId, status, workerId, attempt, exitCode, errorMessage, now);
+        statement.bind("jeJob", jobId).bind("jeData", json(data)).bind("jeNow", now);
+        return log.bind(statement, NewEvent.of("job." + status, "executor", workerId, data));
+    }
+
+    private static Map<String, Object> statusData(String jobId, String status, String workerId, int attempt,
+                                                  Integer exitCode, String errorMessage, long now) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("jobId", jobId);
         data.put("status", status);
@@ -39,8 +71,7 @@ public final class JobEvents {
         data.put("exitCode", exitCode);
         data.put("errorMessage", errorMessage);
         data.put("timestamp", now);
-        JobStore.addEvent(h, jobId, "status", json(data), now);
-        log.append(h, NewEvent.of("job." + status, "executor", workerId, data));
+        return data;
     }
 
     void output(Handle h, String jobId, String stream, String text, long now) {

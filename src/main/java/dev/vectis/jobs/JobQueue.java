@@ -3,6 +3,7 @@ package dev.vectis.jobs;
 import dev.vectis.db.Dialect;
 import dev.vectis.db.Page;
 import dev.vectis.error.ConflictException;
+import dev.vectis.events.EventLog;
 import dev.vectis.error.NotFoundException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -45,14 +46,21 @@ public final class JobQueue {
         String id = newId(now);
         int maxAttempts = job.maxAttempts() == null ? 1 : job.maxAttempts();
         int timeout = job.timeoutSeconds() == null ? defaultTimeoutSeconds : job.timeoutSeconds();
-        Job created = jdbi.inTransaction(h -> {
-            long seq = JobStore.insert(h, id, job, maxAttempts, timeout, now);
-            events.status(h, id, Job.PENDING, null, 0, null, null, now);
-            return new Job(id, seq, job.command(), job.fileUrl(), job.filename(), Job.PENDING, null, 0, maxAttempts,
-                    timeout, "", "", null, null, now, null, null, null);
-        });
+        long seq = dialect == Dialect.POSTGRESQL
+                // One statement, so one round trip and no transaction of its own: the job, the first
+                // line of its history and the operator log's event.
+                ? jdbi.withHandle(h -> events.bindStatus(JobStore.bindInsert(h.createQuery("WITH j AS ("
+                                + JobStore.INSERT + " RETURNING seq), " + JobEvents.HISTORY_ROW + ", ev AS ("
+                                + EventLog.INSERT + ") SELECT seq FROM j"), id, job, maxAttempts, timeout, now),
+                        id, Job.PENDING, null, 0, null, null, now).mapTo(Long.class).one())
+                : jdbi.inTransaction(h -> {
+                    long s = JobStore.insert(h, id, job, maxAttempts, timeout, now);
+                    events.status(h, id, Job.PENDING, null, 0, null, null, now);
+                    return s;
+                });
         events.fire(1);
-        return created;
+        return new Job(id, seq, job.command(), job.fileUrl(), job.filename(), Job.PENDING, null, 0, maxAttempts,
+                timeout, "", "", null, null, now, null, null, null);
     }
 
     /** Hands the oldest pending job to the worker that polled, naming itself. */

@@ -4,6 +4,7 @@ import dev.vectis.error.ConflictException;
 import dev.vectis.error.ForbiddenException;
 import dev.vectis.error.InvalidInputException;
 import java.time.Clock;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -32,11 +33,20 @@ public final class JobResults {
      */
     public void complete(String jobId, String workerId, Integer attempt, String stdout, String stderr, int exitCode) {
         long now = clock.millis();
+        String out = stdout == null ? null : OutputText.capped(stdout, outputCap);
+        String err = stderr == null ? null : OutputText.capped(stderr, outputCap);
         jdbi.useTransaction(h -> {
-            JobStore.Assignment job = assigned(h, jobId, workerId, attempt);
-            JobStore.complete(h, jobId, stdout == null ? null : OutputText.capped(stdout, outputCap),
-                    stderr == null ? null : OutputText.capped(stderr, outputCap), exitCode, now);
-            events.status(h, jobId, Job.COMPLETED, workerId, job.attempt(), exitCode, null, now);
+            // The usual report, from the worker running the job, is one conditional update; any
+            // other is read under the row lock first, to be refused or attributed as check says.
+            Optional<Integer> ran = JobStore.completeIfAssigned(h, jobId, workerId, attempt, out, err, exitCode, now);
+            int done;
+            if (ran.isPresent()) {
+                done = ran.get();
+            } else {
+                done = assigned(h, jobId, workerId, attempt).attempt();
+                JobStore.complete(h, jobId, out, err, exitCode, now);
+            }
+            events.status(h, jobId, Job.COMPLETED, workerId, done, exitCode, null, now);
         });
         events.fire(0);
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** SQL for jobs and job_events. Every method runs on the caller's handle (and transaction). */
@@ -23,15 +24,21 @@ final class JobStore {
     private JobStore() {
     }
 
+    static final String INSERT = "INSERT INTO jobs (id, command, file_url, filename, status, max_attempts, "
+            + "timeout_seconds, created_at) VALUES (:id, :command, :fileUrl, :filename, 'pending', :maxAttempts, "
+            + ":timeoutSeconds, :jobNow)";
+
     /** The new job's seq. */
     static long insert(Handle h, String id, NewJob job, int maxAttempts, int timeoutSeconds, long now) {
-        return h.createUpdate("INSERT INTO jobs (id, command, file_url, filename, status, max_attempts, timeout_seconds, "
-                        + "created_at) VALUES (:id, :command, :fileUrl, :filename, 'pending', :maxAttempts, "
-                        + ":timeoutSeconds, :now)")
-                .bind("id", id).bind("command", job.command()).bind("fileUrl", job.fileUrl())
-                .bind("filename", job.filename()).bind("maxAttempts", maxAttempts)
-                .bind("timeoutSeconds", timeoutSeconds).bind("now", now)
+        return bindInsert(h.createUpdate(INSERT), id, job, maxAttempts, timeoutSeconds, now)
                 .executeAndReturnGeneratedKeys("seq").mapTo(Long.class).one();
+    }
+
+    static <S extends SqlStatement<S>> S bindInsert(S statement, String id, NewJob job, int maxAttempts,
+                                                    int timeoutSeconds, long now) {
+        return statement.bind("id", id).bind("command", job.command()).bind("fileUrl", job.fileUrl())
+                .bind("filename", job.filename()).bind("maxAttempts", maxAttempts)
+                .bind("timeoutSeconds", timeoutSeconds).bind("jobNow", now);
     }
 
     static Optional<Job> find(Handle h, String id) {
@@ -158,6 +165,24 @@ final class JobStore {
                         + "stderr = COALESCE(:stderr, stderr) WHERE id = :id")
                 .bind("id", jobId).bind("exitCode", exitCode).bind("now", now)
                 .bind("stdout", stdout).bind("stderr", stderr).execute();
+    }
+
+    /**
+     * {@link #complete}, when the job is running on {@code workerId} (and on {@code attempt},
+     * when given): the attempt completed, or empty when the job is not that worker's now.
+     */
+    static Optional<Integer> completeIfAssigned(Handle h, String jobId, String workerId, Integer attempt, String stdout,
+                                                String stderr, int exitCode, long now) {
+        if (workerId == null) {
+            return Optional.empty();
+        }
+        return h.createUpdate("UPDATE jobs SET status = 'completed', exit_code = :exitCode, error_message = NULL, "
+                        + "completed_at = :now, deadline_at = NULL, stdout = COALESCE(:stdout, stdout), "
+                        + "stderr = COALESCE(:stderr, stderr) WHERE id = :id AND status = 'running' AND worker_id = :w "
+                        + "AND (:attempt IS NULL OR attempt = :attempt)")
+                .bind("id", jobId).bind("w", workerId).bind("attempt", attempt).bind("exitCode", exitCode)
+                .bind("now", now).bind("stdout", stdout).bind("stderr", stderr)
+                .executeAndReturnGeneratedKeys("attempt").mapTo(Integer.class).findOne();
     }
 
     static List<String> runningIdsOf(Handle h, String workerId) {

@@ -28,7 +28,7 @@ class FeedTest {
         Jobs(TestDatabase db) {
             database = db.open();
             MutableClock clock = new MutableClock();
-            queue = new JobQueue(database.jdbi(), database.dialect(), clock, new JobEvents(new EventLog(database.jdbi(), clock)),
+            queue = new JobQueue(database.jdbi(), database.dialect(), clock, new JobEvents(new EventLog(database.jdbi(), clock), database.dialect()),
                     Duration.ofHours(1));
         }
 

@@ -22,7 +22,7 @@ final class QueueFixture implements AutoCloseable {
 
     QueueFixture(TestDatabase db, long outputCap) {
         database = db.open();
-        events = new JobEvents(new dev.vectis.events.EventLog(database.jdbi(), clock));
+        events = new JobEvents(new dev.vectis.events.EventLog(database.jdbi(), clock), database.dialect());
         workers = new WorkerRegistry(database.jdbi(), clock, OFFLINE_AFTER);
         queue = new JobQueue(database.jdbi(), database.dialect(), clock, events, Duration.ofHours(1));
         results = new JobResults(database.jdbi(), clock, events, outputCap);

@@ -38,7 +38,7 @@ class HeartbeatFlushTest {
             WorkerRegistry nodeA = new WorkerRegistry(database.jdbi(), clock, Duration.ofSeconds(30));
             WorkerRegistry nodeB = new WorkerRegistry(database.jdbi(), clock, Duration.ofSeconds(30));
             JobQueue queue = new JobQueue(database.jdbi(), database.dialect(), clock,
-                    new JobEvents(new EventLog(database.jdbi(), clock)), Duration.ofHours(1));
+                    new JobEvents(new EventLog(database.jdbi(), clock), database.dialect()), Duration.ofHours(1));
             List<String> ids = IntStream.range(0, WORKERS).mapToObj(i -> String.format("w%02d", i)).toList();
             for (String id : ids) {
                 nodeA.registerExecutor(new ExecutorRegistration(id, id + ".local", "linux", 2, "1.0", 1000, "192.0.2.1"));
