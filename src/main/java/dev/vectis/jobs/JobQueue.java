@@ -68,23 +68,24 @@ public final class JobQueue {
         return claim(new Placement() {
             @Override
             public Optional<Claim.Outcome> refusal(Handle h) {
-                Load load = JobStore.load(h, workerId).orElseThrow(
+                JobStore.Look look = JobStore.look(h, workerId).orElseThrow(
                         () -> new NotFoundException("WORKER_NOT_FOUND", "Worker not found"));
-                if (!load.namesItself()) {
+                if (!look.namesItself()) {
                     // From now on anonymous polls from its address are not taken for it.
                     h.createUpdate("UPDATE workers SET names_itself = TRUE WHERE id = :id").bind("id", workerId).execute();
                 }
-                return load.running() >= load.maxJobs() ? Optional.of(Claim.Outcome.WORKER_BUSY) : Optional.empty();
+                if (look.running() >= look.maxJobs()) {
+                    return Optional.of(Claim.Outcome.WORKER_BUSY);
+                }
+                return look.work() ? Optional.empty() : Optional.of(Claim.Outcome.NO_JOB);
             }
 
             @Override
             public Optional<Taker> taker(Handle h) {
-                // The worker's row lock serializes its own concurrent polls, so max_jobs holds.
-                h.createQuery("SELECT id FROM workers WHERE id = :id FOR UPDATE").bind("id", workerId)
-                        .mapTo(String.class).findOne();
-                Load load = JobStore.load(h, workerId).orElseThrow(
-                        () -> new NotFoundException("WORKER_NOT_FOUND", "Worker not found"));
-                return load.running() >= load.maxJobs() ? Optional.empty() : Optional.of(new Taker(workerId, null));
+                // The worker's row lock serializes its own concurrent polls; the take counts its
+                // running jobs after it, so max_jobs holds.
+                return h.createQuery("SELECT max_jobs FROM workers WHERE id = :id FOR UPDATE").bind("id", workerId)
+                        .mapTo(Integer.class).findOne().map(max -> new Taker(workerId, null, max));
             }
         }, Claim.Outcome.WORKER_BUSY);
     }
@@ -94,7 +95,10 @@ public final class JobQueue {
         return claim(new Placement() {
             @Override
             public Optional<Claim.Outcome> refusal(Handle h) {
-                return AnonymousPolls.hasRoom(h, address) ? Optional.empty() : Optional.of(Claim.Outcome.NO_IDLE_WORKER);
+                if (!AnonymousPolls.hasRoom(h, address)) {
+                    return Optional.of(Claim.Outcome.NO_IDLE_WORKER);
+                }
+                return JobStore.anyPending(h) ? Optional.empty() : Optional.of(Claim.Outcome.NO_JOB);
             }
 
             @Override
@@ -114,12 +118,14 @@ public final class JobQueue {
         return waitFor(() -> claimFrom(address), wait);
     }
 
-    /** Who takes the job: a worker, or (worker null) the address it is held for. */
-    record Taker(String workerId, String address) {
-    }
-
-    /** A worker's limit and what it runs now. */
-    record Load(int maxJobs, int running, boolean namesItself) {
+    /**
+     * Who takes the job: a worker, or (worker null) the address it is held for. With
+     * {@code maxJobs}, the take itself checks the worker has room; without, the placement has.
+     */
+    record Taker(String workerId, String address, Integer maxJobs) {
+        Taker(String workerId, String address) {
+            this(workerId, address, null);
+        }
     }
 
     /**
@@ -127,7 +133,7 @@ public final class JobQueue {
      * nothing and writes nothing: first without locks, then under them once a job is in hand.
      */
     private interface Placement {
-        /** Why this poll cannot take a job now, read without locks; empty when it may. */
+        /** Why this poll cannot take a job now (nothing pending, among others), read without locks; empty when it may. */
         Optional<Claim.Outcome> refusal(Handle h);
 
         /** Under the locks that make the decision hold: who takes the job, or empty when there is no room. */
@@ -141,15 +147,11 @@ public final class JobQueue {
             if (refused.isPresent()) {
                 return Claim.of(refused.get());
             }
-            Optional<String> jobId = JobStore.nextPending(h, dialect);
-            if (jobId.isEmpty()) {
-                return Claim.of(Claim.Outcome.NO_JOB);
-            }
             Optional<Taker> who = placement.taker(h);
             if (who.isEmpty()) {
                 return Claim.of(full);
             }
-            Optional<Job> started = JobStore.start(h, jobId.get(), who.get().workerId(), who.get().address(), now);
+            Optional<Job> started = JobStore.take(h, dialect, who.get(), now);
             if (started.isEmpty()) {
                 return Claim.of(Claim.Outcome.NO_JOB);
             }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -20,6 +21,10 @@ final class JobStore {
             + "deadline_at, completed_at";
 
     private static final String[] COLUMN_NAMES = COLUMNS.split(", ");
+
+    private static String prefixed(String table) {
+        return table + String.join(", " + table, COLUMN_NAMES);
+    }
 
     private JobStore() {
     }
@@ -102,10 +107,7 @@ final class JobStore {
      * LOCKED, so there one claim in progress would hide every other pending job: it tries
      * the oldest few one by one instead.
      */
-    static Optional<String> nextPending(Handle h, Dialect dialect) {
-        if (dialect == Dialect.POSTGRESQL) {
-            return h.createQuery(NEXT_PENDING).mapTo(String.class).findOne();
-        }
+    private static Optional<String> nextPendingOnH2(Handle h) {
         List<String> oldest = h.createQuery("SELECT id FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT :n")
                 .bind("n", H2_CANDIDATES).mapTo(String.class).list();
         for (String id : oldest) {
@@ -118,24 +120,63 @@ final class JobStore {
         return Optional.empty();
     }
 
-    static Optional<JobQueue.Load> load(Handle h, String workerId) {
-        return h.createQuery("SELECT max_jobs, names_itself, (SELECT COUNT(*) FROM jobs WHERE worker_id = :w "
-                        + "AND status = 'running') AS running FROM workers WHERE id = :w")
+    /** What a named poll learns before it locks anything: the worker's room, and whether any job waits. */
+    record Look(int maxJobs, int running, boolean namesItself, boolean work) {
+    }
+
+    /** Starts the statement {@link #look} runs, so tests can count a poll's looks. */
+    static final String LOOK = "SELECT max_jobs, names_itself, ";
+
+    static Optional<Look> look(Handle h, String workerId) {
+        return h.createQuery(LOOK + "(SELECT COUNT(*) FROM jobs WHERE worker_id = :w AND status = 'running') AS running, "
+                        + "CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE status = 'pending') THEN 1 ELSE 0 END AS work "
+                        + "FROM workers WHERE id = :w")
                 .bind("w", workerId)
-                .map((rs, ctx) -> new JobQueue.Load(rs.getInt("max_jobs"), rs.getInt("running"),
-                        rs.getBoolean("names_itself")))
+                .map((rs, ctx) -> new Look(rs.getInt("max_jobs"), rs.getInt("running"), rs.getBoolean("names_itself"),
+                        rs.getInt("work") == 1))
                 .findOne();
     }
 
+    static boolean anyPending(Handle h) {
+        return h.createQuery("SELECT 1 FROM jobs WHERE status = 'pending' LIMIT 1").mapTo(Integer.class).findOne()
+                .isPresent();
+    }
+
+    private static final String ROOM = "(SELECT COUNT(*) FROM jobs WHERE worker_id = :w AND status = 'running') < :max";
+
+    private static final String START = "UPDATE jobs SET status = 'running', worker_id = :w, claim_address = :address, "
+            + "attempt = attempt + 1, started_at = :now, "
+            + "deadline_at = CAST(:now AS BIGINT) + CAST(timeout_seconds AS BIGINT) * 1000, completed_at = NULL ";
+
     /**
-     * Hands the job to a worker, or (workerId null) holds it for the address of an anonymous
-     * poll; the job as it now is, or empty when it was no longer pending.
+     * Gives the oldest pending job nobody else is claiming to the taker, under the locks the
+     * placement took: the job as it now is, or empty when there was none free (or, with the
+     * taker's {@code maxJobs}, no room). On PostgreSQL one statement picks and starts it.
      */
-    static Optional<Job> start(Handle h, String jobId, String workerId, String claimAddress, long now) {
-        return h.createUpdate("UPDATE jobs SET status = 'running', worker_id = :w, claim_address = :address, "
-                        + "attempt = attempt + 1, started_at = :now, "
-                        + "deadline_at = CAST(:now AS BIGINT) + CAST(timeout_seconds AS BIGINT) * 1000, completed_at = NULL "
-                        + "WHERE id = :id AND status = 'pending'")
+    static Optional<Job> take(Handle h, Dialect dialect, JobQueue.Taker taker, long now) {
+        if (dialect == Dialect.POSTGRESQL) {
+            // The room check does not depend on the row, so it runs once, before the pending index is read.
+            String pick = taker.maxJobs() == null ? NEXT_PENDING
+                    : NEXT_PENDING.replace("WHERE status = 'pending'", "WHERE status = 'pending' AND " + ROOM);
+            Query take = h.createQuery("WITH picked AS (" + pick + "), started AS (" + START + "FROM picked "
+                            + "WHERE jobs.id = picked.id AND jobs.status = 'pending' RETURNING " + prefixed("jobs.")
+                            + ") SELECT * FROM started")
+                    .bind("w", taker.workerId()).bind("address", taker.address()).bind("now", now);
+            if (taker.maxJobs() != null) {
+                take.bind("max", taker.maxJobs());
+            }
+            return take.map(JobStore::row).findOne();
+        }
+        if (taker.maxJobs() != null && h.createQuery("SELECT CASE WHEN " + ROOM + " THEN 1 ELSE 0 END")
+                .bind("w", taker.workerId()).bind("max", taker.maxJobs()).mapTo(Integer.class).one() == 0) {
+            return Optional.empty();
+        }
+        return nextPendingOnH2(h).flatMap(id -> start(h, id, taker.workerId(), taker.address(), now));
+    }
+
+    /** H2's start of a job {@link #nextPending} found: the job as it now is, or empty when no longer pending. */
+    private static Optional<Job> start(Handle h, String jobId, String workerId, String claimAddress, long now) {
+        return h.createUpdate(START + "WHERE id = :id AND status = 'pending'")
                 .bind("id", jobId).bind("w", workerId).bind("address", claimAddress).bind("now", now)
                 .executeAndReturnGeneratedKeys(COLUMN_NAMES).map(JobStore::row).findOne();
     }

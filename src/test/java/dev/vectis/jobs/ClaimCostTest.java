@@ -63,8 +63,7 @@ class ClaimCostTest {
             f.database.jdbi().setSqlLogger(new SqlLogger() {
                 @Override
                 public void logBeforeExecution(StatementContext context) {
-                    // PostgreSQL's one statement, or the first of H2's.
-                    if (context.getRenderedSql().startsWith("SELECT id FROM jobs WHERE status = 'pending' ORDER BY seq")) {
+                    if (context.getRenderedSql().startsWith(JobStore.LOOK)) {
                         looks.incrementAndGet();
                     }
                 }
