@@ -22,10 +22,6 @@ final class JobStore {
 
     private static final String[] COLUMN_NAMES = COLUMNS.split(", ");
 
-    private static String prefixed(String table) {
-        return table + String.join(", " + table, COLUMN_NAMES);
-    }
-
     private JobStore() {
     }
 
@@ -158,9 +154,9 @@ final class JobStore {
             // The room check does not depend on the row, so it runs once, before the pending index is read.
             String pick = taker.maxJobs() == null ? NEXT_PENDING
                     : NEXT_PENDING.replace("WHERE status = 'pending'", "WHERE status = 'pending' AND " + ROOM);
-            Query take = h.createQuery("WITH picked AS (" + pick + "), started AS (" + START + "FROM picked "
-                            + "WHERE jobs.id = picked.id AND jobs.status = 'pending' RETURNING " + prefixed("jobs.")
-                            + ") SELECT * FROM started")
+            // A scalar subquery, so the update finds its row by primary key whatever the statistics say.
+            Query take = h.createQuery("WITH picked AS (" + pick + ") " + START + "WHERE id = (SELECT id FROM picked) "
+                            + "AND status = 'pending' RETURNING " + COLUMNS)
                     .bind("w", taker.workerId()).bind("address", taker.address()).bind("now", now);
             if (taker.maxJobs() != null) {
                 take.bind("max", taker.maxJobs());
