@@ -77,6 +77,42 @@ class JobQueueTest {
     }
 
     @DbTest
+    void maxJobsHoldsWhenOneWorkerPollsManyTimesAtOnce(TestDatabase db) throws Exception {
+        try (QueueFixture f = new QueueFixture(db)) {
+            f.worker("w1", 2);
+            for (int i = 0; i < 10; i++) {
+                f.job("echo " + i, null, null);
+            }
+            int polls = 8;
+            CyclicBarrier together = new CyclicBarrier(polls);
+            ExecutorService pool = Executors.newFixedThreadPool(polls);
+            try {
+                List<Future<Claim>> answers = new ArrayList<>();
+                for (int i = 0; i < polls; i++) {
+                    answers.add(pool.submit(() -> {
+                        together.await();
+                        return f.queue.claim("w1");
+                    }));
+                }
+                int claimed = 0;
+                for (Future<Claim> a : answers) {
+                    Claim c = a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    if (c.outcome() == Claim.Outcome.CLAIMED) {
+                        claimed++;
+                    } else {
+                        assertThat(c.outcome()).isIn(Claim.Outcome.WORKER_BUSY, Claim.Outcome.NO_JOB);
+                    }
+                }
+                assertThat(claimed).isEqualTo(2);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(f.queue.list(null, 100).items().stream().filter(j -> Job.RUNNING.equals(j.status())))
+                    .hasSize(2);
+        }
+    }
+
+    @DbTest
     void twoWorkersPollingAtOnceNeverGetTheSameJob(TestDatabase db) throws Exception {
         try (QueueFixture f = new QueueFixture(db)) {
             f.worker("a", 1000);
