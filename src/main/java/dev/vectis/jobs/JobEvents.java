@@ -23,6 +23,8 @@ public final class JobEvents {
     private final Pollers pollers = new Pollers();
     private final Signal changed = new Signal();
     private final List<IntConsumer> newWork = new CopyOnWriteArrayList<>();
+    private final List<Finished> finished = new CopyOnWriteArrayList<>();
+    private final List<Runnable> requeued = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
     public JobEvents(EventLog log) {
@@ -41,6 +43,36 @@ public final class JobEvents {
         data.put("timestamp", now);
         JobStore.addEvent(h, jobId, "status", json(data), now);
         log.append(h, NewEvent.of("job." + status, "executor", workerId, data));
+        tell(h, jobId, status, attempt, exitCode, errorMessage, now);
+    }
+
+    /** After the commit: an ended job to the finished listeners, a retry to the requeued ones. */
+    private void tell(Handle h, String jobId, String status, int attempt, Integer exitCode, String errorMessage,
+                      long now) {
+        JobOutcome outcome = JobOutcome.of(status, exitCode, errorMessage);
+        if (outcome != null && !finished.isEmpty()) {
+            Long startedAt = h.createQuery("SELECT started_at FROM jobs WHERE id = :id").bind("id", jobId)
+                    .mapTo(Long.class).findOne().orElse(null);
+            Long ran = startedAt == null ? null : Math.max(0, now - startedAt);
+            h.afterCommit(() -> finished.forEach(l -> l.finished(outcome, ran)));
+        } else if (Job.PENDING.equals(status) && attempt > 0 && !requeued.isEmpty()) {
+            h.afterCommit(() -> requeued.forEach(Runnable::run));
+        }
+    }
+
+    /** What listeners of ended jobs hear; {@code ranMillis} is null for a job that never started. */
+    public interface Finished {
+        void finished(JobOutcome outcome, Long ranMillis);
+    }
+
+    /** Runs {@code listener} after each commit that ended a job; it must return at once. */
+    public void onFinished(Finished listener) {
+        finished.add(listener);
+    }
+
+    /** Runs {@code listener} after each commit that put a job whose worker was lost back in the queue. */
+    public void onRequeued(Runnable listener) {
+        requeued.add(listener);
     }
 
     void output(Handle h, String jobId, String stream, String text, long now) {
