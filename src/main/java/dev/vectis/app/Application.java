@@ -126,7 +126,6 @@ public final class Application implements AutoCloseable {
             Credentials credentials = new Credentials(admin, settings.workerTokens());
             Features features = Features.create(settings, database, clock, jwtKey,
                     session -> MarketplaceApi.render(mapper, session));
-            features.vpsSessions().bindMetrics(registry);
             WorkerSignatures signatures = new WorkerSignatures(features.secrets(), clock);
             Callers callers = new Callers(credentials, signatures);
             ProviderServices providers = ProviderServices.create(database.jdbi(), clock, features.events(),
@@ -181,6 +180,7 @@ public final class Application implements AutoCloseable {
                         });
                         features.reaper().expireOverdue();
                     })).start());
+            Metrics.bind(registry, database.jdbi(), clock, features, loops);
             try {
                 http.start();
             } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.vectis.app;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -23,6 +24,9 @@ public final class BackgroundLoop {
     private final Thread thread;
     private volatile boolean running = true;
     private boolean woken;
+    /** Wall-clock time of the last run that ended without an exception, 0 before one; for monitoring. */
+    private volatile long lastSuccessMillis;
+    private final LongAdder failures = new LongAdder();
 
     public BackgroundLoop(String name, Duration interval, Runnable task) {
         this.name = name;
@@ -39,6 +43,19 @@ public final class BackgroundLoop {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * When a run last ended without an exception, in epoch milliseconds of the wall clock
+     * (what a monitoring system compares it with), 0 before the first.
+     */
+    public long lastSuccessMillis() {
+        return lastSuccessMillis;
+    }
+
+    /** Runs that ended in an exception since start. */
+    public long failures() {
+        return failures.sum();
     }
 
     /** From the next pause on, waits this long between runs unless woken. */
@@ -78,7 +95,9 @@ public final class BackgroundLoop {
         while (running) {
             try {
                 task.run();
+                lastSuccessMillis = System.currentTimeMillis();
             } catch (Throwable t) {
+                failures.increment();
                 // The loop must outlive a bad run: a dead sweeper would leave jobs stuck forever.
                 LOG.error("{} failed; it will run again in {}", name, interval, t);
             }

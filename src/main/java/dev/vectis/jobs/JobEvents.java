@@ -26,6 +26,8 @@ public final class JobEvents {
     private final Pollers pollers = new Pollers();
     private final Signal changed = new Signal();
     private final List<IntConsumer> newWork = new CopyOnWriteArrayList<>();
+    private final List<Finished> finished = new CopyOnWriteArrayList<>();
+    private final List<Runnable> requeued = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
     public JobEvents(EventLog log, Dialect dialect) {
@@ -43,14 +45,21 @@ public final class JobEvents {
 
     void status(Handle h, String jobId, String status, String workerId, int attempt, Integer exitCode,
                 String errorMessage, long now) {
+        status(h, jobId, status, workerId, attempt, exitCode, errorMessage, now, null);
+    }
+
+    /** As above; {@code startedAt}, when the caller has it, spares reading an ended job's start. */
+    void status(Handle h, String jobId, String status, String workerId, int attempt, Integer exitCode,
+                String errorMessage, long now, Long startedAt) {
         if (dialect == Dialect.POSTGRESQL) {
             bindStatus(h.createUpdate("WITH " + HISTORY_ROW + " " + EventLog.INSERT), jobId, status, workerId, attempt,
                     exitCode, errorMessage, now).execute();
-            return;
+        } else {
+            Map<String, Object> data = statusData(jobId, status, workerId, attempt, exitCode, errorMessage, now);
+            JobStore.addEvent(h, jobId, "status", json(data), now);
+            log.append(h, NewEvent.of("job." + status, "executor", workerId, data));
         }
-        Map<String, Object> data = statusData(jobId, status, workerId, attempt, exitCode, errorMessage, now);
-        JobStore.addEvent(h, jobId, "status", json(data), now);
-        log.append(h, NewEvent.of("job." + status, "executor", workerId, data));
+        tell(h, jobId, status, attempt, exitCode, errorMessage, now, startedAt);
     }
 
     /** Binds a statement holding {@link #HISTORY_ROW} and {@link EventLog#INSERT}: a status change's two rows. */
@@ -72,6 +81,35 @@ public final class JobEvents {
         data.put("errorMessage", errorMessage);
         data.put("timestamp", now);
         return data;
+    }
+
+    /** After the commit: an ended job to the finished listeners, a retry to the requeued ones. */
+    private void tell(Handle h, String jobId, String status, int attempt, Integer exitCode, String errorMessage,
+                      long now, Long knownStart) {
+        JobOutcome outcome = JobOutcome.of(status, exitCode, errorMessage);
+        if (outcome != null && !finished.isEmpty()) {
+            Long startedAt = knownStart != null ? knownStart : h.createQuery("SELECT started_at FROM jobs WHERE id = :id")
+                    .bind("id", jobId).mapTo(Long.class).findOne().orElse(null);
+            Long ran = startedAt == null ? null : Math.max(0, now - startedAt);
+            h.afterCommit(() -> finished.forEach(l -> l.finished(outcome, ran)));
+        } else if (Job.PENDING.equals(status) && attempt > 0 && !requeued.isEmpty()) {
+            h.afterCommit(() -> requeued.forEach(Runnable::run));
+        }
+    }
+
+    /** What listeners of ended jobs hear; {@code ranMillis} is null for a job that never started. */
+    public interface Finished {
+        void finished(JobOutcome outcome, Long ranMillis);
+    }
+
+    /** Runs {@code listener} after each commit that ended a job; it must return at once. */
+    public void onFinished(Finished listener) {
+        finished.add(listener);
+    }
+
+    /** Runs {@code listener} after each commit that put a job whose worker was lost back in the queue. */
+    public void onRequeued(Runnable listener) {
+        requeued.add(listener);
     }
 
     void output(Handle h, String jobId, String stream, String text, long now) {

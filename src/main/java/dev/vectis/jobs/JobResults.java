@@ -38,15 +38,16 @@ public final class JobResults {
         jdbi.useTransaction(h -> {
             // The usual report, from the worker running the job, is one conditional update; any
             // other is read under the row lock first, to be refused or attributed as check says.
-            Optional<Integer> ran = JobStore.completeIfAssigned(h, jobId, workerId, attempt, out, err, exitCode, now);
-            int done;
+            Optional<JobStore.Completed> ran = JobStore.completeIfAssigned(h, jobId, workerId, attempt, out, err,
+                    exitCode, now);
             if (ran.isPresent()) {
-                done = ran.get();
+                events.status(h, jobId, Job.COMPLETED, workerId, ran.get().attempt(), exitCode, null, now,
+                        ran.get().startedAt());
             } else {
-                done = assigned(h, jobId, workerId, attempt).attempt();
+                int done = assigned(h, jobId, workerId, attempt).attempt();
                 JobStore.complete(h, jobId, out, err, exitCode, now);
+                events.status(h, jobId, Job.COMPLETED, workerId, done, exitCode, null, now);
             }
-            events.status(h, jobId, Job.COMPLETED, workerId, done, exitCode, null, now);
         });
         events.fire(0);
     }

@@ -204,11 +204,15 @@ final class JobStore {
                 .bind("stdout", stdout).bind("stderr", stderr).execute();
     }
 
+    /** The attempt a worker completed, and when it had started. */
+    record Completed(int attempt, Long startedAt) {
+    }
+
     /**
      * {@link #complete}, when the job is running on {@code workerId} (and on {@code attempt},
-     * when given): the attempt completed, or empty when the job is not that worker's now.
+     * when given): what was completed, or empty when the job is not that worker's now.
      */
-    static Optional<Integer> completeIfAssigned(Handle h, String jobId, String workerId, Integer attempt, String stdout,
+    static Optional<Completed> completeIfAssigned(Handle h, String jobId, String workerId, Integer attempt, String stdout,
                                                 String stderr, int exitCode, long now) {
         if (workerId == null) {
             return Optional.empty();
@@ -219,7 +223,8 @@ final class JobStore {
                         + "AND (:attempt IS NULL OR attempt = :attempt)")
                 .bind("id", jobId).bind("w", workerId).bind("attempt", attempt).bind("exitCode", exitCode)
                 .bind("now", now).bind("stdout", stdout).bind("stderr", stderr)
-                .executeAndReturnGeneratedKeys("attempt").mapTo(Integer.class).findOne();
+                .executeAndReturnGeneratedKeys("attempt", "started_at")
+                .map((rs, ctx) -> new Completed(rs.getInt("attempt"), Columns.longOrNull(rs, "started_at"))).findOne();
     }
 
     static List<String> runningIdsOf(Handle h, String workerId) {

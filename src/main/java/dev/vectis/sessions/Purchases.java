@@ -41,6 +41,7 @@ final class Purchases {
     private final SessionChanges changes;
     private final VmReconciler reconciler;
     private final Function<VpsSession, String> render;
+    private final PurchaseOutcomes outcomes = new PurchaseOutcomes();
 
     Purchases(Jdbi jdbi, Clock clock, VmClient vm, SessionEvents events, IdempotencyKeys keys, SessionChanges changes,
               VmReconciler reconciler, Function<VpsSession, String> render) {
@@ -55,14 +56,34 @@ final class Purchases {
     }
 
     VpsSessions.Answer purchase(String userId, String key, String requestHash, String productId, String requestId) {
-        Start start = start(userId, key, requestHash, productId, requestId);
+        Start start;
+        try {
+            start = start(userId, key, requestHash, productId, requestId);
+        } catch (VectisException e) {
+            outcomes.refused(e);
+            throw e;
+        } catch (RuntimeException e) {
+            outcomes.count(PurchaseOutcomes.Outcome.ERROR);
+            throw e;
+        }
         if (start.replay() != null) {
+            outcomes.count(PurchaseOutcomes.Outcome.REPLAYED);
             return start.replay();
         }
         if (start.recover() != null) {
+            outcomes.count(PurchaseOutcomes.Outcome.REPLAYED);
             return answer(userId, key, start.recover());
         }
-        return provision(userId, key, start.placed());
+        try {
+            return provision(userId, key, start.placed());
+        } catch (RuntimeException e) {
+            outcomes.count(PurchaseOutcomes.Outcome.ERROR);
+            throw e;
+        }
+    }
+
+    PurchaseOutcomes outcomes() {
+        return outcomes;
     }
 
     private Start start(String userId, String key, String requestHash, String productId, String requestId) {
@@ -118,16 +139,19 @@ final class Purchases {
         if (!changes.requested(sessionId)) {
             // Settled elsewhere meanwhile (refunded as abandoned), or its worker was deleted: never ask now.
             changes.refundIfWorkerGone(sessionId, "Provisioning failed: the worker is gone");
+            outcomes.count(PurchaseOutcomes.Outcome.ABANDONED);
             return answer(userId, key, sessionId);
         }
         try {
             String route = vm.create(p.workerId(), p.baseUrl(), p.action(), sessionId);
-            return changes.transition(sessionId, "provisioning", route, "The worker accepted the request for the VM",
-                    (h, s) -> {
+            VpsSessions.Answer accepted = changes.transition(sessionId, "provisioning", route,
+                    "The worker accepted the request for the VM", (h, s) -> {
                         VpsSessions.Answer answer = new VpsSessions.Answer(201, render.apply(s));
                         IdempotencyKeys.finish(h, userId, key, answer.status(), answer.body());
                         return answer;
                     });
+            outcomes.count(PurchaseOutcomes.Outcome.ACCEPTED);
+            return accepted;
         } catch (VmClient.VmCallFailed e) {
             LOG.warn("Requesting the VM of session {} {}: {}", sessionId,
                     e.outcomeUnknown() ? "got no usable answer" : "failed", e.getMessage());
@@ -136,8 +160,10 @@ final class Purchases {
                         + e.getMessage() + "), so whether it made the VM is not known yet. The slot stays held and the "
                         + "price is kept until Vectis knows");
                 reconciler.soon(p.workerId());
+                outcomes.count(PurchaseOutcomes.Outcome.IN_DOUBT);
             } else {
                 changes.failAndRefund(sessionId, "Provisioning failed: " + e.getMessage());
+                outcomes.count(PurchaseOutcomes.Outcome.REFUNDED);
             }
         }
         return answer(userId, key, sessionId);

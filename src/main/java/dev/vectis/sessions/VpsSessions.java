@@ -189,9 +189,10 @@ public final class VpsSessions {
         return new WorkerHealth(vm.breakers().view(workerId), reconciler.knowledge(workerId));
     }
 
-    /** Each worker's breaker as metrics of this node. */
+    /** Each worker's breaker, and purchases by outcome, as metrics of this node. */
     public void bindMetrics(MeterRegistry registry) {
         vm.breakers().bindTo(registry);
+        purchases.outcomes().bindTo(registry);
     }
 
     /** Stops the background calls to workers; part of shutting down. */

@@ -25,6 +25,28 @@ class BackgroundLoopTest {
     }
 
     @Test
+    void countsFailuresAndRemembersTheLastSuccess() {
+        AtomicInteger runs = new AtomicInteger();
+        BackgroundLoop loop = new BackgroundLoop("failing-first", Duration.ofHours(1), () -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new IllegalStateException("boom");
+            }
+        });
+        assertThat(loop.lastSuccessMillis()).isZero();
+        long before = System.currentTimeMillis();
+        loop.start();
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> loop.failures() == 1);
+            assertThat(loop.lastSuccessMillis()).as("no success yet").isZero();
+            loop.wake();
+            await().atMost(Duration.ofSeconds(5)).until(() -> loop.lastSuccessMillis() >= before);
+            assertThat(loop.failures()).isEqualTo(1);
+        } finally {
+            loop.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void wakeRunsItBeforeTheInterval() {
         AtomicInteger runs = new AtomicInteger();
         BackgroundLoop loop = new BackgroundLoop("sleepy", Duration.ofHours(1), runs::incrementAndGet).start();

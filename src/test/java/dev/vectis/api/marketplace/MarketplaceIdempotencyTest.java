@@ -45,6 +45,10 @@ class MarketplaceIdempotencyTest {
             assertThat(Market.count(app, "SELECT COUNT(*) FROM vps_sessions WHERE user_id = ?", userId)).isEqualTo(1);
             assertThat(fake.calls("POST", "/vm-loso")).as("one VM").hasSize(1);
             assertThat(Market.activeSessions(app, workerId)).isEqualTo(1);
+            String metrics = app.http.get("/metrics").body();
+            assertThat(metrics).as("one purchase accepted, four replayed")
+                    .containsPattern("vectis_purchases_total\\{outcome=\"accepted\"} 1(\\.0)?\n")
+                    .containsPattern("vectis_purchases_total\\{outcome=\"replayed\"} 4(\\.0)?\n");
         }
     }
 
