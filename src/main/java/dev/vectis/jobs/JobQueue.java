@@ -41,12 +41,20 @@ public final class JobQueue {
     }
 
     public Job create(NewJob job) {
+        return create(job, null);
+    }
+
+    /** {@code createdBy}: the token that asked (null: none), whose submitter alone may then read the job. */
+    public Job create(NewJob job, String createdBy) {
         long now = clock.millis();
         String id = newId(now);
         int maxAttempts = job.maxAttempts() == null ? 1 : job.maxAttempts();
         int timeout = job.timeoutSeconds() == null ? defaultTimeoutSeconds : job.timeoutSeconds();
         Job created = jdbi.inTransaction(h -> {
             long seq = JobStore.insert(h, id, job, maxAttempts, timeout, now);
+            if (createdBy != null) {
+                JobStore.createdBy(h, id, createdBy);
+            }
             events.status(h, id, Job.PENDING, null, 0, null, null, now);
             return new Job(id, seq, job.command(), job.fileUrl(), job.filename(), Job.PENDING, null, 0, maxAttempts,
                     timeout, "", "", null, null, now, null, null, null);
@@ -194,14 +202,32 @@ public final class JobQueue {
     }
 
     public Page<Job> list(Long afterSeq, int limit) {
-        return jdbi.withHandle(h -> {
-            // One row more than asked tells whether a next page exists, so the last page has no cursor.
-            List<Job> items = JobStore.page(h, afterSeq, limit + 1);
-            boolean more = items.size() > limit;
-            items = more ? items.subList(0, limit) : items;
-            String next = more ? Long.toString(items.get(limit - 1).seq()) : null;
-            return new Page<>(items, JobStore.count(h), next);
-        });
+        return jdbi.withHandle(h -> page(JobStore.page(h, afterSeq, limit + 1), limit, JobStore.count(h)));
+    }
+
+    /** The job, when {@code readableBy} is null or the token that created it; else 404, as if there were none. */
+    public Job get(String jobId, String readableBy) {
+        if (readableBy == null) {
+            return get(jobId);
+        }
+        return jdbi.withHandle(h -> JobStore.findCreatedBy(h, jobId, readableBy)).orElseThrow(JobQueue::notFound);
+    }
+
+    /** As {@link #list}, of the jobs {@code readableBy} created; every job when it is null. */
+    public Page<Job> list(Long afterSeq, int limit, String readableBy) {
+        if (readableBy == null) {
+            return list(afterSeq, limit);
+        }
+        return jdbi.withHandle(h -> page(JobStore.pageCreatedBy(h, readableBy, afterSeq, limit + 1), limit,
+                JobStore.countCreatedBy(h, readableBy)));
+    }
+
+    /** One row more than asked tells whether a next page exists, so the last page has no cursor. */
+    private static Page<Job> page(List<Job> items, int limit, long total) {
+        boolean more = items.size() > limit;
+        items = more ? items.subList(0, limit) : items;
+        String next = more ? Long.toString(items.get(limit - 1).seq()) : null;
+        return new Page<>(items, total, next);
     }
 
     /** Pending or running → cancelled; the worker learns it from check-cancel or stream-output. */

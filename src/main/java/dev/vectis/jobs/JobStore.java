@@ -83,6 +83,29 @@ final class JobStore {
         return h.createQuery("SELECT COUNT(*) FROM jobs").mapTo(Long.class).one();
     }
 
+    /** The job, when the token {@code createdBy} created it. */
+    static Optional<Job> findCreatedBy(Handle h, String id, String createdBy) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM jobs WHERE id = :id AND created_by_token = :by")
+                .bind("id", id).bind("by", createdBy).map(JobStore::row).findOne();
+    }
+
+    /** As {@link #page}, of the jobs the token {@code createdBy} created. */
+    static List<Job> pageCreatedBy(Handle h, String createdBy, Long afterSeq, int limit) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM jobs WHERE created_by_token = :by "
+                        + "AND (:after IS NULL OR seq > :after) ORDER BY seq LIMIT :limit")
+                .bind("by", createdBy).bind("after", afterSeq).bind("limit", limit).map(JobStore::row).list();
+    }
+
+    static long countCreatedBy(Handle h, String createdBy) {
+        return h.createQuery("SELECT COUNT(*) FROM jobs WHERE created_by_token = :by").bind("by", createdBy)
+                .mapTo(Long.class).one();
+    }
+
+    static void createdBy(Handle h, String id, String tokenId) {
+        h.createUpdate("UPDATE jobs SET created_by_token = :by WHERE id = :id").bind("id", id).bind("by", tokenId)
+                .execute();
+    }
+
     /** Written so that PostgreSQL's partial index of pending jobs (V18) matches it. */
     static final String NEXT_PENDING = "SELECT id FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT 1 "
             + "FOR UPDATE SKIP LOCKED";
