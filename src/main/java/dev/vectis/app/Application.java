@@ -6,12 +6,15 @@ import dev.vectis.api.fleet.FleetApi;
 import dev.vectis.api.gateway.GatewayApi;
 import dev.vectis.api.health.HealthApi;
 import dev.vectis.api.marketplace.MarketplaceApi;
+import dev.vectis.api.operator.AccessApi;
 import dev.vectis.api.provider.ProviderApi;
+import dev.vectis.audit.AuditLog;
 import dev.vectis.auth.TokenRevocations;
 import dev.vectis.auth.Tokens;
 import dev.vectis.auth.AdminCredential;
 import dev.vectis.auth.Credentials;
 import dev.vectis.auth.JwtKey;
+import dev.vectis.auth.NamedTokens;
 import dev.vectis.config.RatePolicy;
 import dev.vectis.config.Settings;
 import dev.vectis.db.Database;
@@ -123,7 +126,8 @@ public final class Application implements AutoCloseable {
             AdminCredential admin = AdminCredential.resolve(settings.adminToken(), database.jdbi(), console);
             JwtKey jwtKey = JwtKey.resolve(settings.jwt().secret(), settings.dataDir());
             ObjectMapper mapper = Json.mapper();
-            Credentials credentials = new Credentials(admin, settings.workerTokens());
+            NamedTokens tokens = new NamedTokens(database.jdbi(), clock);
+            Credentials credentials = new Credentials(admin, settings.workerTokens(), tokens::find);
             Features features = Features.create(settings, database, clock, jwtKey,
                     session -> MarketplaceApi.render(mapper, session));
             WorkerSignatures signatures = new WorkerSignatures(features.secrets(), clock);
@@ -147,14 +151,15 @@ public final class Application implements AutoCloseable {
                             features.results(), features.reaper(), features.bundles(), features.direct(), streams),
                     new ProviderApi(providers, callers, new JsonBody(mapper), health.healthAs("provider-registry")),
                     new MarketplaceApi(callers, mapper, features.users(), features.ledger(), features.marketWorkers(),
-                            features.products(), features.vpsSessions(), streams, node.registry()));
+                            features.products(), features.vpsSessions(), streams, node.registry()),
+                    new AccessApi(callers, new JsonBody(mapper), tokens, new AuditLog(database.jdbi(), clock), clock));
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
                     apis, errors, new RateLimiter(settings.rateLimit(), clock,
                             callerIdentities(credentials, signatures, features, providers, clock),
                             SharedBuckets.of(database, clock)));
             BackgroundLoop reader = streamReader(streams.reader(), features, registry);
-            CrossNode crossNode = CrossNode.start(database, features, reader, registry);
+            CrossNode crossNode = CrossNode.start(database, features, tokens, reader, registry);
             Runnable prune = BackgroundLoop.atMostEvery(RETENTION, () -> {
                 features.metrics().prune();
                 features.idempotencyKeys().prune();
@@ -219,7 +224,7 @@ public final class Application implements AutoCloseable {
     /** What the rate limiter can tell about a caller before a handler runs; see CallerIdentities. */
     private static CallerIdentities callerIdentities(Credentials credentials, WorkerSignatures signatures,
                                                      Features features, ProviderServices providers, Clock clock) {
-        return new CallerIdentities(credentials::roleOfSha256, signatures::verify,
+        return new CallerIdentities(credentials::principalOfSha256, signatures::verify,
                 List.of(new CallerIdentities.BearerCheck(RatePolicy.MARKETPLACE_USER, features.users()::tokenSubject),
                         new CallerIdentities.BearerCheck(RatePolicy.PROVIDER_TOKEN, providers.sessions()::tokenSubject)),
                 new CallerIdentities.BearerCheck(RatePolicy.MARKETPLACE_USER, features.users()::authenticate), clock);

@@ -1,5 +1,6 @@
 package dev.vectis.app;
 
+import dev.vectis.auth.NamedTokens;
 import dev.vectis.db.Database;
 import dev.vectis.db.Dialect;
 import dev.vectis.events.Notifications;
@@ -23,6 +24,8 @@ final class CrossNode implements AutoCloseable {
     static final Duration FIRST_CONNECT = Duration.ofSeconds(5);
     /** Workers' kinds and secrets (WorkerRegistry, WorkerSecrets), by worker id. */
     static final String WORKERS = "workers";
+    /** Named tokens (NamedTokens): each node drops all it holds when one is issued or revoked. */
+    static final String TOKENS = "tokens";
 
     /** A cache nodes keep of rows: how to drop one entry, and all of them. */
     private record Cache(Consumer<String> forget, Runnable forgetAll) {
@@ -34,7 +37,8 @@ final class CrossNode implements AutoCloseable {
         this.notifications = notifications;
     }
 
-    static CrossNode start(Database database, Features features, BackgroundLoop streamReader, MeterRegistry registry) {
+    static CrossNode start(Database database, Features features, NamedTokens tokens, BackgroundLoop streamReader,
+                           MeterRegistry registry) {
         if (database.dialect() != Dialect.POSTGRESQL) {
             return new CrossNode(null);
         }
@@ -45,7 +49,7 @@ final class CrossNode implements AutoCloseable {
         }, () -> {
             features.workers().forgetAll();
             features.secrets().forgetAll();
-        }));
+        }), TOKENS, new Cache(id -> tokens.forgetAll(), tokens::forgetAll));
         Notifications notifications = Notifications.start(database::openDedicated, database.jdbi(),
                 new Notifications.Receiver() {
                     @Override
@@ -82,6 +86,7 @@ final class CrossNode implements AutoCloseable {
         jobs.changed().onFire(notifications::events);
         features.events().appended().onFire(notifications::events);
         features.workers().onRemoved(id -> notifications.forget(WORKERS, id));
+        tokens.onChange(id -> notifications.forget(TOKENS, id));
         bindMetrics(notifications, registry);
         return new CrossNode(notifications);
     }

@@ -1,6 +1,7 @@
 package dev.vectis.http;
 
 import dev.vectis.auth.Credentials;
+import dev.vectis.auth.Principal;
 import dev.vectis.config.RatePolicy;
 import dev.vectis.error.AuthenticationException;
 import io.javalin.http.Context;
@@ -13,8 +14,8 @@ import java.util.function.Function;
 
 /**
  * Who is calling, as far as the rate limiter can tell before any handler runs. Only checks
- * that cost no more than a hash run on every call: the admin and worker tokens are compared
- * in memory, worker signatures checked against cached secrets, JWTs by their signature. A
+ * that cost no more than a hash run on every call: the admin, worker and named tokens are
+ * checked in memory, worker signatures checked against cached secrets, JWTs by their signature. A
  * credential only the database can check (a user's API token) is looked up after its call
  * has been counted against the caller's address, and remembered for a while. So a credential
  * gets a bucket of its own only once it has proved valid: random ones count as anonymous.
@@ -36,7 +37,7 @@ public final class CallerIdentities {
     private record Remembered(Caller caller, long until) {
     }
 
-    private final Function<byte[], Credentials.Role> roles;
+    private final Function<byte[], Principal> principals;
     private final Function<Context, Optional<String>> signatures;
     private final List<BearerCheck> cheap;
     private final BearerCheck lookUp;
@@ -44,14 +45,14 @@ public final class CallerIdentities {
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
 
     /**
-     * @param roles      the role of a shared token, given its SHA-256 ({@link Credentials#roleOfSha256})
+     * @param principals who holds a token, given its SHA-256 ({@link Credentials#principalOfSha256})
      * @param signatures the worker that signed a call ({@link WorkerSignatures#verify})
      * @param cheap      checks that need no database (JWT signatures)
      * @param lookUp     the check that may query the database, made only for calls already counted
      */
-    public CallerIdentities(Function<byte[], Credentials.Role> roles, Function<Context, Optional<String>> signatures,
+    public CallerIdentities(Function<byte[], Principal> principals, Function<Context, Optional<String>> signatures,
                             List<BearerCheck> cheap, BearerCheck lookUp, Clock clock) {
-        this.roles = roles;
+        this.principals = principals;
         this.signatures = signatures;
         this.cheap = List.copyOf(cheap);
         this.lookUp = lookUp;
@@ -60,7 +61,7 @@ public final class CallerIdentities {
 
     /** No credential is recognised: every call counts against its address. */
     public static CallerIdentities none() {
-        return new CallerIdentities(sha256 -> Credentials.Role.NONE, ctx -> Optional.empty(), List.of(),
+        return new CallerIdentities(sha256 -> Principal.NOBODY, ctx -> Optional.empty(), List.of(),
                 new BearerCheck(RatePolicy.ANONYMOUS, bearer -> Optional.empty()), Clock.systemUTC());
     }
 
@@ -75,13 +76,18 @@ public final class CallerIdentities {
         if (bearer == null) {
             return Optional.empty();
         }
-        Credentials.Role role = roles.apply(presented.sha256());
-        if (role == Credentials.Role.ADMIN) {
-            return Optional.of(new Caller(RatePolicy.ADMIN, "admin"));
-        }
-        if (role == Credentials.Role.WORKER) {
-            // Many machines share a worker token: the token is the caller.
-            return Optional.of(new Caller(RatePolicy.FLEET, "token:" + presented.sha256Hex()));
+        Principal principal = principals.apply(presented.sha256());
+        switch (principal.role()) {
+            case ADMIN, OPERATOR, SUBMITTER -> {
+                return Optional.of(new Caller(RatePolicy.ADMIN, principal.subject()));
+            }
+            case WORKER -> {
+                // Many machines share a worker token: the token is the caller.
+                return Optional.of(new Caller(RatePolicy.FLEET, "token:" + presented.sha256Hex()));
+            }
+            case NONE -> {
+                // a user's or a provider's credential, or nobody's: see below
+            }
         }
         for (BearerCheck check : cheap) {
             Optional<String> subject = check.subject().apply(bearer);

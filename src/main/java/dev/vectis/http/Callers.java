@@ -1,14 +1,17 @@
 package dev.vectis.http;
 
 import dev.vectis.auth.Credentials;
+import dev.vectis.auth.Permission;
+import dev.vectis.auth.Principal;
 import dev.vectis.error.AuthenticationException;
 import dev.vectis.error.ForbiddenException;
 import io.javalin.http.Context;
 
 /**
- * Who may call worker and operator endpoints: worker calls take a worker token, the admin
+ * Who may call worker and operator endpoints: worker calls take a worker token, an admin
  * token or an enrolled worker's signature, and act only for the workers that credential may
- * speak for; operator calls take the admin token.
+ * speak for; operator calls take a token whose role grants the endpoint's {@link Permission}.
+ * An unknown token is 401; a known one without the role is 403.
  */
 public final class Callers {
 
@@ -24,7 +27,11 @@ public final class Callers {
         if (signatures.verify(ctx).isPresent()) {
             return;
         }
-        role(ctx, "a worker token or the admin token (or sign the request: docs/worker-signatures.md)");
+        Principal p = principal(ctx, "a worker token or the admin token (or sign the request: docs/worker-signatures.md)");
+        if (!Permission.WORK.allows(p.role())) {
+            throw new ForbiddenException("WORKER_TOKEN_REQUIRED", "This endpoint is for workers: it needs a worker "
+                    + "token, not a token with the role " + p.role().wire());
+        }
     }
 
     /** The call acts for this worker: see {@link WorkerSignatures#requireMayActFor}. */
@@ -32,13 +39,35 @@ public final class Callers {
         signatures.requireMayActFor(ctx, workerId);
     }
 
-    public void admin(Context ctx) {
-        if (role(ctx, "the admin token") == Credentials.Role.WORKER) {
-            throw new ForbiddenException("ADMIN_REQUIRED", "This endpoint needs the admin token, not a worker token");
-        }
+    /** An endpoint only the admin role may call. */
+    public Principal admin(Context ctx) {
+        return require(ctx, Permission.MANAGE);
     }
 
-    /** True for the admin token or a worker token: valid credentials that are not a user's. */
+    /**
+     * The operator calling, whose token grants {@code needed} or one of {@code orElse}. From here
+     * on the call is the caller's in the audit log (when it changes anything), refused or not.
+     */
+    public Principal require(Context ctx, Permission needed, Permission... orElse) {
+        Permission[] any = new Permission[orElse.length + 1];
+        any[0] = needed;
+        System.arraycopy(orElse, 0, any, 1, orElse.length);
+        Principal p = principal(ctx, "a token with the role " + Permission.roleNames(any));
+        AuditTrail.actor(ctx, p);
+        for (Permission permission : any) {
+            if (permission.allows(p.role())) {
+                return p;
+            }
+        }
+        if (any.length == 1 && needed == Permission.MANAGE) {
+            throw new ForbiddenException("ADMIN_REQUIRED", "This endpoint needs the admin role; this token's role is "
+                    + p.role().wire());
+        }
+        throw new ForbiddenException("ROLE_REQUIRED", "This endpoint needs a token with the role "
+                + Permission.roleNames(any) + "; this token's role is " + p.role().wire());
+    }
+
+    /** True for any token Vectis issued or was configured with: valid credentials that are not a user's. */
     public boolean isPrivileged(String bearer) {
         return credentials.roleOf(bearer) != Credentials.Role.NONE;
     }
@@ -48,16 +77,16 @@ public final class Callers {
         signatures.verify(ctx);
     }
 
-    private Credentials.Role role(Context ctx, String expected) {
+    private Principal principal(Context ctx, String expected) {
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) {
             throw new AuthenticationException("Missing Authorization header: send 'Authorization: Bearer <token>' with "
                     + expected);
         }
-        Credentials.Role role = credentials.roleOfSha256(PresentedToken.of(ctx).sha256());
-        if (role == Credentials.Role.NONE) {
+        Principal p = credentials.principalOfSha256(PresentedToken.of(ctx).sha256());
+        if (p.role() == Credentials.Role.NONE) {
             throw new AuthenticationException("Invalid token in the Authorization header");
         }
-        return role;
+        return p;
     }
 }

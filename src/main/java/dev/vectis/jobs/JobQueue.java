@@ -42,6 +42,11 @@ public final class JobQueue {
     }
 
     public Job create(NewJob job) {
+        return create(job, null);
+    }
+
+    /** {@code createdBy}: the token that asked (null: none), whose submitter alone may then read the job. */
+    public Job create(NewJob job, String createdBy) {
         long now = clock.millis();
         String id = newId(now);
         int maxAttempts = job.maxAttempts() == null ? 1 : job.maxAttempts();
@@ -51,10 +56,10 @@ public final class JobQueue {
                 // line of its history and the operator log's event.
                 ? jdbi.withHandle(h -> events.bindStatus(JobStore.bindInsert(h.createQuery("WITH j AS ("
                                 + JobStore.INSERT + " RETURNING seq), " + JobEvents.HISTORY_ROW + ", ev AS ("
-                                + EventLog.INSERT + ") SELECT seq FROM j"), id, job, maxAttempts, timeout, now),
+                                + EventLog.INSERT + ") SELECT seq FROM j"), id, job, maxAttempts, timeout, createdBy, now),
                         id, Job.PENDING, null, 0, null, null, now).mapTo(Long.class).one())
                 : jdbi.inTransaction(h -> {
-                    long s = JobStore.insert(h, id, job, maxAttempts, timeout, now);
+                    long s = JobStore.insert(h, id, job, maxAttempts, timeout, createdBy, now);
                     events.status(h, id, Job.PENDING, null, 0, null, null, now);
                     return s;
                 });
@@ -204,14 +209,32 @@ public final class JobQueue {
     }
 
     public Page<Job> list(Long afterSeq, int limit) {
-        return jdbi.withHandle(h -> {
-            // One row more than asked tells whether a next page exists, so the last page has no cursor.
-            List<Job> items = JobStore.page(h, afterSeq, limit + 1);
-            boolean more = items.size() > limit;
-            items = more ? items.subList(0, limit) : items;
-            String next = more ? Long.toString(items.get(limit - 1).seq()) : null;
-            return new Page<>(items, JobStore.count(h), next);
-        });
+        return jdbi.withHandle(h -> page(JobStore.page(h, afterSeq, limit + 1), limit, JobStore.count(h)));
+    }
+
+    /** The job, when {@code readableBy} is null or the token that created it; else 404, as if there were none. */
+    public Job get(String jobId, String readableBy) {
+        if (readableBy == null) {
+            return get(jobId);
+        }
+        return jdbi.withHandle(h -> JobStore.findCreatedBy(h, jobId, readableBy)).orElseThrow(JobQueue::notFound);
+    }
+
+    /** As {@link #list}, of the jobs {@code readableBy} created; every job when it is null. */
+    public Page<Job> list(Long afterSeq, int limit, String readableBy) {
+        if (readableBy == null) {
+            return list(afterSeq, limit);
+        }
+        return jdbi.withHandle(h -> page(JobStore.pageCreatedBy(h, readableBy, afterSeq, limit + 1), limit,
+                JobStore.countCreatedBy(h, readableBy)));
+    }
+
+    /** One row more than asked tells whether a next page exists, so the last page has no cursor. */
+    private static Page<Job> page(List<Job> items, int limit, long total) {
+        boolean more = items.size() > limit;
+        items = more ? items.subList(0, limit) : items;
+        String next = more ? Long.toString(items.get(limit - 1).seq()) : null;
+        return new Page<>(items, total, next);
     }
 
     /** Pending or running → cancelled; the worker learns it from check-cancel or stream-output. */

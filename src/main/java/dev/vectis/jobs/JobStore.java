@@ -26,20 +26,22 @@ final class JobStore {
     }
 
     static final String INSERT = "INSERT INTO jobs (id, command, file_url, filename, status, max_attempts, "
-            + "timeout_seconds, created_at) VALUES (:id, :command, :fileUrl, :filename, 'pending', :maxAttempts, "
-            + ":timeoutSeconds, :jobNow)";
+            + "timeout_seconds, created_by_token, created_at) VALUES (:id, :command, :fileUrl, :filename, 'pending', "
+            + ":maxAttempts, :timeoutSeconds, :createdBy, :jobNow)";
 
     /** The new job's seq. */
-    static long insert(Handle h, String id, NewJob job, int maxAttempts, int timeoutSeconds, long now) {
-        return bindInsert(h.createUpdate(INSERT), id, job, maxAttempts, timeoutSeconds, now)
+    static long insert(Handle h, String id, NewJob job, int maxAttempts, int timeoutSeconds, String createdBy,
+                       long now) {
+        return bindInsert(h.createUpdate(INSERT), id, job, maxAttempts, timeoutSeconds, createdBy, now)
                 .executeAndReturnGeneratedKeys("seq").mapTo(Long.class).one();
     }
 
+    /** {@code createdBy}: the token that asked, whose submitter alone may then read the job (null: none). */
     static <S extends SqlStatement<S>> S bindInsert(S statement, String id, NewJob job, int maxAttempts,
-                                                    int timeoutSeconds, long now) {
+                                                    int timeoutSeconds, String createdBy, long now) {
         return statement.bind("id", id).bind("command", job.command()).bind("fileUrl", job.fileUrl())
                 .bind("filename", job.filename()).bind("maxAttempts", maxAttempts)
-                .bind("timeoutSeconds", timeoutSeconds).bind("jobNow", now);
+                .bind("timeoutSeconds", timeoutSeconds).bind("createdBy", createdBy).bind("jobNow", now);
     }
 
     static Optional<Job> find(Handle h, String id) {
@@ -89,6 +91,24 @@ final class JobStore {
 
     static long count(Handle h) {
         return h.createQuery("SELECT COUNT(*) FROM jobs").mapTo(Long.class).one();
+    }
+
+    /** The job, when the token {@code createdBy} created it. */
+    static Optional<Job> findCreatedBy(Handle h, String id, String createdBy) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM jobs WHERE id = :id AND created_by_token = :by")
+                .bind("id", id).bind("by", createdBy).map(JobStore::row).findOne();
+    }
+
+    /** As {@link #page}, of the jobs the token {@code createdBy} created. */
+    static List<Job> pageCreatedBy(Handle h, String createdBy, Long afterSeq, int limit) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM jobs WHERE created_by_token = :by "
+                        + "AND (:after IS NULL OR seq > :after) ORDER BY seq LIMIT :limit")
+                .bind("by", createdBy).bind("after", afterSeq).bind("limit", limit).map(JobStore::row).list();
+    }
+
+    static long countCreatedBy(Handle h, String createdBy) {
+        return h.createQuery("SELECT COUNT(*) FROM jobs WHERE created_by_token = :by").bind("by", createdBy)
+                .mapTo(Long.class).one();
     }
 
     /** Written so that PostgreSQL's partial index of pending jobs (V18) matches it. */

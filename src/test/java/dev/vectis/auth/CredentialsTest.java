@@ -48,6 +48,27 @@ class CredentialsTest {
     }
 
     @Test
+    void namedTokensAreLookedUpByTheirHashAfterTheConfiguredOnes() {
+        Principal named = new Principal("tok_1", "ci", Credentials.Role.SUBMITTER);
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        Credentials withNamed = new Credentials(
+                AdminCredential.resolve(Optional.of(new Secret(ADMIN)), null, new PrintStream(OutputStream.nullOutputStream())),
+                List.of(new Secret(WORKER)), sha256 -> {
+                    asked.add(java.util.HexFormat.of().formatHex(sha256));
+                    return java.util.Arrays.equals(sha256, Tokens.sha256("vectis_tok_ci")) ? Optional.of(named)
+                            : Optional.empty();
+                });
+        assertThat(withNamed.principalOfSha256(Tokens.sha256(ADMIN))).isEqualTo(Principal.CONFIGURED_ADMIN);
+        assertThat(withNamed.principalOfSha256(Tokens.sha256(WORKER))).isEqualTo(Principal.CONFIGURED_WORKER);
+        assertThat(asked).as("configured tokens need no lookup").isEmpty();
+        assertThat(withNamed.principalOfSha256(Tokens.sha256("vectis_tok_ci"))).isEqualTo(named);
+        assertThat(withNamed.roleOf("vectis_tok_ci")).isEqualTo(Credentials.Role.SUBMITTER);
+        assertThat(withNamed.principalOfSha256(Tokens.sha256("other"))).isEqualTo(Principal.NOBODY);
+        assertThat(asked).as("the lookup sees only the digest").containsOnly(Tokens.sha256Hex("vectis_tok_ci"),
+                Tokens.sha256Hex("other"));
+    }
+
+    @Test
     void theAdminTokenIsCheckedByItsHash() {
         AdminCredential admin = AdminCredential.resolve(Optional.of(new Secret(ADMIN)), null,
                 new PrintStream(OutputStream.nullOutputStream()));

@@ -50,6 +50,7 @@ final class Fixtures {
     String providerToRotate;
     String providerToRotateKey;
     String providerToApprove;
+    String token;
     byte[] zip;
 
     private Fixtures(TestApp app) {
@@ -64,6 +65,7 @@ final class Fixtures {
         f.executor();
         f.gateway();
         f.providers();
+        f.token = f.newToken();
         return f;
     }
 
@@ -111,6 +113,12 @@ final class Fixtures {
         String fileUrl = app.app().database().jdbi().withHandle(h -> h.createQuery(
                 "SELECT file_url FROM jobs WHERE id = :id").bind("id", uploaded).mapTo(String.class).one());
         bundle = fileUrl.substring(fileUrl.lastIndexOf('/') + 1);
+    }
+
+    /** A named token of its own, for a call that revokes it. */
+    String newToken() {
+        return ok(http.post("/api/v1/tokens", json(Map.of("name", "fuzz", "role", "operator")), TestApp.admin()), 201)
+                .get("data").get("id").asText();
     }
 
     String newJob() {

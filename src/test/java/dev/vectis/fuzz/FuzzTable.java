@@ -32,6 +32,7 @@ final class FuzzTable {
         provider(r);
         marketplaceAdmin(r);
         marketplaceUser(r);
+        access(r);
         return r;
     }
 
@@ -178,6 +179,15 @@ final class FuzzTable {
         r.add(get("/admin/vps-sessions/{sessionId}/log").as(Auth.ADMIN).param("sessionId", f -> f.vpsSession));
         r.add(post("/admin/vps-sessions/{sessionId}/resolve").as(Auth.ADMIN).param("sessionId", f -> f.vpsSession)
                 .json(f -> obj("action", "ready")));
+    }
+
+    private static void access(List<FuzzRoute> r) {
+        r.add(post("/api/v1/tokens").as(Auth.ADMIN).json(f -> obj("name", "fuzz token", "role", "submitter",
+                "expiresAt", "2999-01-01T00:00:00Z")));
+        r.add(get("/api/v1/tokens").as(Auth.ADMIN).optional("cursor", "limit"));
+        r.add(get("/api/v1/tokens/{tokenId}").as(Auth.ADMIN).param("tokenId", f -> f.token));
+        r.add(new FuzzRoute("DELETE", "/api/v1/tokens/{tokenId}").as(Auth.ADMIN).param("tokenId", f -> f.newToken()));
+        r.add(get("/api/v1/audit").as(Auth.ADMIN).optional("actor", "action", "target", "cursor", "limit"));
     }
 
     private static ObjectNode product(Fixtures f) {

@@ -1,8 +1,11 @@
 package dev.vectis.api.executor;
 
+import dev.vectis.auth.Permission;
+import dev.vectis.auth.Principal;
 import dev.vectis.error.ForbiddenException;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
+import dev.vectis.http.AuditTrail;
 import dev.vectis.http.StorableText;
 import dev.vectis.http.StreamLimits;
 import dev.vectis.jobs.Bundles;
@@ -55,7 +58,7 @@ final class ExecuteRoutes {
     }
 
     private void execute(Context ctx) throws IOException {
-        guard.admin(ctx);
+        Principal caller = guard.require(ctx, Permission.SUBMIT);
         String mode = Params.blankToNull(StorableText.checked(ctx.formParam("mode"), "mode"));
         mode = mode == null ? defaultMode : mode.trim();
         if (!mode.equals("distributed") && !mode.equals("direct")) {
@@ -73,13 +76,15 @@ final class ExecuteRoutes {
         InvalidInputException.maxLength(commands, "commands", 64 * 1024);
         if (mode.equals("direct")) {
             // The run's output streams for as long as it runs: it takes a place as an event stream does.
-            try (StreamLimits.Slot slot = limits.take(ctx, guard.streamCaller())) {
+            try (StreamLimits.Slot slot = limits.take(ctx, guard.streamCaller(ctx))) {
                 runDirect(ctx, store(file), commands);
             }
             return;
         }
         String name = store(file);
-        Job job = queue.create(new NewJob(commands, "/uploads/" + name, displayName(file.filename()), null, null));
+        Job job = queue.create(new NewJob(commands, "/uploads/" + name, displayName(file.filename()), null, null),
+                ExecutorGuard.owner(caller));
+        AuditTrail.target(ctx, "job:" + job.id());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
         body.put("jobId", job.id());

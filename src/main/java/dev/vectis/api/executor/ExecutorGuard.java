@@ -1,7 +1,10 @@
 package dev.vectis.api.executor;
 
+import dev.vectis.auth.Permission;
+import dev.vectis.auth.Principal;
 import dev.vectis.config.Settings;
 import dev.vectis.error.ForbiddenException;
+import dev.vectis.http.AuditTrail;
 import dev.vectis.http.Callers;
 import dev.vectis.http.WorkerSignatures;
 import io.javalin.http.Context;
@@ -29,10 +32,30 @@ final class ExecutorGuard {
         }
     }
 
-    void admin(Context ctx) {
-        if (!open) {
-            callers.admin(ctx);
+    /** The operator calling, whose role grants {@code needed}; without tokens, anyone (and audited as such). */
+    Principal require(Context ctx, Permission needed) {
+        if (open) {
+            AuditTrail.actor(ctx, Principal.ANONYMOUS);
+            return Principal.ANONYMOUS;
         }
+        return callers.require(ctx, needed);
+    }
+
+    /** The token a job is recorded as created by: none without tokens. */
+    static String owner(Principal caller) {
+        return caller.equals(Principal.ANONYMOUS) ? null : caller.id();
+    }
+
+    /**
+     * Who may read a job: null when the caller reads every job (an operator, or anyone without
+     * tokens), else the token id whose jobs alone it may read (a submitter).
+     */
+    String jobReader(Context ctx) {
+        if (open) {
+            return null;
+        }
+        Principal p = callers.require(ctx, Permission.READ, Permission.SUBMIT);
+        return Permission.READ.allows(p.role()) ? null : p.id();
     }
 
     /**
@@ -59,8 +82,12 @@ final class ExecutorGuard {
         return workerId;
     }
 
-    /** Whom an operator's event stream counts against: the admin, or (without tokens) only its address. */
-    String streamCaller() {
-        return open ? null : "admin";
+    /** Whom an operator's event stream counts against: its token, or (without tokens) only its address. */
+    String streamCaller(Context ctx) {
+        if (open) {
+            return null;
+        }
+        Principal p = callers.require(ctx, Permission.READ, Permission.SUBMIT);
+        return p.subject();
     }
 }

@@ -1,7 +1,10 @@
 package dev.vectis.api.executor;
 
+import dev.vectis.auth.Permission;
+import dev.vectis.auth.Principal;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
+import dev.vectis.http.AuditTrail;
 import dev.vectis.http.JsonBody;
 import dev.vectis.jobs.Claim;
 import dev.vectis.jobs.Job;
@@ -65,9 +68,10 @@ final class JobRoutes {
     }
 
     private void create(Context ctx) {
-        guard.admin(ctx);
+        Principal caller = guard.require(ctx, Permission.SUBMIT);
         CreateBody b = json.read(ctx, CreateBody.class);
-        Job job = queue.create(validated(b));
+        Job job = queue.create(validated(b), ExecutorGuard.owner(caller));
+        AuditTrail.target(ctx, "job:" + job.id());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
         body.put("jobId", job.id());
@@ -95,7 +99,7 @@ final class JobRoutes {
     }
 
     private void list(Context ctx) {
-        guard.admin(ctx);
+        String readableBy = guard.jobReader(ctx);
         int limit = Params.integer(ctx, "limit", 100, 1, 1000);
         String cursor = Params.blankToNull(ctx.queryParam("cursor"));
         Long after = null;
@@ -106,7 +110,7 @@ final class JobRoutes {
                 throw new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
             }
         }
-        Page<Job> page = queue.list(after, limit);
+        Page<Job> page = queue.list(after, limit, readableBy);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("jobs", page.items().stream().map(ExecutorViews::job).toList());
         body.put("count", page.total());
@@ -148,8 +152,8 @@ final class JobRoutes {
     }
 
     private void status(Context ctx) {
-        guard.admin(ctx);
-        ctx.json(ExecutorViews.job(queue.get(requiredQuery(ctx, "jobId"))));
+        String readableBy = guard.jobReader(ctx);
+        ctx.json(ExecutorViews.job(queue.get(requiredQuery(ctx, "jobId"), readableBy)));
     }
 
     private void submit(Context ctx) {
@@ -199,11 +203,12 @@ final class JobRoutes {
     }
 
     private void cancel(Context ctx) {
-        guard.admin(ctx);
+        guard.require(ctx, Permission.OPERATE);
         JobRef b = json.read(ctx, JobRef.class);
         if (Params.blankToNull(b.jobId()) == null) {
             throw new InvalidInputException("jobId", "jobId is required");
         }
+        AuditTrail.target(ctx, "job:" + b.jobId());
         Job job = queue.cancel(b.jobId());
         Map<String, Object> body = ok(job.id(), "Job cancelled");
         body.put("status", job.status());

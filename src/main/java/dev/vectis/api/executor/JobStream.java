@@ -36,10 +36,10 @@ final class JobStream {
     }
 
     private void stream(Context ctx) throws IOException, InterruptedException {
-        guard.admin(ctx);
+        String readableBy = guard.jobReader(ctx);
         String jobId = ctx.pathParam("jobId");
-        queue.get(jobId); // 404 before the stream starts
-        try (StreamLimits.Slot slot = limits.take(ctx, guard.streamCaller())) {
+        queue.get(jobId, readableBy); // 404 before the stream starts
+        try (StreamLimits.Slot slot = limits.take(ctx, guard.streamCaller(ctx))) {
             EventStream.serve(ctx, feed, jobId, List.of(), EventStream.lastEventId(ctx),
                     new EventStream.Ending("status", () -> queue.get(jobId).finished()));
         }

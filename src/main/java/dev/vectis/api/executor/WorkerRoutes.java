@@ -1,5 +1,6 @@
 package dev.vectis.api.executor;
 
+import dev.vectis.auth.Permission;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.JsonBody;
@@ -93,7 +94,7 @@ final class WorkerRoutes {
     }
 
     private void list(Context ctx) {
-        guard.admin(ctx);
+        guard.require(ctx, Permission.READ);
         int limit = Params.integer(ctx, "limit", 100, 1, 1000);
         String cursor = Params.blankToNull(ctx.queryParam("cursor"));
         Page<Worker> page = registry.list(cursor, limit, true);

@@ -1,8 +1,10 @@
 package dev.vectis.api.fleet;
 
 import dev.vectis.auth.Credentials;
+import dev.vectis.auth.Permission;
 import dev.vectis.error.AuthenticationException;
 import dev.vectis.error.ConflictException;
+import dev.vectis.error.ForbiddenException;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
@@ -64,8 +66,12 @@ public final class FleetApi implements ContractApi {
     }
 
     private void enrol(Context ctx) {
-        if (credentials.roleOf(Credentials.bearer(ctx.header("Authorization"))) == Credentials.Role.NONE) {
+        Credentials.Role role = credentials.roleOf(Credentials.bearer(ctx.header("Authorization")));
+        if (role == Credentials.Role.NONE) {
             throw new AuthenticationException("Invalid or missing token");
+        }
+        if (!Permission.WORK.allows(role)) {
+            throw new ForbiddenException("WORKER_TOKEN_REQUIRED", "Enrolment needs a worker token or an admin token");
         }
         Body body = json.read(ctx, Body.class);
         if (body.ip() == null || body.ip().isBlank()) {

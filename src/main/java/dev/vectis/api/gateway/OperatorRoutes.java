@@ -3,6 +3,8 @@ package dev.vectis.api.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectis.app.Features;
+import dev.vectis.auth.Permission;
+import dev.vectis.auth.Principal;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
@@ -30,7 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** What operators see (admin token): every worker of every contract, its metrics, sessions and events. */
+/** What operators see (admin or operator role; commands need admin): every worker of every contract, its metrics, sessions and events. */
 final class OperatorRoutes {
 
     record CommandBody(String type, JsonNode payload) {
@@ -68,7 +70,7 @@ final class OperatorRoutes {
     }
 
     private void list(Context ctx) {
-        callers.admin(ctx);
+        callers.require(ctx, Permission.READ);
         int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
         String cursor = QueryParams.text(ctx, "cursor");
         Map<String, Object> data = new LinkedHashMap<>();
@@ -84,7 +86,7 @@ final class OperatorRoutes {
     }
 
     private void show(Context ctx) {
-        callers.admin(ctx);
+        callers.require(ctx, Permission.READ);
         WorkerOverview o = f.workers().overview(ctx.pathParam("workerId"), f.chatSessions().endedStates())
                 .orElseThrow(OperatorRoutes::noSuchWorker);
         Map<String, Object> data = view(o.worker(), o.liveSessions(), o.lastMetrics());
@@ -93,7 +95,7 @@ final class OperatorRoutes {
     }
 
     private void metrics(Context ctx) {
-        callers.admin(ctx);
+        callers.require(ctx, Permission.READ);
         Worker w = worker(ctx);
         long since = since(ctx.queryParam("since"));
         int limit = QueryParams.integer(ctx, "limit", 1000, 1, 10_000);
@@ -104,7 +106,7 @@ final class OperatorRoutes {
     }
 
     private void events(Context ctx) {
-        callers.admin(ctx);
+        callers.require(ctx, Permission.READ);
         Worker w = worker(ctx);
         int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
         String cursor = QueryParams.text(ctx, "cursor");
@@ -124,7 +126,7 @@ final class OperatorRoutes {
     }
 
     private void session(Context ctx) {
-        callers.admin(ctx);
+        callers.require(ctx, Permission.READ);
         ChatSession s = f.chatSessions().find(ctx.pathParam("sessionId"))
                 .orElseThrow(() -> new NotFoundException("SESSION_NOT_FOUND", "Session not found"));
         Map<String, Object> data = new LinkedHashMap<>();
@@ -141,8 +143,8 @@ final class OperatorRoutes {
 
     /** Every event of every contract as Server-Sent Events, resumable with Last-Event-ID. */
     private void stream(Context ctx) throws IOException, InterruptedException {
-        callers.admin(ctx);
-        try (StreamLimits.Slot slot = streams.limits().take(ctx, "admin")) {
+        Principal caller = callers.require(ctx, Permission.READ);
+        try (StreamLimits.Slot slot = streams.limits().take(ctx, caller.subject())) {
             EventStream.serve(ctx, all, ALL, List.of(), EventStream.lastEventId(ctx), EventStream.Ending.NEVER);
         }
     }

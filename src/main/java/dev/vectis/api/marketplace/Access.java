@@ -1,13 +1,15 @@
 package dev.vectis.api.marketplace;
 
 import dev.vectis.auth.Credentials;
+import dev.vectis.auth.Permission;
+import dev.vectis.auth.Principal;
 import dev.vectis.billing.Users;
 import dev.vectis.error.AuthenticationException;
 import dev.vectis.error.ForbiddenException;
 import dev.vectis.http.Callers;
 import io.javalin.http.Context;
 
-/** The marketplace's two kinds of caller: the admin (admin token) and users (their own tokens). */
+/** The marketplace's two kinds of caller: operators (tokens with a role) and users (their own tokens). */
 final class Access {
 
     private final Callers callers;
@@ -18,13 +20,18 @@ final class Access {
         this.users = users;
     }
 
-    /** The admin token only; a user's token here is 403, not 401: it is valid, just not enough. */
-    void admin(Context ctx) {
+    /** The admin role only; see {@link #require}. */
+    Principal admin(Context ctx) {
+        return require(ctx, Permission.MANAGE);
+    }
+
+    /** An operator's token granting {@code needed}; a user's token here is 403, not 401: it is valid, just not enough. */
+    Principal require(Context ctx, Permission needed) {
         try {
-            callers.admin(ctx);
+            return callers.require(ctx, needed);
         } catch (AuthenticationException e) {
             if (users.authenticate(Credentials.bearer(ctx.header("Authorization"))).isPresent()) {
-                throw new ForbiddenException("ADMIN_REQUIRED", "This endpoint needs the admin token");
+                throw new ForbiddenException("ADMIN_REQUIRED", "This endpoint needs an operator's token, not a user's");
             }
             throw e;
         }

@@ -3,6 +3,8 @@ package dev.vectis.api.marketplace;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.auth.Permission;
+import dev.vectis.auth.Principal;
 import dev.vectis.billing.IdempotencyKeys;
 import dev.vectis.billing.Ledger;
 import dev.vectis.billing.LedgerEntry;
@@ -26,7 +28,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.Set;
 
-/** /admin/**: users, their coins and ledgers, marketplace workers and VPS products. */
+/** /admin/**: users, their coins and ledgers, marketplace workers and VPS products. Reads need the admin or operator role, disabling a worker too; every other change needs admin. */
 final class AdminRoutes {
 
     record NewUser(String email, String name, String password, Long coins) {
@@ -72,7 +74,7 @@ final class AdminRoutes {
         r.post("/admin/users", this::createUser);
         r.get("/admin/users", this::listUsers);
         r.get("/admin/users/{userId}", ctx -> {
-            access.admin(ctx);
+            access.require(ctx, Permission.READ);
             ctx.json(MarketViews.user(users.get(ctx.pathParam("userId"))));
         });
         r.post("/admin/users/{userId}/tokens", ctx -> {
@@ -86,22 +88,22 @@ final class AdminRoutes {
         });
         r.patch("/admin/users/{userId}/coins", this::coins);
         r.get("/admin/users/{userId}/ledger", ctx -> {
-            access.admin(ctx);
+            access.require(ctx, Permission.READ);
             ctx.json(ledgerPage(ledger, ctx, ctx.pathParam("userId")));
         });
         r.post("/admin/workers/register", this::registerWorker);
         r.get("/admin/workers", ctx -> {
-            access.admin(ctx);
+            access.require(ctx, Permission.READ);
             ctx.json(workers.list().stream().map(this::worker).toList());
         });
         r.patch("/admin/workers/{workerId}", this::updateWorker);
         r.post("/admin/workers/{workerId}/disable", ctx -> {
-            access.admin(ctx);
+            access.require(ctx, Permission.OPERATE);
             ctx.json(worker(workers.disable(ctx.pathParam("workerId"))));
         });
         r.post("/admin/vps-products", this::createProduct);
         r.get("/admin/vps-products", ctx -> {
-            access.admin(ctx);
+            access.require(ctx, Permission.READ);
             ctx.json(products.list(false).stream().map(p -> MarketViews.product(p, true)).toList());
         });
         r.patch("/admin/vps-products/{productId}", this::updateProduct);
@@ -112,17 +114,17 @@ final class AdminRoutes {
     }
 
     private void createUser(Context ctx) {
-        access.admin(ctx);
+        Principal admin = access.admin(ctx);
         NewUser b = json.read(ctx, NewUser.class);
         Users.Created created = users.create(b.email(), b.name(), b.password(), b.coins() == null ? 0 : b.coins(),
-                "admin", RequestIds.of(ctx));
+                admin.subject(), RequestIds.of(ctx));
         Map<String, Object> out = MarketViews.user(created.user());
         out.put("token", created.token());
         ctx.status(201).json(out);
     }
 
     private void listUsers(Context ctx) {
-        access.admin(ctx);
+        access.require(ctx, Permission.READ);
         Page<User> page = users.list(QueryParams.text(ctx, "cursor"), QueryParams.integer(ctx, "limit", 50, 1, 500));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("users", page.items().stream().map(MarketViews::user).toList());
@@ -133,7 +135,7 @@ final class AdminRoutes {
 
     /** With an Idempotency-Key, made once: the purchase's rules (replay, 422 for another body, 409 while running). */
     private void coins(Context ctx) throws JsonProcessingException {
-        access.admin(ctx);
+        String actor = access.admin(ctx).subject();
         String userId = ctx.pathParam("userId");
         String key = Idempotency.key(ctx, false);
         JsonNode tree = json.tree(ctx);
@@ -147,8 +149,8 @@ final class AdminRoutes {
         InvalidInputException.maxLength(b.reason(), "reason", 500);
         IdempotencyKeys.Answer answer = key == null
                 ? new IdempotencyKeys.Answer(200, coinsAnswer(userId, ledger.adjust(userId, b.op(), b.amount(),
-                        b.reason(), "admin", RequestIds.of(ctx))))
-                : ledger.adjustOnce(key, idempotency.hash(tree), userId, b.op(), b.amount(), b.reason(), "admin",
+                        b.reason(), actor, RequestIds.of(ctx))))
+                : ledger.adjustOnce(key, idempotency.hash(tree), userId, b.op(), b.amount(), b.reason(), actor,
                         RequestIds.of(ctx), change -> coinsAnswer(userId, change));
         ctx.status(answer.status()).contentType("application/json").result(answer.body());
     }

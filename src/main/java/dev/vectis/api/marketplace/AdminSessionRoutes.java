@@ -1,5 +1,6 @@
 package dev.vectis.api.marketplace;
 
+import dev.vectis.auth.Permission;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.JsonBody;
@@ -38,11 +39,11 @@ final class AdminSessionRoutes {
     void register(RoutesConfig r) {
         r.get("/admin/vps-sessions", this::list);
         r.get("/admin/vps-sessions/{sessionId}", ctx -> {
-            access.admin(ctx);
+            access.require(ctx, Permission.READ);
             ctx.json(MarketViews.adminSession(sessions.get(ctx.pathParam("sessionId"))));
         });
         r.get("/admin/vps-sessions/{sessionId}/log", ctx -> {
-            access.admin(ctx);
+            access.require(ctx, Permission.READ);
             ctx.contentType("text/plain; charset=utf-8").result(sessions.log(ctx.pathParam("sessionId")));
         });
         r.post("/admin/vps-sessions/{sessionId}/resolve", ctx -> {
@@ -53,7 +54,7 @@ final class AdminSessionRoutes {
     }
 
     private void list(Context ctx) {
-        access.admin(ctx);
+        access.require(ctx, Permission.READ);
         String status = QueryParams.text(ctx, "status");
         if (status != null && !STATUSES.contains(status)) {
             throw new InvalidInputException("status", "status must be one of " + String.join(", ", STATUSES));

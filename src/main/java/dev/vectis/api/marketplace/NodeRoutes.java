@@ -1,5 +1,6 @@
 package dev.vectis.api.marketplace;
 
+import dev.vectis.auth.Permission;
 import dev.vectis.nodes.Node;
 import dev.vectis.nodes.NodeRegistry;
 import io.javalin.config.RoutesConfig;
@@ -20,7 +21,7 @@ final class NodeRoutes {
 
     void register(RoutesConfig r) {
         r.get("/admin/nodes", ctx -> {
-            access.admin(ctx);
+            access.require(ctx, Permission.READ);
             List<Map<String, Object>> list = nodes.list().stream().map(this::node).toList();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("nodes", list);

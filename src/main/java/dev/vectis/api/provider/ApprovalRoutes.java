@@ -1,6 +1,7 @@
 package dev.vectis.api.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vectis.auth.Permission;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.Callers;
@@ -15,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
 
-/** The operator's approval routes (admin token): list providers, approve, reject or suspend one. */
+/** The operator's approval routes: list providers (admin or operator role); approve, reject or suspend one (admin). */
 final class ApprovalRoutes {
 
     static final int MAX_REASON = 1000;
@@ -38,7 +39,7 @@ final class ApprovalRoutes {
     }
 
     private void list(Context ctx) {
-        callers.admin(ctx);
+        callers.require(ctx, Permission.READ);
         String statusText = QueryParams.text(ctx, "status");
         ProviderStatus status = statusText == null ? null : ProviderStatus.parse(statusText).orElseThrow(() ->
                 new InvalidInputException("status", "status must be one of pending, approved, rejected, suspended"));

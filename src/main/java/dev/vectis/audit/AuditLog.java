@@ -1,0 +1,122 @@
+package dev.vectis.audit;
+
+import dev.vectis.auth.Principal;
+import dev.vectis.error.InvalidInputException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+/** The audit log: written once per operator action, read newest first. */
+public final class AuditLog {
+
+    static final int MAX_ACTION = 300;
+    static final int MAX_TARGET = 500;
+
+    /** What to write; the time is the log's own. */
+    public record Entry(Principal actor, String action, String target, String requestId, int status) {
+    }
+
+    /** Null fields match everything. {@code actor}: a token id or name; action and target match as prefixes. */
+    public record Filter(String actor, String action, String target) {
+    }
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public AuditLog(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    /** Writes the entry in the caller's transaction, so it stands or falls with the change it records. */
+    public void append(Handle h, Entry e) {
+        h.createUpdate("INSERT INTO audit_log (at, actor_id, actor_name, actor_role, action, target, request_id, "
+                        + "status, outcome) VALUES (:at, :actorId, :actorName, :role, :action, :target, :requestId, "
+                        + ":status, :outcome)")
+                .bind("at", clock.millis())
+                .bind("actorId", e.actor().id()).bind("actorName", clip(e.actor().name(), 100))
+                .bind("role", e.actor().role().wire())
+                .bind("action", clip(e.action(), MAX_ACTION)).bind("target", clip(e.target(), MAX_TARGET))
+                .bind("requestId", e.requestId()).bind("status", e.status()).bind("outcome", outcome(e.status()))
+                .execute();
+    }
+
+    public void append(Entry e) {
+        jdbi.useHandle(h -> append(h, e));
+    }
+
+    /** A page of entries and where the next starts (null at the end). Not counted: the log only grows. */
+    public record Entries(List<AuditEntry> items, String nextCursor) {
+    }
+
+    /** Newest first; the cursor is the last entry's id from the previous page. */
+    public Entries page(Filter f, String cursor, int limit) {
+        Long before;
+        try {
+            before = cursor == null ? null : Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
+        }
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        if (f.actor() != null) {
+            where.append(" AND (actor_id = :actor OR actor_name = :actor)");
+        }
+        if (f.action() != null) {
+            where.append(" AND action LIKE :action ESCAPE '!'");
+        }
+        if (f.target() != null) {
+            where.append(" AND target LIKE :target ESCAPE '!'");
+        }
+        return jdbi.withHandle(h -> {
+            Query q = h.createQuery("SELECT id, at, actor_id, actor_name, actor_role, action, target, request_id, "
+                    + "status, outcome FROM audit_log" + where + (before == null ? "" : " AND id < :before")
+                    + " ORDER BY id DESC LIMIT :limit");
+            bind(q, f);
+            if (before != null) {
+                q.bind("before", before);
+            }
+            List<AuditEntry> items = new ArrayList<>(q.bind("limit", limit + 1).map((rs, ctx) -> new AuditEntry(
+                    rs.getLong("id"), rs.getLong("at"), rs.getString("actor_id"), rs.getString("actor_name"),
+                    rs.getString("actor_role"), rs.getString("action"), rs.getString("target"),
+                    rs.getString("request_id"), rs.getInt("status"), rs.getString("outcome"))).list());
+            boolean more = items.size() > limit;
+            items = more ? items.subList(0, limit) : items;
+            return new Entries(items, more ? Long.toString(items.get(limit - 1).id()) : null);
+        });
+    }
+
+    private static void bind(Query q, Filter f) {
+        if (f.actor() != null) {
+            q.bind("actor", f.actor());
+        }
+        if (f.action() != null) {
+            q.bind("action", prefix(f.action()));
+        }
+        if (f.target() != null) {
+            q.bind("target", prefix(f.target()));
+        }
+    }
+
+    /** A LIKE pattern matching values that start with {@code text}, taken literally. */
+    static String prefix(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+    }
+
+    /** What a status says about the action: done, refused for want of a role, refused for its input, or failed. */
+    public static String outcome(int status) {
+        if (status < 400) {
+            return "success";
+        }
+        if (status == 401 || status == 403) {
+            return "denied";
+        }
+        return status < 500 ? "rejected" : "error";
+    }
+
+    private static String clip(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+}
