@@ -4,6 +4,7 @@ import dev.vectis.db.Dialect;
 import dev.vectis.db.Page;
 import dev.vectis.error.ConflictException;
 import dev.vectis.error.NotFoundException;
+import dev.vectis.workers.Departures;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,6 +67,9 @@ public final class JobQueue {
                     // From now on anonymous polls from its address are not taken for it.
                     h.createUpdate("UPDATE workers SET names_itself = TRUE WHERE id = :id").bind("id", workerId).execute();
                 }
+                if (Departures.hasLeft(h, workerId)) {
+                    return Optional.of(Claim.Outcome.WORKER_LEFT);
+                }
                 return load.running() >= load.maxJobs() ? Optional.of(Claim.Outcome.WORKER_BUSY) : Optional.empty();
             }
 
@@ -74,6 +78,9 @@ public final class JobQueue {
                 // The worker's row lock serializes its own concurrent polls, so max_jobs holds.
                 h.createQuery("SELECT id FROM workers WHERE id = :id FOR UPDATE").bind("id", workerId)
                         .mapTo(String.class).findOne();
+                if (Departures.hasLeft(h, workerId)) {
+                    return Optional.empty();
+                }
                 Load load = JobStore.load(h, workerId).orElseThrow(
                         () -> new NotFoundException("WORKER_NOT_FOUND", "Worker not found"));
                 return load.running() >= load.maxJobs() ? Optional.empty() : Optional.of(new Taker(workerId, null));
