@@ -4,8 +4,9 @@
 #   curl -fsSL "$VECTIS_URL/install.sh" | VECTIS_URL=https://vectis.example.com VECTIS_TOKEN=... bash
 #
 # Creates the worker secret, finds the public IP, registers with POST /api/v1/workers,
-# installs the agent jar and a systemd unit, and writes /etc/vectis/worker.conf last.
-# Re-running with worker.conf present changes nothing.
+# installs the agent jar and a systemd unit that runs it as the user vectis (created when
+# missing), and writes /etc/vectis/worker.conf last. The token is used to register and is
+# not written anywhere. Re-running with worker.conf present changes nothing.
 #
 # Environment:
 #   VECTIS_URL            server base URL (required), e.g. https://vectis.example.com
@@ -22,7 +23,7 @@ set -euo pipefail
 main() {
     umask 022
 
-    local root conf_dir conf_file secret_file env_file jar_dir jar_file unit_dir unit_file
+    local root conf_dir conf_file secret_file env_file state_dir jar_dir jar_file unit_dir unit_file
     root="${VECTIS_INSTALL_ROOT:-/}"
     while [[ "$root" == */ ]]; do
         root="${root%/}"
@@ -32,6 +33,7 @@ main() {
     conf_file="$conf_dir/worker.conf"
     secret_file="$conf_dir/worker.secret"
     env_file="$conf_dir/agent.env"
+    state_dir="$root/var/lib/vectis"
     jar_dir="$root/opt/vectis"
     jar_file="$jar_dir/vectis.jar"
     unit_dir="$root/etc/systemd/system"
@@ -56,6 +58,10 @@ main() {
     [[ "$url" =~ ^https?://[^[:space:]]+$ ]] || die "VECTIS_URL must be an http:// or https:// URL, got: $VECTIS_URL"
     no_newline "$VECTIS_TOKEN" || die "VECTIS_TOKEN must be a single line"
     command -v curl >/dev/null 2>&1 || die "curl is required but was not found on PATH"
+    # The agent's own user, before anything is registered: a machine that cannot have one stops here.
+    if [[ -z "$root" ]]; then
+        ensure_user
+    fi
 
     # Temporary files (0600 via umask 077), removed on exit whatever happens.
     TMP_DIR="$(umask 077 && mktemp -d "${TMPDIR:-/tmp}/vectis-install.XXXXXX")" \
@@ -157,13 +163,13 @@ main() {
     info "installed the agent at $jar_file"
 
     # --- Agent environment and systemd unit --------------------------------------------
+    # No token: this machine is registered now, and worker.conf is all the agent needs.
     local env_tmp
     env_tmp="$(umask 077 && mktemp "$conf_dir/.agent.env.XXXXXX")" || die "cannot write in $conf_dir"
     TMP_FILES+=("$env_tmp")
     {
         printf '# Read by vectis-agent.service (EnvironmentFile). Keep it mode 0600.\n'
         printf 'VECTIS_URL="%s"\n' "$(env_quote "$url")"
-        printf 'VECTIS_TOKEN="%s"\n' "$(env_quote "$VECTIS_TOKEN")"
     } >"$env_tmp"
     chmod 600 "$env_tmp"
     mv -f "$env_tmp" "$env_file" || die "cannot write $env_file"
@@ -175,6 +181,7 @@ main() {
         warn "java was not found on PATH; the agent needs Java 17 or newer"
         java_bin="/usr/bin/env java"
     fi
+    make_dir "$state_dir" 700
     make_dir "$unit_dir" 755
     local unit_tmp
     unit_tmp="$(mktemp "$unit_dir/.vectis-agent.service.XXXXXX")" || die "cannot write in $unit_dir"
@@ -187,12 +194,38 @@ After=network-online.target
 
 [Service]
 Type=simple
+User=vectis
+Group=vectis
 EnvironmentFile=/etc/vectis/agent.env
-ExecStart=$java_bin -jar /opt/vectis/vectis.jar agent --server \${VECTIS_URL} --config-dir /etc/vectis
+ExecStart=$java_bin -jar /opt/vectis/vectis.jar agent --server \${VECTIS_URL} --config-dir /etc/vectis --state-dir /var/lib/vectis
+WorkingDirectory=/var/lib/vectis
+StateDirectory=vectis
+StateDirectoryMode=0700
 Restart=always
 RestartSec=5
+# SIGTERM to the agent only: it stops taking jobs, tells the server it is leaving, gives running
+# jobs --grace-seconds (30) and stops their process trees itself.
 KillMode=mixed
 TimeoutStopSec=90
+# Hardening. Jobs run as vectis too: they may write /var/lib/vectis (their directories are under
+# work/) and a private /tmp, nothing else. Give them more with a drop-in
+# (systemctl edit vectis-agent), e.g. ReadWritePaths=/srv/builds (docs/install.md).
+NoNewPrivileges=yes
+ProtectSystem=strict
+ReadWritePaths=/var/lib/vectis
+ProtectHome=yes
+PrivateTmp=yes
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectKernelLogs=yes
+ProtectControlGroups=yes
+ProtectClock=yes
+ProtectHostname=yes
+RestrictSUIDSGID=yes
+RestrictRealtime=yes
+LockPersonality=yes
+CapabilityBoundingSet=
+UMask=0077
 
 [Install]
 WantedBy=multi-user.target
@@ -210,6 +243,14 @@ EOF
     chmod 600 "$conf_tmp"
     mv -f "$conf_tmp" "$conf_file" || die "cannot write $conf_file"
     info "wrote $conf_file"
+    if [[ -z "$root" ]]; then
+        # The agent reads its identity and writes its state as vectis; agent.env stays root's (systemd reads it).
+        chown vectis:vectis "$conf_dir" "$secret_file" "$conf_file" "$state_dir" \
+            || die "cannot give $conf_dir and $state_dir to the user vectis"
+    else
+        info "under a root other than /, no user is created: create the system user vectis and give it"
+        info "  /etc/vectis, its worker.secret and worker.conf, and /var/lib/vectis (see docs/install.md)"
+    fi
 
     # --- Start ---------------------------------------------------------------------------
     if [[ -z "$root" && -d /run/systemd/system ]] && command -v systemctl >/dev/null 2>&1; then
@@ -220,9 +261,9 @@ EOF
             die "could not start vectis-agent with systemd; see 'journalctl -u vectis-agent', then run 'systemctl enable --now vectis-agent'"
         fi
     else
-        info "done: worker $worker_id is registered; systemd was not used, so start the agent by hand:"
+        info "done: worker $worker_id is registered; systemd was not used, so start the agent by hand (as vectis):"
         info "  set -a; . $env_file; set +a"
-        info "  java -jar $jar_file agent --server \"\$VECTIS_URL\" --config-dir $conf_dir"
+        info "  java -jar $jar_file agent --server \"\$VECTIS_URL\" --config-dir $conf_dir --state-dir $state_dir"
     fi
 }
 
@@ -233,7 +274,8 @@ TMP_FILES=()
 
 cleanup() {
     local f
-    for f in "${TMP_FILES[@]}"; do
+    # The ${…+…} form: bash before 4.4 calls an empty array unbound under set -u.
+    for f in ${TMP_FILES[@]+"${TMP_FILES[@]}"}; do
         rm -f "$f"
     done
     if [[ -n "$TMP_DIR" ]]; then
@@ -256,6 +298,34 @@ die() {
 
 no_newline() {
     [[ "$1" != *$'\n'* && "$1" != *$'\r'* ]]
+}
+
+# The system user the agent runs as, with its state directory as home and no login shell.
+ensure_user() {
+    if id -u vectis >/dev/null 2>&1; then
+        return 0
+    fi
+    local shell=/bin/false
+    if [[ -x /usr/sbin/nologin ]]; then
+        shell=/usr/sbin/nologin
+    elif [[ -x /sbin/nologin ]]; then
+        shell=/sbin/nologin
+    fi
+    if command -v useradd >/dev/null 2>&1; then
+        local group=--user-group
+        if command -v getent >/dev/null 2>&1 && getent group vectis >/dev/null 2>&1; then
+            group=--gid=vectis
+        fi
+        useradd --system "$group" --home-dir /var/lib/vectis --no-create-home --shell "$shell" vectis </dev/null \
+            || die "could not create the user vectis (useradd failed)"
+    elif command -v adduser >/dev/null 2>&1; then
+        # BusyBox (Alpine): -S system user, -D no password, -H no home directory created.
+        { addgroup -S vectis && adduser -S -D -H -h /var/lib/vectis -s "$shell" -G vectis vectis; } </dev/null \
+            || die "could not create the user vectis (addgroup/adduser failed)"
+    else
+        die "neither useradd nor adduser is available: create a system user named vectis and re-run"
+    fi
+    info "created the system user vectis"
 }
 
 # Creates a directory (and parents) with the given mode if it does not exist yet.
@@ -321,7 +391,7 @@ detect_hostname() {
     if [[ -r /proc/sys/kernel/hostname ]]; then
         name="$(tr -d ' \t\r\n' </proc/sys/kernel/hostname)"
     elif command -v uname >/dev/null 2>&1; then
-        name="$(uname -n </dev/null 2>/dev/null | tr -d ' \t\r\n' || true)"
+        name="$(uname -n 2>/dev/null | tr -d ' \t\r\n' || true)"
     fi
     if [[ "$name" =~ ^[A-Za-z0-9._-]{1,253}$ ]]; then
         printf '%s\n' "$name"

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker agent, wired by hand in one place: enrol (or reuse worker.conf), register with
  * the command executor, send heartbeats, take jobs, serve the VM API; and on close stop in
- * the order that loses no work: stop taking jobs, let running ones finish within the grace,
- * stop and report the rest, then the heartbeats and the VM API.
+ * the order that loses no work and keeps nobody waiting: stop taking jobs at once, stop the
+ * heartbeats, tell the server this worker is leaving (listing the jobs it is finishing), let
+ * those finish within the grace, stop the rest and hand them back, then the VM API.
  */
 final class Agent implements AutoCloseable {
 
@@ -29,11 +30,13 @@ final class Agent implements AutoCloseable {
     private static final long OUTPUT_CAP_BYTES = 4L << 20;
     private static final long VM_LOG_CAP_BYTES = 16L << 20;
     private static final Duration KILL_GRACE = ShellRunner.DEFAULT_KILL_GRACE;
-    /** After the stopped jobs were signalled: their kill grace plus time to report them. */
-    private static final Duration REPORT_WINDOW = KILL_GRACE.plusSeconds(40);
+    /** After the stopped jobs were signalled: their kill grace plus time to clean up. */
+    private static final Duration STOP_WINDOW = KILL_GRACE.plusSeconds(40);
 
     private final AgentSettings settings;
     private Heartbeats heartbeats;
+    private Departure departure;
+    private Reports reports;
     private JobPoller poller;
     private VmApi vmApi;
     private VirtualMachines vms;
@@ -78,6 +81,7 @@ final class Agent implements AutoCloseable {
         if (!registration.register()) {
             return;
         }
+        departure = new Departure(server, workerId);
         heartbeats = new Heartbeats(server, workerId, settings.heartbeatInterval(), registration::register);
         heartbeats.start();
 
@@ -85,8 +89,8 @@ final class Agent implements AutoCloseable {
         HttpClient thirdParty = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         JobRunner runner = new JobRunner(server, workerId, new BundleFetcher(server, thirdParty, JobRunner.MAX_EXTRACTED_BYTES),
-                new ShellRunner(OUTPUT_CAP_BYTES, KILL_GRACE, List.of()), new Reports(server, workerId), workRoot,
-                JobRunner.Tuning.standard());
+                new ShellRunner(OUTPUT_CAP_BYTES, KILL_GRACE, List.of()), reports = new Reports(server, workerId),
+                workRoot, JobRunner.Tuning.standard());
         poller = new JobPoller(server, workerId, settings.maxJobs(), runner, registration);
         poller.start();
         LOG.info("Agent ready: worker {}, up to {} job(s) at once, VM API {}", workerId, settings.maxJobs(),
@@ -120,18 +124,29 @@ final class Agent implements AutoCloseable {
 
     private void stopParts() throws InterruptedException {
         if (poller != null) {
-            long graceEnd = System.nanoTime() + settings.grace().toNanos();
-            poller.stopTaking(settings.grace());
-            if (!poller.awaitIdle(Duration.ofNanos(Math.max(0, graceEnd - System.nanoTime())))) {
-                LOG.info("{} job(s) still running after {} s; stopping them", poller.running(),
-                        settings.grace().toSeconds());
-                poller.stopAll(JobControl.Reason.AGENT_STOPPED);
-                poller.awaitIdle(REPORT_WINDOW);
-            }
-            poller.close();
+            poller.stopTaking();
         }
         if (heartbeats != null) {
+            // Before the departure: a heartbeat after it would be this worker coming back.
             heartbeats.stop();
+        }
+        if (departure != null) {
+            departure.leave(poller == null ? List.of() : poller.runningIds());
+        }
+        if (poller != null) {
+            if (!poller.awaitIdle(settings.grace())) {
+                LOG.info("{} job(s) still running after {} s; stopping them", poller.running(),
+                        settings.grace().toSeconds());
+                List<Job> stopped = poller.stopAll(JobControl.Reason.AGENT_STOPPED);
+                poller.awaitIdle(STOP_WINDOW);
+                // Leaving again hands back what is no longer running: retried elsewhere while attempts last.
+                if (!departure.leave(poller.runningIds())) {
+                    for (Job job : stopped) {
+                        reports.fail(job, "agent stopped");
+                    }
+                }
+            }
+            poller.close();
         }
         if (vmApi != null) {
             vmApi.stop();

@@ -34,6 +34,10 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Where worker.secret and worker.conf live (default: ${DEFAULT-VALUE}).")
     Path configDir;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where job directories and VM logs go (default: the config directory).")
+    Path stateDir;
+
     @Option(names = "--ip", paramLabel = "IP", description = "The address to enrol with (default: detected).")
     String ip;
 
@@ -72,7 +76,7 @@ public final class AgentCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("vectis agent: " + e.getMessage());
             return 1;
         } catch (IOException e) {
-            spec.commandLine().getErr().println("vectis agent: cannot use " + configDir + ": " + e);
+            spec.commandLine().getErr().println("vectis agent: cannot use its files: " + e);
             return 1;
         }
         try {
@@ -92,6 +96,7 @@ public final class AgentCommand implements Callable<Integer> {
         check(graceSeconds >= 0, "--grace-seconds must not be negative");
         String t = token != null ? token : System.getenv("VECTIS_TOKEN");
         return new AgentSettings(serverUri, Optional.ofNullable(t).filter(s -> !s.isBlank()), configDir,
+                stateDir == null ? configDir : stateDir,
                 Optional.ofNullable(ip), echo, vmPort, maxJobs, Optional.ofNullable(provisioners),
                 Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(graceSeconds));
     }

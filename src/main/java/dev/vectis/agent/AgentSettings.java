@@ -5,22 +5,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Everything {@code vectis agent} was told, checked; the token is never printed. */
-record AgentSettings(URI server, Optional<String> token, Path configDir, Optional<String> ip,
+/**
+ * Everything {@code vectis agent} was told, checked; the token is never printed. The identity
+ * lives in configDir (read-only once enrolled), what jobs and VMs write in stateDir.
+ */
+record AgentSettings(URI server, Optional<String> token, Path configDir, Path stateDir, Optional<String> ip,
                      Optional<URI> ipDetectUrl, int vmPort, int maxJobs, Optional<Path> provisioners,
                      Duration heartbeatInterval, Duration grace) {
 
     Path workRoot() {
-        return configDir.resolve("work");
+        return stateDir.resolve("work");
     }
 
     Path vmLogs() {
-        return configDir.resolve("vm-logs");
+        return stateDir.resolve("vm-logs");
     }
 
     @Override
     public String toString() {
         return "AgentSettings[server=" + server + ", token=" + (token.isPresent() ? "(set)" : "(none)")
-                + ", configDir=" + configDir + ", vmPort=" + vmPort + ", maxJobs=" + maxJobs + "]";
+                + ", configDir=" + configDir + ", stateDir=" + stateDir + ", vmPort=" + vmPort + ", maxJobs=" + maxJobs
+                + "]";
     }
 }

@@ -44,6 +44,11 @@ final class Enrolment {
         Optional<WorkerConf> existing = WorkerConf.read(configDir);
         if (existing.isPresent()) {
             LOG.info("Worker {} (from {})", existing.get().workerId(), configDir.resolve(WorkerConf.FILE));
+            if (token.filter(t -> !t.isBlank()).isPresent()) {
+                // A token left where the agent can read it is a credential that enrols any machine.
+                LOG.warn("This machine is enrolled; the enrolment token is not needed any more: remove VECTIS_TOKEN "
+                        + "or --token from the agent's environment, command line and files");
+            }
             return new Identity(existing.get(), SecretFile.read(configDir));
         }
         String bearer = token.filter(t -> !t.isBlank()).orElseThrow(() -> new AgentException("this machine is not "

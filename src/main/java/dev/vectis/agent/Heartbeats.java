@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 final class Heartbeats {
 
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
+    private static final Duration IN_FLIGHT = Duration.ofSeconds(1);
 
     interface Reregister {
         void run() throws InterruptedException;
@@ -43,10 +44,15 @@ final class Heartbeats {
         thread.start();
     }
 
+    /**
+     * A heartbeat in flight gets a moment to be answered rather than being cut off: once cut
+     * off, the server could still handle it after something sent later (the departure).
+     */
     void stop() {
         stopped.countDown();
-        thread.interrupt();
         try {
+            thread.join(IN_FLIGHT.toMillis());
+            thread.interrupt();
             thread.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -11,7 +11,7 @@ final class JobControl {
     enum Reason {
         /** The server cancelled the job or gave it to someone else: report nothing. */
         SERVER,
-        /** This agent is shutting down: report the job failed. */
+        /** This agent is shutting down: report nothing, its departure hands the job back to the server. */
         AGENT_STOPPED
     }
 

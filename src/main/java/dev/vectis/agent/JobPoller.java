@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes work: long-polls {@code GET /api/jobs/get-job} as this worker whenever it has room
  * for another job (up to maxJobs at once), and hands each job to a {@link JobRunner} on its
- * own thread. Errors back off exponentially; stopping interrupts the poll in flight.
+ * own thread. Errors back off exponentially; stopping abandons the poll in flight.
  */
 final class JobPoller {
 
@@ -37,7 +37,6 @@ final class JobPoller {
     private final Set<JobControl> active = new LinkedHashSet<>();
     private final Thread thread;
     private volatile boolean taking = true;
-    private volatile boolean polling;
     private boolean warnedBusy;
 
     JobPoller(ServerClient server, String workerId, int maxJobs, JobRunner runner, Registration registration) {
@@ -61,17 +60,19 @@ final class JobPoller {
     }
 
     /**
-     * Stops asking for jobs; running jobs go on. A poll in flight gets up to {@code patience} to
-     * come back (a job it brings is run like the others): abandoned, the server could still hand
-     * it a job that nobody would run.
+     * Stops asking for jobs at once; running jobs go on. A long poll in flight is abandoned: a
+     * job the server hands to it after all is handed back by the departure, which lists
+     * {@link #runningIds} (and the server gives a departed worker no job).
      */
-    void stopTaking(Duration patience) throws InterruptedException {
+    void stopTaking() throws InterruptedException {
         taking = false;
-        if (polling) {
-            thread.join(Math.max(1, patience.toMillis()));
-        }
         thread.interrupt();
         thread.join(10_000);
+    }
+
+    /** The jobs running now; after {@link #stopTaking} no new one starts. */
+    synchronized List<String> runningIds() {
+        return active.stream().map(c -> c.job().jobId()).toList();
     }
 
     /** Waits until no job runs, up to {@code timeout}; true when idle. */
@@ -87,13 +88,14 @@ final class JobPoller {
         return true;
     }
 
-    /** Stops every running job for {@code reason}; each reports as its reason requires. */
-    void stopAll(JobControl.Reason reason) {
+    /** Stops every running job for {@code reason}; each reports as its reason requires. The jobs stopped. */
+    List<Job> stopAll(JobControl.Reason reason) {
         List<JobControl> running;
         synchronized (this) {
             running = new ArrayList<>(active);
         }
         running.forEach(c -> c.stop(reason));
+        return running.stream().map(JobControl::job).toList();
     }
 
     synchronized int running() {
@@ -137,7 +139,6 @@ final class JobPoller {
     private int pollOnce(int failures) throws InterruptedException {
         long started = System.nanoTime();
         ServerClient.Response r;
-        polling = true;
         try {
             r = server.send("GET", "/api/jobs/get-job?workerId=" + URLEncoder.encode(workerId, StandardCharsets.UTF_8)
                     + "&wait=" + WAIT_SECONDS, null, Duration.ofSeconds(WAIT_SECONDS + 15));
@@ -146,8 +147,6 @@ final class JobPoller {
                 LOG.warn("Cannot reach the server for jobs ({}); backing off", e.toString());
             }
             return failures + 1;
-        } finally {
-            polling = false;
         }
         if (r.status() == 200) {
             JsonNode job = r.json(server.mapper()).path("job");

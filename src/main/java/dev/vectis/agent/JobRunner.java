@@ -135,8 +135,7 @@ final class JobRunner {
             return Optional.of("cancelled by the server; no result sent");
         }
         if (reason == JobControl.Reason.AGENT_STOPPED) {
-            reports.fail(control.job(), "agent stopped");
-            return Optional.of("agent stopped");
+            return Optional.of("stopped with the agent; the departure hands it back");
         }
         return Optional.empty();
     }

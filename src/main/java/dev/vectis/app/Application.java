@@ -38,6 +38,7 @@ import dev.vectis.http.Streams;
 import dev.vectis.http.WorkerSignatures;
 import dev.vectis.nodes.NodeRegistry;
 import dev.vectis.providers.ProviderServices;
+import dev.vectis.workers.Departures;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -146,9 +147,9 @@ public final class Application implements AutoCloseable {
                     health,
                     new FleetApi(credentials, new JsonBody(mapper), features.enrolments()),
                     new GatewayApi(callers, mapper, features, streams),
-                    new ExecutorApi(settings.executor(), callers, clients,
-                            mapper, features.workers(), features.jobs(),
-                            features.results(), features.reaper(), features.bundles(), features.direct(), streams),
+                    new ExecutorApi(settings.executor(), callers, clients, mapper, features.workers(), features.jobs(),
+                            features.results(), features.reaper(), features.bundles(), features.direct(), streams,
+                            new Departures(database.jdbi(), clock, features.events(), features.reaper()::workerLeft)),
                     new ProviderApi(providers, callers, new JsonBody(mapper), health.healthAs("provider-registry")),
                     new MarketplaceApi(callers, mapper, features.users(), features.ledger(), features.marketWorkers(),
                             features.products(), features.vpsSessions(), streams, node.registry()),

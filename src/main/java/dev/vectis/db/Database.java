@@ -40,6 +40,7 @@ public final class Database implements AutoCloseable {
 
     /** Opens the pool; fails fast with a readable message when the database cannot be reached. */
     public static Database open(Settings.Database settings, Path dataDir, MeterRegistry registry) {
+        boolean embedded = settings.url().isEmpty();
         String url = settings.url().orElseGet(() -> embeddedUrl(dataDir));
         HikariConfig config = new HikariConfig();
         config.setPoolName("vectis-db");
@@ -49,7 +50,9 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(settings.poolSize());
         config.setMinimumIdle(Math.min(2, settings.poolSize()));
         config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
-        config.setInitializationFailTimeout(Duration.ofSeconds(10).toMillis());
+        // A server's database may still be starting; the embedded one is there at once or held by
+        // another process, which H2 itself already waits a few seconds for.
+        config.setInitializationFailTimeout(embedded ? 1 : Duration.ofSeconds(10).toMillis());
         if (registry != null) {
             config.setMetricRegistry(registry);
         }
@@ -62,6 +65,9 @@ public final class Database implements AutoCloseable {
             }
             return database;
         } catch (HikariPool.PoolInitializationException e) {
+            if (embedded && EmbeddedLock.heldElsewhere(e)) {
+                throw new DatabaseUnavailableException(EmbeddedLock.message(dataDir));
+            }
             throw new DatabaseUnavailableException(describe(url, e));
         }
     }
@@ -163,10 +169,6 @@ public final class Database implements AutoCloseable {
         }
         String where = url.startsWith("jdbc:h2:") ? "the embedded database" : url.replaceAll("\\?.*", "");
         String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        if (why.contains("already in use") || why.contains("Database may be already in use")) {
-            why = "another Vectis process is using it (the embedded database allows one process; "
-                    + "use PostgreSQL to run several nodes)";
-        }
         return "cannot open " + where + ": " + why.lines().findFirst().orElse(why);
     }
 }

@@ -11,7 +11,9 @@ public record Claim(Outcome outcome, Job job) {
         /** The worker already runs as many jobs as it may. */
         WORKER_BUSY,
         /** Anonymous poll, and no candidate worker at its address has room (the spec's "no idle workers"). */
-        NO_IDLE_WORKER
+        NO_IDLE_WORKER,
+        /** The worker said it is leaving and has not been heard from since (a poll it left open). */
+        WORKER_LEFT
     }
 
     static Claim of(Outcome outcome) {

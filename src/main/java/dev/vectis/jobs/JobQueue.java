@@ -79,6 +79,9 @@ public final class JobQueue {
                     // From now on anonymous polls from its address are not taken for it.
                     h.createUpdate("UPDATE workers SET names_itself = TRUE WHERE id = :id").bind("id", workerId).execute();
                 }
+                if (look.left()) {
+                    return Optional.of(Claim.Outcome.WORKER_LEFT);
+                }
                 if (look.running() >= look.maxJobs()) {
                     return Optional.of(Claim.Outcome.WORKER_BUSY);
                 }
@@ -88,9 +91,9 @@ public final class JobQueue {
             @Override
             public Optional<Taker> taker(Handle h) {
                 // The worker's row lock serializes its own concurrent polls; the take counts its
-                // running jobs after it, so max_jobs holds.
-                return h.createQuery("SELECT max_jobs FROM workers WHERE id = :id FOR UPDATE").bind("id", workerId)
-                        .mapTo(Integer.class).findOne().map(max -> new Taker(workerId, null, max));
+                // running jobs after it, so max_jobs holds. A departure takes the same lock.
+                return h.createQuery("SELECT max_jobs FROM workers WHERE id = :id AND left_at IS NULL FOR UPDATE")
+                        .bind("id", workerId).mapTo(Integer.class).findOne().map(max -> new Taker(workerId, null, max));
             }
         }, Claim.Outcome.WORKER_BUSY);
     }

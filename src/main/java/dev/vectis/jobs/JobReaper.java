@@ -2,6 +2,9 @@ package dev.vectis.jobs;
 
 import dev.vectis.workers.OfflineListener;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -15,6 +18,7 @@ public final class JobReaper implements OfflineListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobReaper.class);
     static final String WORKER_LOST = "worker lost";
+    static final String WORKER_LEFT = "worker left";
     static final String TIMED_OUT = "timed out";
 
     private final Jdbi jdbi;
@@ -33,19 +37,36 @@ public final class JobReaper implements OfflineListener {
      */
     @Override
     public void workerOffline(Handle h, String workerId, long now) {
+        release(h, workerId, Set.of(), WORKER_LOST, now);
+    }
+
+    /**
+     * A worker that said it is leaving: its running jobs go back (or fail {@code "worker left"})
+     * except those it says it is still finishing, which stay its own until it reports them.
+     * The ids of the jobs released.
+     */
+    public List<String> workerLeft(Handle h, String workerId, Set<String> stillRunning, long now) {
+        return release(h, workerId, stillRunning, WORKER_LEFT, now);
+    }
+
+    /** The worker's own jobs released, in the order they were claimed. */
+    private List<String> release(Handle h, String workerId, Set<String> kept, String reason, long now) {
+        List<String> released = new ArrayList<>();
         int lost = 0;
         int requeued = 0;
+        String why = "worker " + workerId + (reason.equals(WORKER_LEFT) ? " left" : " lost");
         for (String jobId : JobStore.runningIdsOf(h, workerId)) {
             Job job = JobStore.lock(h, jobId).orElseThrow();
-            if (Job.RUNNING.equals(job.status()) && workerId.equals(job.workerId())) {
-                requeued += lose(h, job, "worker " + workerId + " lost", now);
+            if (Job.RUNNING.equals(job.status()) && workerId.equals(job.workerId()) && !kept.contains(jobId)) {
+                requeued += lose(h, job, reason, why, now);
+                released.add(jobId);
                 lost++;
             }
         }
         for (String jobId : AnonymousPolls.orphans(h)) {
             Job job = JobStore.lock(h, jobId).orElseThrow();
             if (Job.RUNNING.equals(job.status()) && job.workerId() == null) {
-                requeued += lose(h, job, "no worker that polled from its address is left", now);
+                requeued += lose(h, job, WORKER_LOST, "no worker that polled from its address is left", now);
                 lost++;
             }
         }
@@ -54,19 +75,20 @@ public final class JobReaper implements OfflineListener {
             int newWork = requeued;
             h.afterCommit(() -> events.fire(newWork));
         }
+        return released;
     }
 
-    /** Retries the job while it has attempts left, else fails it; 1 when it went back to the queue, else 0. */
-    private int lose(Handle h, Job job, String why, long now) {
+    /** Retries the job while it has attempts left, else fails it with {@code reason}; 1 when it went back to the queue. */
+    private int lose(Handle h, Job job, String reason, String why, long now) {
         if (job.attempt() < job.maxAttempts()) {
             JobStore.requeue(h, job.id());
             events.status(h, job.id(), Job.PENDING, null, job.attempt(), null,
-                    WORKER_LOST + "; retrying (attempt " + job.attempt() + " of " + job.maxAttempts() + " used)", now);
+                    reason + "; retrying (attempt " + job.attempt() + " of " + job.maxAttempts() + " used)", now);
             LOG.info("Job {} returned to the queue: {}", job.id(), why);
             return 1;
         }
-        JobStore.finish(h, job.id(), Job.FAILED, null, WORKER_LOST, now);
-        events.status(h, job.id(), Job.FAILED, job.workerId(), job.attempt(), null, WORKER_LOST, now);
+        JobStore.finish(h, job.id(), Job.FAILED, null, reason, now);
+        events.status(h, job.id(), Job.FAILED, job.workerId(), job.attempt(), null, reason, now);
         LOG.info("Job {} failed: {}", job.id(), why);
         return 0;
     }

@@ -137,7 +137,7 @@ final class JobStore {
     }
 
     /** What a named poll learns before it locks anything: the worker's room, and whether any job waits. */
-    record Look(int maxJobs, int running, boolean namesItself, boolean work) {
+    record Look(int maxJobs, int running, boolean namesItself, boolean work, boolean left) {
     }
 
     /** Starts the statement {@link #look} runs, so tests can count a poll's looks. */
@@ -145,11 +145,11 @@ final class JobStore {
 
     static Optional<Look> look(Handle h, String workerId) {
         return h.createQuery(LOOK + "(SELECT COUNT(*) FROM jobs WHERE worker_id = :w AND status = 'running') AS running, "
-                        + "CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE status = 'pending') THEN 1 ELSE 0 END AS work "
-                        + "FROM workers WHERE id = :w")
+                        + "CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE status = 'pending') THEN 1 ELSE 0 END AS work, "
+                        + "left_at FROM workers WHERE id = :w")
                 .bind("w", workerId)
                 .map((rs, ctx) -> new Look(rs.getInt("max_jobs"), rs.getInt("running"), rs.getBoolean("names_itself"),
-                        rs.getInt("work") == 1))
+                        rs.getInt("work") == 1, Columns.longOrNull(rs, "left_at") != null))
                 .findOne();
     }
 

@@ -89,7 +89,7 @@ final class WorkerStore {
     static boolean updateExecutorFields(Handle h, ExecutorRegistration r, long now) {
         return h.createUpdate("UPDATE workers SET hostname = :hostname, os = :os, cpu_count = :cpuCount, "
                         + "version = :version, max_jobs = :maxJobs, online = TRUE, executor_ip = :address, "
-                        + "registered_at = :now, names_itself = FALSE, "
+                        + "registered_at = :now, names_itself = FALSE, left_at = NULL, "
                         + "last_seen_at = :now, updated_at = :now WHERE id = :workerId AND enrolled_via IN " + JOB_RUNNERS)
                 .bindMethods(r).bind("now", now).execute() == 1;
     }
@@ -105,13 +105,17 @@ final class WorkerStore {
      * Applies buffered heartbeats; a later flush never moves last_seen_at backwards. A beat
      * older than {@code cutoff} (the offline window) does not bring an offline worker back:
      * another node's sweep judged it silent before this node wrote the beat, and rightly.
+     * Nor does a beat from before the worker said it was leaving (left_at); a later one ends
+     * the departure.
      * Rows are written in id order, the order every writer of several workers rows takes them
      * in, so two such writers (two nodes' flushes, a flush beside the sweep) never wait on each
      * other in a cycle.
      */
     static void touch(Handle h, Map<String, HeartbeatBuffer.Beat> beats, long cutoff) {
         PreparedBatch batch = h.prepareBatch("UPDATE workers SET last_seen_at = GREATEST(last_seen_at, :seen), "
-                + "online = (online OR :seen >= :cutoff), updated_at = GREATEST(updated_at, :seen), "
+                + "online = (online OR (:seen >= :cutoff AND (left_at IS NULL OR :seen > left_at))), "
+                + "left_at = CASE WHEN :seen > left_at THEN NULL ELSE left_at END, "
+                + "updated_at = GREATEST(updated_at, :seen), "
                 + "reported_status = CASE WHEN CAST(:status AS VARCHAR(20)) IS NOT NULL AND :seen >= COALESCE(reported_status_at, 0) "
                 + "THEN :status ELSE reported_status END, "
                 + "reported_status_at = CASE WHEN CAST(:status AS VARCHAR(20)) IS NOT NULL AND :seen >= COALESCE(reported_status_at, 0) "

@@ -112,6 +112,13 @@ class AgentIT {
                 assertThat(vm.post("/vm-loso", "{\"action\":3}").status()).isEqualTo(401);
                 assertThat(vm.get(logUrl).status()).isEqualTo(401);
                 assertThat(signed(vm, "GET", logUrl, null, workerId, secret.replace('a', 'b')).status()).isEqualTo(401);
+
+                // SIGTERM: the server sees a departure (not a crash) at once, and the idle agent exits.
+                agent.destroy();
+                await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).until(() ->
+                        departures(app, workerId) == 1 && !online(app, workerId));
+                assertThat(agent.waitFor(10, TimeUnit.SECONDS)).as("idle agent exits promptly; log:\n%s", log())
+                        .isTrue();
             } finally {
                 agent.destroy(); // SIGTERM
                 boolean exited = agent.waitFor(30, TimeUnit.SECONDS);
@@ -126,6 +133,17 @@ class AgentIT {
             assertThat(log).doesNotContain(TestApp.WORKER_TOKEN)
                     .doesNotContain(Files.readString(config.resolve("worker.secret")).strip());
         }
+    }
+
+    private static long departures(TestApp app, String workerId) {
+        return app.app().database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT COUNT(*) FROM events WHERE type = 'worker.left' AND worker_id = :w").bind("w", workerId)
+                .mapTo(Long.class).one());
+    }
+
+    private static boolean online(TestApp app, String workerId) {
+        return app.app().database().jdbi().withHandle(h -> h.createQuery("SELECT online FROM workers WHERE id = :w")
+                .bind("w", workerId).mapTo(Boolean.class).one());
     }
 
     private Process startAgent(TestApp app, Path config, int vmPort) throws IOException {

@@ -10,10 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +49,7 @@ class AgentTest {
         server.on("GET", "/api/jobs/check-cancel", 200, "{\"cancelled\":false}");
         server.on("POST", "/api/jobs/submit-result", 200, "{\"success\":true}");
         server.on("PUT", "/api/jobs/submit-result", 200, "{\"success\":true}");
+        server.on("POST", "/api/workers/leave", 200, "{\"success\":true,\"handedBack\":[]}");
     }
 
     @AfterEach
@@ -52,7 +58,7 @@ class AgentTest {
     }
 
     @Test
-    void enrolsRegistersRunsJobsAndReportsTheUnfinishedOnesWhenStopped() throws Exception {
+    void enrolsRegistersRunsJobsAndHandsBackTheUnfinishedOnesWhenStopped() throws Exception {
         jobs.add("{\"jobId\":\"job-1\",\"command\":\"cat f.txt\",\"fileUrl\":\"/uploads/b.zip\",\"filename\":\"b.zip\","
                 + "\"attempt\":1,\"timeoutSeconds\":60}");
         jobs.add("{\"jobId\":\"job-2\",\"command\":\"echo started; sleep 60\",\"fileUrl\":\"/uploads/b.zip\","
@@ -83,38 +89,62 @@ class AgentTest {
                 .allMatch(r -> "wrk_fake1".equals(r.header("X-Vectis-Worker")) && r.header("Authorization") == null);
         assertThat(server.requests("POST", "/api/jobs/submit-result").get(0).json().get("stdout").asText())
                 .isEqualTo("from zip");
-        JsonNode stopped = server.requests("PUT", "/api/jobs/submit-result").get(0).json();
-        assertThat(stopped.get("jobId").asText()).isEqualTo("job-2");
-        assertThat(stopped.get("errorMessage").asText()).isEqualTo("agent stopped");
+
+        // Leaving at once, naming the job still running; leaving again once it was stopped hands it back.
+        List<FakeServer.Request> leaves = server.requests("POST", "/api/workers/leave");
+        assertThat(leaves).hasSize(2);
+        assertThat(leaves.get(0).json().get("workerId").asText()).isEqualTo("wrk_fake1");
+        assertThat(leaves.get(0).json().get("stillRunning")).extracting(JsonNode::asText).containsExactly("job-2");
+        assertThat(leaves.get(1).json().get("stillRunning")).isEmpty();
+        assertThat(server.requests("PUT", "/api/jobs/submit-result")).as("handed back, not reported failed").isEmpty();
+        assertThat(indexOf("POST", "/api/workers/leave")).as("no heartbeat after the departure")
+                .isGreaterThan(lastIndexOf("POST", "/api/workers/heartbeat"));
         try (var left = Files.list(dir.resolve("work"))) {
             assertThat(left).isEmpty();
         }
     }
 
     @Test
-    void aJobThatArrivesInThePollInFlightAtShutdownIsRunNotAbandoned() throws Exception {
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
-        server.on("GET", "/api/jobs/get-job", r -> {
-            if (polls.incrementAndGet() > 1) {
-                return FakeServer.Reply.json(202, "{\"success\":false,\"job\":null}");
-            }
-            release.await(); // a long poll that is still open when the agent is told to stop
-            return FakeServer.Reply.json(200, "{\"success\":true,\"job\":{\"jobId\":\"late\",\"command\":"
-                    + "\"echo late\",\"fileUrl\":\"/uploads/b.zip\",\"filename\":\"b.zip\",\"attempt\":1}}");
-        });
+    void aServerThatCannotTakeTheDepartureGetsTheStoppedJobsReportedFailed() throws Exception {
+        server.on("POST", "/api/workers/leave", 404, "{\"error\":\"Not found\",\"statusCode\":404}");
+        jobs.add("{\"jobId\":\"job-3\",\"command\":\"echo started; sleep 60\",\"fileUrl\":\"/uploads/b.zip\","
+                + "\"filename\":\"b.zip\",\"attempt\":1,\"timeoutSeconds\":60}");
         Agent agent = Agent.start(settings(), Clock.systemUTC(), () -> true);
-        await().atMost(Duration.ofSeconds(10)).until(() -> polls.get() == 1);
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> streamed("job-3").contains("started"));
+        } finally {
+            agent.close();
+        }
 
-        java.util.concurrent.CompletableFuture<Void> closing = java.util.concurrent.CompletableFuture.runAsync(agent::close);
-        Thread.sleep(200);
-        release.countDown();
-        closing.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        JsonNode stopped = server.requests("PUT", "/api/jobs/submit-result").get(0).json();
+        assertThat(stopped.get("jobId").asText()).isEqualTo("job-3");
+        assertThat(stopped.get("errorMessage").asText()).isEqualTo("agent stopped");
+    }
 
-        JsonNode result = server.requests("POST", "/api/jobs/submit-result").get(0).json();
-        assertThat(result.get("jobId").asText()).isEqualTo("late");
-        assertThat(result.get("stdout").asText()).isEqualTo("late\n");
-        assertThat(polls).hasValue(1);
+    @Test
+    void stoppingAbandonsTheLongPollAtOnceAndTellsTheServerNothingRuns() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger polls = new AtomicInteger();
+        server.on("GET", "/api/jobs/get-job", r -> {
+            polls.incrementAndGet();
+            release.await(); // a long poll that is still open when the agent is told to stop
+            return FakeServer.Reply.json(202, "{\"success\":false,\"job\":null}");
+        });
+        try {
+            Agent agent = Agent.start(settings(), Clock.systemUTC(), () -> true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> polls.get() == 1);
+
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(agent::close);
+            // Well before the poll would end by itself (it never does here).
+            closing.get(10, TimeUnit.SECONDS);
+
+            List<FakeServer.Request> leaves = server.requests("POST", "/api/workers/leave");
+            assertThat(leaves).hasSize(1);
+            assertThat(leaves.get(0).json().get("stillRunning")).isEmpty();
+            assertThat(polls).hasValue(1);
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test
@@ -127,8 +157,28 @@ class AgentTest {
     }
 
     private AgentSettings settings() throws IOException {
-        return new AgentSettings(server.uri(), Optional.of("tok"), dir, Optional.of("127.0.0.1"), Optional.empty(),
+        return new AgentSettings(server.uri(), Optional.of("tok"), dir, dir, Optional.of("127.0.0.1"), Optional.empty(),
                 freePort(), 2, Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(1));
+    }
+
+    private int indexOf(String method, String path) {
+        List<FakeServer.Request> all = server.requests();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).method().equals(method) && all.get(i).path().equals(path)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int lastIndexOf(String method, String path) {
+        List<FakeServer.Request> all = server.requests();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (all.get(i).method().equals(method) && all.get(i).path().equals(path)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private String streamed(String jobId) {

@@ -120,6 +120,11 @@ final class FuzzTable {
                 .optional("lastEventId"));
         r.add(post("/api/execute").as(Auth.ADMIN).form());
         r.add(get("/uploads/{name}").as(Auth.WORKER).param("name", f -> f.bundle));
+        // Last: a worker that left gets no job, which the routes above rely on.
+        for (Auth auth : List.of(Auth.WORKER, Auth.SIGNED)) {
+            r.add(post("/api/workers/leave").as(auth).json(f -> obj("workerId", execId(f, auth), "stillRunning",
+                    List.of(f.job))));
+        }
     }
 
     private static String execId(Fixtures f, Auth auth) {

@@ -91,12 +91,14 @@ class InstallScriptIT {
                     .contains("EnvironmentFile=/etc/vectis/agent.env")
                     .contains("-jar /opt/vectis/vectis.jar agent --server ${VECTIS_URL} --config-dir /etc/vectis")
                     .contains("Restart=always")
+                    .contains("User=vectis")
                     .containsPattern("(?m)^ExecStart=\\S*java ");
             Path env = root.resolve("etc/vectis/agent.env");
             assertThat(mode(env)).isEqualTo("rw-------");
             assertThat(Files.readString(env))
                     .contains("VECTIS_URL=\"" + app.http.base() + "\"")
-                    .contains("VECTIS_TOKEN=\"" + TestApp.WORKER_TOKEN + "\"");
+                    .as("the enrolment token is not kept once the machine is registered")
+                    .doesNotContain(TestApp.WORKER_TOKEN);
             assertThat(first.stdout()).as("no systemd under a non-/ root: says how to start by hand")
                     .contains("agent --server");
             assertNoLeftoverTempFiles(root);

@@ -15,6 +15,7 @@ import dev.vectis.jobs.DirectExecutor;
 import dev.vectis.jobs.JobQueue;
 import dev.vectis.jobs.JobReaper;
 import dev.vectis.jobs.JobResults;
+import dev.vectis.workers.Departures;
 import dev.vectis.workers.WorkerRegistry;
 import io.javalin.config.RoutesConfig;
 import java.util.LinkedHashMap;
@@ -31,8 +32,8 @@ public final class ExecutorApi implements ContractApi {
 
     /** What polling agents call, counted apart from submitters: a fleet behind one address makes many. */
     private static final Set<String> WORKER_CALLS = Set.of("POST /api/workers/register", "POST /api/workers/heartbeat",
-            "GET /api/jobs/get-job", "POST /api/jobs/submit-result", "PUT /api/jobs/submit-result",
-            "POST /api/jobs/stream-output", "GET /api/jobs/check-cancel");
+            "POST /api/workers/leave", "GET /api/jobs/get-job", "POST /api/jobs/submit-result",
+            "PUT /api/jobs/submit-result", "POST /api/jobs/stream-output", "GET /api/jobs/check-cancel");
     private static final PathPrefix BUNDLES = new PathPrefix("/uploads");
 
     private final WorkerRoutes workers;
@@ -42,11 +43,11 @@ public final class ExecutorApi implements ContractApi {
 
     public ExecutorApi(Settings.Executor settings, Callers callers, ClientAddress clients, ObjectMapper mapper,
                        WorkerRegistry registry, JobQueue queue, JobResults results, JobReaper reaper, Bundles bundles,
-                       DirectExecutor direct, Streams streams) {
+                       DirectExecutor direct, Streams streams, Departures departures) {
         ExecutorGuard guard = new ExecutorGuard(settings.auth(), callers);
         JsonBody json = new JsonBody(mapper);
         CallerAddress address = new CallerAddress(clients);
-        this.workers = new WorkerRoutes(guard, json, address, registry, reaper);
+        this.workers = new WorkerRoutes(guard, json, address, registry, reaper, departures);
         this.jobs = new JobRoutes(guard, json, address, registry, queue, results);
         this.stream = new JobStream(guard, queue, streams);
         this.execute = new ExecuteRoutes(guard, queue, bundles, direct, settings.directEnabled(),

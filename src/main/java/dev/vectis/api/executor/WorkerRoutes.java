@@ -6,15 +6,19 @@ import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.JsonBody;
 import dev.vectis.jobs.JobReaper;
 import dev.vectis.http.WorkerSignatures;
+import dev.vectis.workers.Departures;
 import dev.vectis.workers.ExecutorRegistration;
 import dev.vectis.workers.Worker;
 import dev.vectis.workers.WorkerRegistry;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Endpoints 1-3: register, heartbeat, list. */
+/** Endpoints 1-3: register, heartbeat, list; and leave, for Vectis's own agent. */
 final class WorkerRoutes {
 
     record RegisterBody(String workerId, String hostname, String os, Integer cpuCount, String version, Integer maxJobs) {
@@ -23,26 +27,35 @@ final class WorkerRoutes {
     record HeartbeatBody(String workerId) {
     }
 
+    record LeaveBody(String workerId, List<String> stillRunning) {
+    }
+
     /** What the spec's workers do (~10 s); sent so agents can be slowed down centrally later. */
     static final int HEARTBEAT_INTERVAL_SECONDS = 10;
+    /** A worker runs at most 1000 jobs at once (maxJobs). */
+    static final int MAX_STILL_RUNNING = 1000;
 
     private final ExecutorGuard guard;
     private final JsonBody json;
     private final CallerAddress address;
     private final WorkerRegistry registry;
     private final JobReaper reaper;
+    private final Departures departures;
 
-    WorkerRoutes(ExecutorGuard guard, JsonBody json, CallerAddress address, WorkerRegistry registry, JobReaper reaper) {
+    WorkerRoutes(ExecutorGuard guard, JsonBody json, CallerAddress address, WorkerRegistry registry, JobReaper reaper,
+                 Departures departures) {
         this.guard = guard;
         this.json = json;
         this.address = address;
         this.registry = registry;
         this.reaper = reaper;
+        this.departures = departures;
     }
 
     void register(RoutesConfig routes) {
         routes.post("/api/workers/register", this::registerWorker);
         routes.post("/api/workers/heartbeat", this::heartbeat);
+        routes.post("/api/workers/leave", this::leave);
         routes.get("/api/workers/register", this::list);
     }
 
@@ -90,6 +103,37 @@ final class WorkerRoutes {
             // Only Vectis's own agents sign; spec clients keep the spec's exact body.
             body.put("heartbeatIntervalSeconds", HEARTBEAT_INTERVAL_SECONDS);
         }
+        ctx.json(body);
+    }
+
+    /** Vectis's own: the worker is going away (docs/command-executor.md, "Leaving"). */
+    private void leave(Context ctx) {
+        guard.worker(ctx);
+        LeaveBody b = json.read(ctx, LeaveBody.class);
+        if (Params.blankToNull(b.workerId()) == null) {
+            throw new InvalidInputException("workerId", "workerId is required");
+        }
+        guard.actingFor(ctx, b.workerId());
+        Set<String> stillRunning = new LinkedHashSet<>();
+        if (b.stillRunning() != null) {
+            if (b.stillRunning().size() > MAX_STILL_RUNNING) {
+                throw new InvalidInputException("stillRunning", "stillRunning holds at most " + MAX_STILL_RUNNING
+                        + " job ids");
+            }
+            for (String jobId : b.stillRunning()) {
+                if (Params.blankToNull(jobId) == null) {
+                    throw new InvalidInputException("stillRunning", "stillRunning must hold job ids");
+                }
+                InvalidInputException.maxLength(jobId, "stillRunning", 100);
+                stillRunning.add(jobId);
+            }
+        }
+        Departures.Departure d = departures.leave(b.workerId(), stillRunning);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("workerId", b.workerId());
+        body.put("handedBack", d.handedBack());
+        body.put("message", "Worker " + b.workerId() + " left");
         ctx.json(body);
     }
 
