@@ -5,6 +5,8 @@ import dev.vectis.app.BuildInfo;
 import dev.vectis.app.MigrateCommand;
 import dev.vectis.app.ServerCommand;
 import dev.vectis.app.VersionCommand;
+import dev.vectis.cli.AdminCommand;
+import dev.vectis.cli.CliFailure;
 import dev.vectis.config.ConfigException;
 import dev.vectis.db.DatabaseUnavailableException;
 import io.javalin.util.JavalinBindException;
@@ -15,7 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vectis", mixinStandardHelpOptions = true,
         versionProvider = Vectis.Version.class,
         description = "Control plane for fleets of remote workers.",
-        subcommands = {ServerCommand.class, AgentCommand.class, MigrateCommand.class, VersionCommand.class})
+        subcommands = {ServerCommand.class, AgentCommand.class, MigrateCommand.class, AdminCommand.class,
+                VersionCommand.class})
 public final class Vectis implements Runnable {
 
     /** Exit status for a configuration error, distinct from a runtime failure (1). */
@@ -26,8 +29,17 @@ public final class Vectis implements Runnable {
     }
 
     static int run(String... args) {
-        return new CommandLine(new Vectis())
+        return commandLine(CommandLine.defaultFactory()).execute(args);
+    }
+
+    /** The whole command line; tests pass a factory that gives commands their own environment. */
+    public static CommandLine commandLine(CommandLine.IFactory factory) {
+        return new CommandLine(new Vectis(), factory)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof CliFailure f) {
+                        cmd.getErr().println("vectis admin: " + f.getMessage());
+                        return f.exitCode();
+                    }
                     if (e instanceof ConfigException) {
                         cmd.getErr().println("vectis: configuration error: " + e.getMessage());
                         return CONFIG_ERROR;
@@ -39,8 +51,7 @@ public final class Vectis implements Runnable {
                     LoggerFactory.getLogger(Vectis.class).error("Failed", e);
                     cmd.getErr().println("vectis: failed: " + e.getMessage());
                     return 1;
-                })
-                .execute(args);
+                });
     }
 
     @Override
