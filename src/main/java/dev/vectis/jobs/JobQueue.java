@@ -1,6 +1,7 @@
 package dev.vectis.jobs;
 
 import dev.vectis.db.Dialect;
+import dev.vectis.db.Horizon;
 import dev.vectis.db.Page;
 import dev.vectis.error.ConflictException;
 import dev.vectis.events.EventLog;
@@ -28,6 +29,7 @@ public final class JobQueue {
     private final Dialect dialect;
     private final Clock clock;
     private final JobEvents events;
+    private final Horizon eventHorizon;
     private final int defaultTimeoutSeconds;
     private final SecureRandom random = new SecureRandom();
     /** How often a waiting poll looks again unwoken: another node's news of a job may have been lost. */
@@ -38,6 +40,7 @@ public final class JobQueue {
         this.dialect = dialect;
         this.clock = clock;
         this.events = events;
+        this.eventHorizon = Horizon.of(jdbi, "job_events");
         this.defaultTimeoutSeconds = (int) defaultTimeout.toSeconds();
     }
 
@@ -260,19 +263,34 @@ public final class JobQueue {
         return Job.CANCELLED.equals(get(jobId).status());
     }
 
+    /** The job's history after the given id, every committed event, final or not. */
     public List<JobEvent> eventsAfter(String jobId, long afterId, int limit) {
         return jdbi.withHandle(h -> events.after(h, jobId, afterId, limit));
     }
 
-    /** The id of the job's newest event, 0 when it has none. */
+    /** The id of the job's newest final event, 0 when it has none. */
     public long latestEvent(String jobId) {
+        return jdbi.withHandle(h -> {
+            Horizon.Bound bound = eventHorizon.bound(h);
+            return bound.bind(h.createQuery("SELECT COALESCE(MAX(id), 0) FROM job_events WHERE job_id = :j AND "
+                    + bound.condition())).bind("j", jobId).mapTo(Long.class).one();
+        });
+    }
+
+    /** The id of the job's newest event, final or not; 0 when it has none. */
+    public long newestEvent(String jobId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(id), 0) FROM job_events WHERE job_id = :j")
                 .bind("j", jobId).mapTo(Long.class).one());
     }
 
-    /** For each job, its events after the given id; together oldest first: what its streams send. */
+    /** For each job, its final events after the given id; together oldest first: what its streams send. */
     public List<JobEvent> eventsAfter(Map<String, Long> positions, int limit) {
-        return jdbi.withHandle(h -> JobStore.eventsAfter(h, positions, limit));
+        return jdbi.withHandle(h -> JobStore.eventsAfter(h, positions, limit, eventHorizon.bound(h)));
+    }
+
+    /** How far the jobs' events are final on this node. */
+    public Horizon eventHorizon() {
+        return eventHorizon;
     }
 
     public JobEvents events() {

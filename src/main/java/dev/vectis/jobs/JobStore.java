@@ -2,6 +2,7 @@ package dev.vectis.jobs;
 
 import dev.vectis.db.Columns;
 import dev.vectis.db.Dialect;
+import dev.vectis.db.Horizon;
 import dev.vectis.db.KeyedAfter;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -264,13 +265,13 @@ final class JobStore {
     }
 
     static List<JobEvent> eventsAfter(Handle h, String jobId, long afterId, int limit) {
-        return eventsAfter(h, Map.of(jobId, afterId), limit);
+        return eventsAfter(h, Map.of(jobId, afterId), limit, null);
     }
 
-    /** Each job's events after its own id, together oldest first. */
-    static List<JobEvent> eventsAfter(Handle h, Map<String, Long> positions, int limit) {
+    /** Each job's events after its own id, together oldest first; up to the bound when there is one. */
+    static List<JobEvent> eventsAfter(Handle h, Map<String, Long> positions, int limit, Horizon.Bound bound) {
         return KeyedAfter.read(h, "SELECT id, job_id, kind, data, created_at FROM job_events", "job_id", positions, limit,
-                (rs, ctx) -> new JobEvent(rs.getLong("id"), rs.getString("job_id"), rs.getString("kind"),
+                bound, (rs, ctx) -> new JobEvent(rs.getLong("id"), rs.getString("job_id"), rs.getString("kind"),
                         rs.getString("data"), rs.getLong("created_at")));
     }
 
