@@ -74,11 +74,12 @@ final class Agent implements AutoCloseable {
             vmApi.start();
         }
 
-        Registration registration = new Registration(server, workerId, settings.maxJobs(), running);
+        Registration registration = new Registration(server, workerId, settings.maxJobs(), settings.labels(), running);
         if (!registration.register()) {
             return;
         }
         heartbeats = new Heartbeats(server, workerId, settings.heartbeatInterval(), registration::register);
+        registration.onAnswer(heartbeats::adopt);
         heartbeats.start();
 
         Path workRoot = prepareWorkRoot();

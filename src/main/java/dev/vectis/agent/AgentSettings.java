@@ -1,14 +1,24 @@
 package dev.vectis.agent;
 
+import dev.vectis.workers.Labels;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Everything {@code vectis agent} was told, checked; the token is never printed. */
+/**
+ * Everything {@code vectis agent} was told, checked; the token is never printed. Labels none:
+ * the agent says nothing about them at registration, and those an operator set stay.
+ */
 record AgentSettings(URI server, Optional<String> token, Path configDir, Optional<String> ip,
                      Optional<URI> ipDetectUrl, int vmPort, int maxJobs, Optional<Path> provisioners,
-                     Duration heartbeatInterval, Duration grace) {
+                     Duration heartbeatInterval, Duration grace, Labels labels) {
+
+    AgentSettings(URI server, Optional<String> token, Path configDir, Optional<String> ip, Optional<URI> ipDetectUrl,
+                  int vmPort, int maxJobs, Optional<Path> provisioners, Duration heartbeatInterval, Duration grace) {
+        this(server, token, configDir, ip, ipDetectUrl, vmPort, maxJobs, provisioners, heartbeatInterval, grace,
+                Labels.NONE);
+    }
 
     Path workRoot() {
         return configDir.resolve("work");
@@ -21,6 +31,7 @@ record AgentSettings(URI server, Optional<String> token, Path configDir, Optiona
     @Override
     public String toString() {
         return "AgentSettings[server=" + server + ", token=" + (token.isPresent() ? "(set)" : "(none)")
-                + ", configDir=" + configDir + ", vmPort=" + vmPort + ", maxJobs=" + maxJobs + "]";
+                + ", configDir=" + configDir + ", vmPort=" + vmPort + ", maxJobs=" + maxJobs + ", labels=" + labels
+                + "]";
     }
 }

@@ -6,6 +6,7 @@ import dev.vectis.api.fleet.FleetApi;
 import dev.vectis.api.gateway.GatewayApi;
 import dev.vectis.api.health.HealthApi;
 import dev.vectis.api.marketplace.MarketplaceApi;
+import dev.vectis.api.operator.LabelsApi;
 import dev.vectis.api.provider.ProviderApi;
 import dev.vectis.auth.TokenRevocations;
 import dev.vectis.auth.Tokens;
@@ -141,14 +142,15 @@ public final class Application implements AutoCloseable {
                     settings.metricsToken().map(t -> Tokens.sha256Hex(t.reveal())));
             List<ContractApi> apis = List.of(
                     health,
-                    new FleetApi(credentials, new JsonBody(mapper), features.enrolments()),
+                    new FleetApi(credentials, new JsonBody(mapper), features.enrolments(), features.workers().pace()),
                     new GatewayApi(callers, mapper, features, streams),
                     new ExecutorApi(settings.executor(), callers, clients,
                             mapper, features.workers(), features.jobs(),
                             features.results(), features.reaper(), features.bundles(), features.direct(), streams),
                     new ProviderApi(providers, callers, new JsonBody(mapper), health.healthAs("provider-registry")),
                     new MarketplaceApi(callers, mapper, features.users(), features.ledger(), features.marketWorkers(),
-                            features.products(), features.vpsSessions(), streams, node.registry()));
+                            features.products(), features.vpsSessions(), streams, node.registry()),
+                    new LabelsApi(callers, new JsonBody(mapper), features.workers().labels(), features.events()));
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
                     apis, errors, new RateLimiter(settings.rateLimit(), clock,

@@ -49,7 +49,7 @@ public final class JobQueue {
             long seq = JobStore.insert(h, id, job, maxAttempts, timeout, now);
             events.status(h, id, Job.PENDING, null, 0, null, null, now);
             return new Job(id, seq, job.command(), job.fileUrl(), job.filename(), Job.PENDING, null, 0, maxAttempts,
-                    timeout, "", "", null, null, now, null, null, null);
+                    timeout, "", "", null, null, now, null, null, null, job.labels());
         });
         events.fire(1);
         return created;
@@ -78,10 +78,13 @@ public final class JobQueue {
                         () -> new NotFoundException("WORKER_NOT_FOUND", "Worker not found"));
                 return load.running() >= load.maxJobs() ? Optional.empty() : Optional.of(new Taker(workerId, null));
             }
-        }, Claim.Outcome.WORKER_BUSY);
+        }, Claim.Outcome.WORKER_BUSY, workerId);
     }
 
-    /** A poll that names no worker, from {@code address}: placed as {@link AnonymousPolls} says. */
+    /**
+     * A poll that names no worker, from {@code address}: placed as {@link AnonymousPolls} says.
+     * Who takes the job may not be known yet, so such polls take only jobs requiring no labels.
+     */
     public Claim claimFrom(String address) {
         return claim(new Placement() {
             @Override
@@ -93,7 +96,7 @@ public final class JobQueue {
             public Optional<Taker> taker(Handle h) {
                 return AnonymousPolls.place(h, address);
             }
-        }, Claim.Outcome.NO_IDLE_WORKER);
+        }, Claim.Outcome.NO_IDLE_WORKER, null);
     }
 
     /** Like {@link #claim(String)}, but waits up to {@code wait} for a job to appear. */
@@ -126,14 +129,15 @@ public final class JobQueue {
         Optional<Taker> taker(Handle h);
     }
 
-    private Claim claim(Placement placement, Claim.Outcome full) {
+    /** {@code worker}: the polling worker, whose labels decide which jobs it may take; null for an anonymous poll. */
+    private Claim claim(Placement placement, Claim.Outcome full, String worker) {
         long now = clock.millis();
         Claim claim = jdbi.inTransaction(h -> {
             Optional<Claim.Outcome> refused = placement.refusal(h);
             if (refused.isPresent()) {
                 return Claim.of(refused.get());
             }
-            Optional<String> jobId = JobStore.nextPending(h, dialect);
+            Optional<String> jobId = JobStore.nextPending(h, dialect, worker);
             if (jobId.isEmpty()) {
                 return Claim.of(Claim.Outcome.NO_JOB);
             }

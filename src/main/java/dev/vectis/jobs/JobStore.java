@@ -3,12 +3,15 @@ package dev.vectis.jobs;
 import dev.vectis.db.Columns;
 import dev.vectis.db.Dialect;
 import dev.vectis.db.KeyedAfter;
+import dev.vectis.workers.Labels;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** SQL for jobs and job_events. Every method runs on the caller's handle (and transaction). */
@@ -16,7 +19,7 @@ final class JobStore {
 
     private static final String COLUMNS = "id, seq, command, file_url, filename, status, worker_id, attempt, "
             + "max_attempts, timeout_seconds, stdout, stderr, exit_code, error_message, created_at, started_at, "
-            + "deadline_at, completed_at";
+            + "deadline_at, completed_at, labels";
 
     private static final String[] COLUMN_NAMES = COLUMNS.split(", ");
 
@@ -25,13 +28,20 @@ final class JobStore {
 
     /** The new job's seq. */
     static long insert(Handle h, String id, NewJob job, int maxAttempts, int timeoutSeconds, long now) {
-        return h.createUpdate("INSERT INTO jobs (id, command, file_url, filename, status, max_attempts, timeout_seconds, "
-                        + "created_at) VALUES (:id, :command, :fileUrl, :filename, 'pending', :maxAttempts, "
-                        + ":timeoutSeconds, :now)")
+        long seq = h.createUpdate("INSERT INTO jobs (id, command, file_url, filename, status, max_attempts, "
+                        + "timeout_seconds, created_at, labels) VALUES (:id, :command, :fileUrl, :filename, 'pending', "
+                        + ":maxAttempts, :timeoutSeconds, :now, :labels)")
                 .bind("id", id).bind("command", job.command()).bind("fileUrl", job.fileUrl())
                 .bind("filename", job.filename()).bind("maxAttempts", maxAttempts)
-                .bind("timeoutSeconds", timeoutSeconds).bind("now", now)
+                .bind("timeoutSeconds", timeoutSeconds).bind("now", now).bind("labels", job.labels().canonical())
                 .executeAndReturnGeneratedKeys("seq").mapTo(Long.class).one();
+        if (!job.labels().isEmpty()) {
+            PreparedBatch batch = h.prepareBatch("INSERT INTO job_labels (job_id, label_key, label_value) "
+                    + "VALUES (:j, :k, :v)");
+            job.labels().pairs().forEach((k, v) -> batch.bind("j", id).bind("k", k).bind("v", v).add());
+            batch.execute();
+        }
+        return seq;
     }
 
     static Optional<Job> find(Handle h, String id) {
@@ -83,24 +93,46 @@ final class JobStore {
         return h.createQuery("SELECT COUNT(*) FROM jobs").mapTo(Long.class).one();
     }
 
-    /** Written so that PostgreSQL's partial index of pending jobs (V18) matches it. */
-    static final String NEXT_PENDING = "SELECT id FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT 1 "
-            + "FOR UPDATE SKIP LOCKED";
+    /**
+     * Pending jobs requiring no labels: what a worker without labels may take. Written so that
+     * PostgreSQL's partial index of them (V28) matches it, and H2 reads (status, labels, seq).
+     */
+    static final String UNLABELLED = "status = 'pending' AND labels IS NULL";
+
+    /**
+     * Pending jobs the worker :w may take: those requiring no labels, and those none of whose
+     * labels it lacks. PostgreSQL walks its partial index of pending jobs (V18) in seq order,
+     * so a labelled worker's claim also steps over the pending jobs it cannot take.
+     */
+    static final String TAKEABLE = "status = 'pending' AND (labels IS NULL OR NOT EXISTS (SELECT 1 FROM job_labels jl "
+            + "WHERE jl.job_id = jobs.id AND NOT EXISTS (SELECT 1 FROM worker_labels wl WHERE wl.worker_id = :w "
+            + "AND wl.label_key = jl.label_key AND wl.label_value = jl.label_value)))";
+
+    /** PostgreSQL's claim for a worker without labels, and for one with labels. */
+    static final String NEXT_PENDING = nextOf(UNLABELLED);
+    private static final String NEXT_TAKEABLE = nextOf(TAKEABLE);
 
     /** How many of the oldest pending jobs H2 tries before it says there is none free. */
     private static final int H2_CANDIDATES = 32;
 
     /**
-     * The oldest pending job nobody else is claiming right now. H2 applies LIMIT before SKIP
-     * LOCKED, so there one claim in progress would hide every other pending job: it tries
-     * the oldest few one by one instead.
+     * The oldest pending job that {@code workerId} may take (null: an anonymous poll, which
+     * takes only jobs requiring no labels) and nobody else is claiming right now. A worker
+     * without labels takes the cheap path, which never looks at a labelled job. H2 applies
+     * LIMIT before SKIP LOCKED, so there one claim in progress would hide every other pending
+     * job: it tries the oldest few one by one instead.
      */
-    static Optional<String> nextPending(Handle h, Dialect dialect) {
+    static Optional<String> nextPending(Handle h, Dialect dialect, String workerId) {
+        boolean labelled = workerId != null && h.createQuery("SELECT COUNT(*) FROM worker_labels WHERE worker_id = :w")
+                .bind("w", workerId).mapTo(Integer.class).one() > 0;
+        String which = labelled ? TAKEABLE : UNLABELLED;
         if (dialect == Dialect.POSTGRESQL) {
-            return h.createQuery(NEXT_PENDING).mapTo(String.class).findOne();
+            return (labelled ? h.createQuery(NEXT_TAKEABLE).bind("w", workerId) : h.createQuery(NEXT_PENDING))
+                    .mapTo(String.class).findOne();
         }
-        List<String> oldest = h.createQuery("SELECT id FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT :n")
-                .bind("n", H2_CANDIDATES).mapTo(String.class).list();
+        Query candidates = h.createQuery("SELECT id FROM jobs WHERE " + which + " ORDER BY seq LIMIT :n")
+                .bind("n", H2_CANDIDATES);
+        List<String> oldest = (labelled ? candidates.bind("w", workerId) : candidates).mapTo(String.class).list();
         for (String id : oldest) {
             Optional<String> free = h.createQuery("SELECT id FROM jobs WHERE id = :id AND status = 'pending' "
                     + "FOR UPDATE SKIP LOCKED").bind("id", id).mapTo(String.class).findOne();
@@ -109,6 +141,10 @@ final class JobStore {
             }
         }
         return Optional.empty();
+    }
+
+    private static String nextOf(String which) {
+        return "SELECT id FROM jobs WHERE " + which + " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED";
     }
 
     static Optional<JobQueue.Load> load(Handle h, String workerId) {
@@ -193,6 +229,6 @@ final class JobStore {
                 rs.getInt("max_attempts"), rs.getInt("timeout_seconds"), rs.getString("stdout"),
                 rs.getString("stderr"), Columns.intOrNull(rs, "exit_code"), rs.getString("error_message"),
                 rs.getLong("created_at"), Columns.longOrNull(rs, "started_at"), Columns.longOrNull(rs, "deadline_at"),
-                Columns.longOrNull(rs, "completed_at"));
+                Columns.longOrNull(rs, "completed_at"), Labels.fromCanonical(rs.getString("labels")));
     }
 }

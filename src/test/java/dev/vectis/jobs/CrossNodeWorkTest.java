@@ -122,7 +122,7 @@ class CrossNodeWorkTest {
         app.app().database().jdbi().setSqlLogger(new SqlLogger() {
             @Override
             public void logBeforeExecution(StatementContext context) {
-                if (context.getRenderedSql().startsWith("SELECT id FROM jobs WHERE status = 'pending' ORDER BY seq")) {
+                if (context.getRenderedSql().startsWith("SELECT id FROM jobs WHERE " + JobStore.UNLABELLED)) {
                     looks.incrementAndGet();
                 }
             }

@@ -1,11 +1,13 @@
 package dev.vectis.api.executor;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.JsonBody;
 import dev.vectis.jobs.JobReaper;
 import dev.vectis.http.WorkerSignatures;
 import dev.vectis.workers.ExecutorRegistration;
+import dev.vectis.workers.Labels;
 import dev.vectis.workers.Worker;
 import dev.vectis.workers.WorkerRegistry;
 import io.javalin.config.RoutesConfig;
@@ -16,14 +18,13 @@ import java.util.Map;
 /** Endpoints 1-3: register, heartbeat, list. */
 final class WorkerRoutes {
 
-    record RegisterBody(String workerId, String hostname, String os, Integer cpuCount, String version, Integer maxJobs) {
+    /** {@code maxJobs} and {@code labels} are ours; labels absent or null leave the worker's labels as they are. */
+    record RegisterBody(String workerId, String hostname, String os, Integer cpuCount, String version, Integer maxJobs,
+                        JsonNode labels) {
     }
 
     record HeartbeatBody(String workerId) {
     }
-
-    /** What the spec's workers do (~10 s); sent so agents can be slowed down centrally later. */
-    static final int HEARTBEAT_INTERVAL_SECONDS = 10;
 
     private final ExecutorGuard guard;
     private final JsonBody json;
@@ -62,14 +63,16 @@ final class WorkerRoutes {
         if (b.maxJobs() != null && (b.maxJobs() < 1 || b.maxJobs() > 1000)) {
             throw new InvalidInputException("maxJobs", "maxJobs must be from 1 to 1000");
         }
+        Labels labels = b.labels() == null || b.labels().isNull() ? null : Labels.fromJson(b.labels(), "labels");
         Worker w = registry.registerExecutor(new ExecutorRegistration(b.workerId(), b.hostname().trim(), b.os(),
-                b.cpuCount(), b.version(), b.maxJobs() == null ? 1 : b.maxJobs(), address.of(ctx)));
+                b.cpuCount(), b.version(), b.maxJobs() == null ? 1 : b.maxJobs(), address.of(ctx), labels));
         // Also when it runs nothing of its own: a job held for its address may have been the old process's.
         reaper.workerRestarted(w.id());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
         body.put("workerId", w.id());
         body.put("message", "Worker " + w.id() + " registered successfully");
+        pace(ctx, body);
         ctx.json(body);
     }
 
@@ -85,11 +88,16 @@ final class WorkerRoutes {
         body.put("success", true);
         body.put("workerId", b.workerId());
         body.put("timestamp", at);
-        if (WorkerSignatures.signedWorker(ctx) != null) {
-            // Only Vectis's own agents sign; spec clients keep the spec's exact body.
-            body.put("heartbeatIntervalSeconds", HEARTBEAT_INTERVAL_SECONDS);
-        }
+        pace(ctx, body);
         ctx.json(body);
+    }
+
+    /** The server's pace, for Vectis's own agents: they sign; spec clients keep the spec's exact body. */
+    private void pace(Context ctx, Map<String, Object> body) {
+        if (WorkerSignatures.signedWorker(ctx) != null) {
+            body.put("heartbeatIntervalSeconds", registry.pace().heartbeatInterval().toSeconds());
+            body.put("offlineAfterSeconds", registry.pace().offlineAfter().toSeconds());
+        }
     }
 
     private void list(Context ctx) {
