@@ -77,12 +77,13 @@ final class Agent implements AutoCloseable {
             vmApi.start();
         }
 
-        Registration registration = new Registration(server, workerId, settings.maxJobs(), running);
+        Registration registration = new Registration(server, workerId, settings.maxJobs(), settings.labels(), running);
         if (!registration.register()) {
             return;
         }
         departure = new Departure(server, workerId);
         heartbeats = new Heartbeats(server, workerId, settings.heartbeatInterval(), registration::register);
+        registration.onAnswer(heartbeats::adopt);
         heartbeats.start();
 
         Path workRoot = prepareWorkRoot();

@@ -1,10 +1,13 @@
 package dev.vectis.agent;
 
+import dev.vectis.error.InvalidInputException;
+import dev.vectis.workers.Labels;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -58,6 +61,11 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Heartbeat interval until the server suggests one (default: ${DEFAULT-VALUE}).")
     int heartbeatSeconds;
 
+    @Option(names = "--label", paramLabel = "KEY=VALUE",
+            description = "A label jobs can require, e.g. gpu=true; repeat for more (default: $VECTIS_LABELS, "
+                    + "comma-separated). Sent at every registration, replacing the worker's labels.")
+    List<String> labels;
+
     @Option(names = "--grace-seconds", paramLabel = "N", defaultValue = "30",
             description = "On SIGTERM, how long running jobs may take to finish (default: ${DEFAULT-VALUE}).")
     int graceSeconds;
@@ -98,7 +106,16 @@ public final class AgentCommand implements Callable<Integer> {
         return new AgentSettings(serverUri, Optional.ofNullable(t).filter(s -> !s.isBlank()), configDir,
                 stateDir == null ? configDir : stateDir,
                 Optional.ofNullable(ip), echo, vmPort, maxJobs, Optional.ofNullable(provisioners),
-                Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(graceSeconds));
+                Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(graceSeconds), labels());
+    }
+
+    private Labels labels() {
+        String text = labels != null && !labels.isEmpty() ? String.join(",", labels) : System.getenv("VECTIS_LABELS");
+        try {
+            return Labels.fromText(text, labels != null && !labels.isEmpty() ? "--label" : "VECTIS_LABELS");
+        } catch (InvalidInputException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private URI url(String text, String option) {

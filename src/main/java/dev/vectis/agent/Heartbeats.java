@@ -5,14 +5,17 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/workers/heartbeat} on a named thread, at the configured interval until the
- * server suggests another ({@code heartbeatIntervalSeconds} in its answer). A worker the
- * server no longer knows (404) registers again.
+ * server sets another ({@code heartbeatIntervalSeconds} in its registration or heartbeat
+ * answers, kept to a third of its {@code offlineAfterSeconds}). Each wait is the interval
+ * ±10%, so a fleet restarted at once does not beat in step. A worker the server no longer
+ * knows (404) registers again.
  */
 final class Heartbeats {
 
@@ -67,7 +70,8 @@ final class Heartbeats {
         try {
             do {
                 beat();
-            } while (!stopped.await(interval.toMillis(), TimeUnit.MILLISECONDS));
+            } while (!stopped.await(jittered(interval, ThreadLocalRandom.current().nextDouble()),
+                    TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -87,7 +91,7 @@ final class Heartbeats {
                 trouble("HTTP " + r.status());
                 return;
             }
-            adopt(r.json(server.mapper()).path("heartbeatIntervalSeconds"));
+            adopt(r.json(server.mapper()));
             if (failing) {
                 LOG.info("Heartbeats get through again");
                 failing = false;
@@ -99,14 +103,29 @@ final class Heartbeats {
         }
     }
 
-    private void adopt(JsonNode suggested) {
-        if (suggested.canConvertToInt() && suggested.isNumber()) {
-            Duration d = Duration.ofSeconds(Math.max(1, Math.min(3600, suggested.asInt())));
-            if (!d.equals(interval)) {
-                LOG.info("Heartbeat interval is now {} s, as the server suggests", d.toSeconds());
-                interval = d;
-            }
+    /** Takes the pace from a server's answer, when it sets one. */
+    void adopt(JsonNode answer) {
+        JsonNode suggested = answer.path("heartbeatIntervalSeconds");
+        if (!suggested.isNumber() || !suggested.canConvertToInt()) {
+            return;
         }
+        long seconds = Math.max(1, Math.min(3600, suggested.asInt()));
+        JsonNode window = answer.path("offlineAfterSeconds");
+        if (window.isNumber() && window.canConvertToLong() && window.asLong() >= 3) {
+            // Jitter and one lost beat must still leave the server hearing from us within its window.
+            seconds = Math.min(seconds, window.asLong() / 3);
+        }
+        Duration d = Duration.ofSeconds(seconds);
+        if (!d.equals(interval)) {
+            LOG.info("Heartbeat interval is now {} s, as the server sets{}", d.toSeconds(),
+                    window.isNumber() ? " (offline after " + window.asLong() + " s of silence)" : "");
+            interval = d;
+        }
+    }
+
+    /** The wait before the next beat: the interval ±10%, {@code random} in [0, 1) choosing where. */
+    static long jittered(Duration interval, double random) {
+        return Math.max(1, Math.round(interval.toMillis() * (0.9 + 0.2 * random)));
     }
 
     private void trouble(String what) {

@@ -1,6 +1,8 @@
 package dev.vectis.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectis.app.BuildInfo;
+import dev.vectis.workers.Labels;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -9,10 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code POST /api/workers/register}: tells the command executor this worker exists and how much it takes. */
+/**
+ * {@code POST /api/workers/register}: tells the command executor this worker exists, how much
+ * it takes and which labels it carries; the answer carries the pace the server expects.
+ */
 final class Registration {
 
     private static final Logger LOG = LoggerFactory.getLogger(Registration.class);
@@ -20,13 +26,30 @@ final class Registration {
     private final ServerClient server;
     private final String workerId;
     private final int maxJobs;
+    private final Labels labels;
     private final BooleanSupplier running;
+    private volatile JsonNode answer;
+    private volatile Consumer<JsonNode> listener = a -> { };
 
-    Registration(ServerClient server, String workerId, int maxJobs, BooleanSupplier running) {
+    Registration(ServerClient server, String workerId, int maxJobs, Labels labels, BooleanSupplier running) {
         this.server = server;
         this.workerId = workerId;
         this.maxJobs = maxJobs;
+        this.labels = labels;
         this.running = running;
+    }
+
+    Registration(ServerClient server, String workerId, int maxJobs, BooleanSupplier running) {
+        this(server, workerId, maxJobs, Labels.NONE, running);
+    }
+
+    /** Hands {@code listener} each successful answer from now on, starting with the last one, if any. */
+    void onAnswer(Consumer<JsonNode> listener) {
+        this.listener = listener;
+        JsonNode last = answer;
+        if (last != null) {
+            listener.accept(last);
+        }
     }
 
     /** Registers, retrying with backoff until it works; false when the agent stopped first. */
@@ -38,12 +61,18 @@ final class Registration {
         body.put("cpuCount", Runtime.getRuntime().availableProcessors());
         body.put("version", BuildInfo.version());
         body.put("maxJobs", maxJobs);
+        if (!labels.isEmpty()) {
+            body.put("labels", labels.pairs());
+        }
         for (int failures = 1; running.getAsBoolean(); failures++) {
             try {
                 ServerClient.Response r = server.send("POST", "/api/workers/register", body,
                         ServerClient.DEFAULT_TIMEOUT);
                 if (r.ok()) {
-                    LOG.info("Registered with the command executor as {} (up to {} job(s) at once)", workerId, maxJobs);
+                    LOG.info("Registered with the command executor as {} (up to {} job(s) at once{})", workerId,
+                            maxJobs, labels.isEmpty() ? "" : ", labels " + labels.canonical());
+                    answer = r.json(server.mapper());
+                    listener.accept(answer);
                     return true;
                 }
                 LOG.error("The server refused the registration (HTTP {}): {}{}", r.status(),

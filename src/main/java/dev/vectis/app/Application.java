@@ -7,6 +7,7 @@ import dev.vectis.api.gateway.GatewayApi;
 import dev.vectis.api.health.HealthApi;
 import dev.vectis.api.marketplace.MarketplaceApi;
 import dev.vectis.api.operator.AccessApi;
+import dev.vectis.api.operator.LabelsApi;
 import dev.vectis.api.provider.ProviderApi;
 import dev.vectis.audit.AuditLog;
 import dev.vectis.auth.TokenRevocations;
@@ -145,7 +146,7 @@ public final class Application implements AutoCloseable {
                     settings.metricsToken().map(t -> Tokens.sha256Hex(t.reveal())));
             List<ContractApi> apis = List.of(
                     health,
-                    new FleetApi(credentials, new JsonBody(mapper), features.enrolments()),
+                    new FleetApi(credentials, new JsonBody(mapper), features.enrolments(), features.workers().pace()),
                     new GatewayApi(callers, mapper, features, streams),
                     new ExecutorApi(settings.executor(), callers, clients, mapper, features.workers(), features.jobs(),
                             features.results(), features.reaper(), features.bundles(), features.direct(), streams,
@@ -153,7 +154,8 @@ public final class Application implements AutoCloseable {
                     new ProviderApi(providers, callers, new JsonBody(mapper), health.healthAs("provider-registry")),
                     new MarketplaceApi(callers, mapper, features.users(), features.ledger(), features.marketWorkers(),
                             features.products(), features.vpsSessions(), streams, node.registry()),
-                    new AccessApi(callers, new JsonBody(mapper), tokens, new AuditLog(database.jdbi(), clock), clock));
+                    new AccessApi(callers, new JsonBody(mapper), tokens, new AuditLog(database.jdbi(), clock), clock),
+                    new LabelsApi(callers, new JsonBody(mapper), features.workers().labels(), features.events()));
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
                     apis, errors, new RateLimiter(settings.rateLimit(), clock,

@@ -11,6 +11,7 @@ import dev.vectis.billing.Users;
 import dev.vectis.config.Settings;
 import dev.vectis.db.Database;
 import dev.vectis.events.EventLog;
+import dev.vectis.events.NewEvent;
 import dev.vectis.jobs.Bundles;
 import dev.vectis.jobs.DirectExecutor;
 import dev.vectis.jobs.JobEvents;
@@ -27,6 +28,7 @@ import dev.vectis.sessions.VpsSessions;
 import dev.vectis.sessions.WorkerBreakers;
 import dev.vectis.workers.FleetEnrolments;
 import dev.vectis.workers.MarketplaceWorkers;
+import dev.vectis.workers.Pace;
 import dev.vectis.workers.WorkerCommands;
 import dev.vectis.workers.WorkerMetrics;
 import dev.vectis.workers.WorkerRegistry;
@@ -49,9 +51,12 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
     static Features create(Settings settings, Database database, Clock clock, JwtKey jwtKey,
                            Function<VpsSession, String> renderSession) {
         Settings.Executor executor = settings.executor();
-        WorkerRegistry workers = new WorkerRegistry(database.jdbi(), clock,
-                settings.heartbeat().offlineAfter());
+        Settings.Heartbeat heartbeat = settings.heartbeat();
+        Pace pace = heartbeat.interval().map(i -> new Pace(i, heartbeat.offlineAfter()))
+                .orElseGet(() -> Pace.forWindow(heartbeat.offlineAfter()));
+        WorkerRegistry workers = new WorkerRegistry(database.jdbi(), clock, pace, heartbeat.silenceHold());
         EventLog log = new EventLog(database.jdbi(), clock);
+        workers.onSilence(alert -> log.append(NewEvent.of(alert.type(), "liveness", null, alert.data())));
         JobEvents events = new JobEvents(log, database.dialect());
         SecretBox box = SecretBox.open(settings.dataDir());
         WorkerCommands commands = new WorkerCommands(database.jdbi(), clock);

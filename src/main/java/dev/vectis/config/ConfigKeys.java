@@ -70,6 +70,9 @@ final class ConfigKeys {
             key("providers.bcrypt_cost", 12, ConfigParsers.integer(4, 16)),
             key("fleet.domain", "vectis.dev", ConfigKeys::domain),
             key("heartbeat.offline_after_seconds", 30, ConfigParsers.integer(5, 86_400)),
+            // Unset: 10 s, or a third of a shorter offline window (Pace.forWindow).
+            key("heartbeat.interval_seconds", null, ConfigParsers.integer(1, 3600)),
+            key("heartbeat.silence_hold_seconds", 300, ConfigParsers.integer(0, 86_400)),
             secret("metrics.token", ConfigParsers::secret),
             key("metrics.retention_days", 7, ConfigParsers.integer(1, 3650)),
             key("events.retention_days", 30, ConfigParsers.integer(1, 3650)),

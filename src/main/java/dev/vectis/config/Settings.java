@@ -99,7 +99,12 @@ public record Settings(
     public record Fleet(String domain) {
     }
 
-    public record Heartbeat(Duration offlineAfter) {
+    /**
+     * The offline window; the heartbeat interval the server asks of its agents (empty: derived
+     * from the window); how long the liveness sweep may hold off when most of the fleet goes
+     * quiet at once (zero: never).
+     */
+    public record Heartbeat(Duration offlineAfter, Optional<Duration> interval, Duration silenceHold) {
     }
 
     public enum LogFormat { TEXT, JSON }
@@ -135,7 +140,7 @@ public record Settings(
                 new Jwt(v.optional("jwt.secret"), v.integer("jwt.expiry_hours")),
                 rateLimit(v),
                 new Fleet(v.text("fleet.domain")),
-                new Heartbeat(Duration.ofSeconds(v.integer("heartbeat.offline_after_seconds"))),
+                heartbeat(v),
                 Duration.ofDays(v.integer("metrics.retention_days")),
                 v.optional("metrics.token"),
                 Duration.ofDays(v.integer("events.retention_days")),
@@ -152,6 +157,22 @@ public record Settings(
                 new Providers(v.integer("providers.bcrypt_cost")),
                 new Streams(v.integer("server.max_streams_per_user"), v.integer("server.max_streams_per_address"),
                         v.integer("server.max_streams")));
+    }
+
+    /**
+     * An agent keeping the interval, jitter included, must never look quiet to the silence
+     * brake (half the window) nor miss the window: so at most a third of it.
+     */
+    private static Heartbeat heartbeat(ConfigValues v) {
+        Duration offlineAfter = Duration.ofSeconds(v.integer("heartbeat.offline_after_seconds"));
+        Optional<Integer> interval = v.optional("heartbeat.interval_seconds");
+        if (interval.isPresent() && interval.get() * 3L > offlineAfter.toSeconds()) {
+            throw ConfigException.forKey("heartbeat.interval_seconds", "must be at most a third of "
+                    + "heartbeat.offline_after_seconds (" + offlineAfter.toSeconds() + "), so that one late "
+                    + "heartbeat does not make a worker look silent");
+        }
+        return new Heartbeat(offlineAfter, interval.map(Duration::ofSeconds),
+                Duration.ofSeconds(v.integer("heartbeat.silence_hold_seconds")));
     }
 
     private static RateLimit rateLimit(ConfigValues v) {

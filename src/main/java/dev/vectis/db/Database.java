@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionHandler;
 
 /** The connection pool, the schema migrations and the Jdbi handle on top of them. */
 public final class Database implements AutoCloseable {
@@ -34,8 +35,13 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.jdbi = Jdbi.create(dataSource);
+        OpenTransactions open = new OpenTransactions();
+        TransactionHandler local = jdbi.getTransactionHandler();
         // Every transaction of every feature: a lost deadlock is retried here, never shown to a client.
-        jdbi.setTransactionHandler(new RetryingTransactions(jdbi.getTransactionHandler(), retries));
+        // On H2 each one is also counted while open, which PostgreSQL tells streams by itself.
+        jdbi.setTransactionHandler(new RetryingTransactions(dialect == Dialect.H2 ? open.counting(local) : local,
+                retries));
+        jdbi.getConfig(Horizon.Config.class).use(dialect, open);
     }
 
     /** Opens the pool; fails fast with a readable message when the database cannot be reached. */

@@ -2,6 +2,7 @@ package dev.vectis.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.db.Horizon;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ public final class EventLog {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final Horizon horizon;
     private final ObjectMapper mapper = new ObjectMapper();
     private final Signal appended = new Signal();
     private volatile boolean closing;
@@ -25,6 +27,7 @@ public final class EventLog {
     public EventLog(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.horizon = Horizon.of(jdbi, "events");
     }
 
     /**
@@ -76,15 +79,33 @@ public final class EventLog {
         return appended;
     }
 
-    /** Oldest first, after the given id: what a stream sends next. */
+    /** Oldest first, after the given id, as far as the log is final ({@link Horizon}): what a stream sends next. */
     public List<Event> after(long afterId, int limit) {
-        return jdbi.withHandle(h -> h.createQuery(SELECT + "WHERE id > :after ORDER BY id LIMIT :limit")
-                .bind("after", afterId).bind("limit", limit).map(EventLog::row).list());
+        return jdbi.withHandle(h -> {
+            Horizon.Bound bound = horizon.bound(h);
+            return bound.bind(h.createQuery(SELECT + "WHERE id > :after AND " + bound.condition()
+                            + " ORDER BY id LIMIT :limit"))
+                    .bind("after", afterId).bind("limit", limit).map(EventLog::row).list();
+        });
     }
 
-    /** The newest event's id, 0 when there is none. */
+    /** The newest final event's id, 0 when there is none: where a stream that resumes nothing starts. */
     public long latest() {
+        return jdbi.withHandle(h -> {
+            Horizon.Bound bound = horizon.bound(h);
+            return bound.bind(h.createQuery("SELECT COALESCE(MAX(id), 0) FROM events WHERE " + bound.condition()))
+                    .mapTo(Long.class).one();
+        });
+    }
+
+    /** The newest event's id, final or not; 0 when there is none. */
+    public long newest() {
         return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(id), 0) FROM events").mapTo(Long.class).one());
+    }
+
+    /** How far the log is final on this node. */
+    public Horizon horizon() {
+        return horizon;
     }
 
     /** Newest first, one worker's, before the cursor (an id) when given. */

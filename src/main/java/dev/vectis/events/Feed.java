@@ -1,30 +1,36 @@
 package dev.vectis.events;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.ToLongFunction;
 
 /**
  * One stored log (a table of events) as streams see it on this node: subscribers by key, and
  * for each key with subscribers the id up to which it has been read. The node's reader
  * ({@link FeedReader}) reads each key's new rows once and hands them to every subscriber of
- * that key, so the database sees one query a tick however many streams are open.
+ * that key, so the database sees one read a tick however many streams are open.
  *
- * <p>Each key keeps its own position rather than one for the whole table: rows of different
- * subjects are written by transactions that may commit out of id order, and a shared position
- * would skip a row committed after a later one of another subject had been read.
+ * <p>Rows are written by transactions that commit out of id order. Every read of the source
+ * stops where the log is final (dev.vectis.db.Horizon): no row can still appear below what it
+ * returns, so a position, the feed's or a stream's, never passes a row that is yet to come.
  */
 public final class Feed {
 
     /**
-     * Reads a log: {@code after} gives, for each key, the rows after its id, together oldest
-     * first, at most {@code limit}; {@code latest} gives a key's newest id (0 when it has none).
+     * Reads a log, as far as it is final: {@code after} gives, for each key, the rows after its
+     * id, together oldest first, at most {@code limit}; {@code latest} gives a key's newest final
+     * id (0 when it has none). {@code newest} gives a key's newest id, final or not, and
+     * {@code heldBack} whether committed rows wait for older transactions to end.
      */
-    public record Source(After after, ToLongFunction<String> latest) {
+    public record Source(After after, ToLongFunction<String> latest, ToLongFunction<String> newest,
+                         BooleanSupplier heldBack) {
     }
 
     @FunctionalInterface
@@ -78,14 +84,43 @@ public final class Feed {
         return dropped.get();
     }
 
-    /** One key's items after {@code afterId}, oldest first, straight from the database: a stream's backlog. */
+    /** One key's final items after {@code afterId}, oldest first, straight from the database: a stream's backlog. */
     public List<FeedItem> read(String key, long afterId, int limit) {
         return source.after().read(Map.of(key, afterId), limit);
     }
 
-    /** The key's newest id in the database: where following a key nobody follows yet starts. */
+    /** The key's newest final id: where following a key nobody follows yet starts. */
     public long latest(String key) {
         return source.latest().applyAsLong(key);
+    }
+
+    /**
+     * The key's newest id once it is final: waits up to {@code wait} for rows that older
+     * transactions still hold back, then gives the newest final id. A stream that first shows
+     * its subject's current state labels it with this id and sends what comes after: a label
+     * further back would send again changes that the state already shows.
+     */
+    public long latestOnceFinal(String key, Duration wait) throws InterruptedException {
+        long newest = newest(key);
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (long pause = 5; ; pause = Math.min(2 * pause, 200)) {
+            long latest = latest(key);
+            long left = deadline - System.nanoTime();
+            if (latest >= newest || left <= 0) {
+                return latest;
+            }
+            Thread.sleep(Math.min(pause, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+        }
+    }
+
+    /** The key's newest id, final or not: what a stream that ends must have sent. */
+    public long newest(String key) {
+        return source.newest().applyAsLong(key);
+    }
+
+    /** True when someone follows this log and committed rows of it wait for older transactions. */
+    synchronized boolean heldBack() {
+        return !keys.isEmpty() && source.heldBack().getAsBoolean();
     }
 
     /**

@@ -12,6 +12,11 @@ public final class FeedReader {
 
     /** Back-to-back rounds at most, when reads come back full, before the next tick. */
     private static final int MAX_ROUNDS = 20;
+    /**
+     * Pauses before reading again while committed rows wait for older transactions, which
+     * mostly end within milliseconds; together well under a tick, after which the tick goes on.
+     */
+    private static final long[] HELD_BACK_PAUSES_MILLIS = {20, 40, 80, 160, 320};
 
     private final List<Feed> feeds = new CopyOnWriteArrayList<>();
 
@@ -25,8 +30,25 @@ public final class FeedReader {
         return List.copyOf(feeds);
     }
 
-    /** One tick: reads each followed log until it has caught up (or a bounded number of rounds). */
+    /** One tick: reads each followed log until it has caught up, and again shortly for rows held back. */
     public void poll() {
+        read();
+        for (long pause : HELD_BACK_PAUSES_MILLIS) {
+            if (feeds.stream().noneMatch(Feed::heldBack)) {
+                return;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            read();
+        }
+    }
+
+    /** Reads each followed log until it has caught up (or a bounded number of rounds). */
+    private void read() {
         for (int round = 0; round < MAX_ROUNDS; round++) {
             boolean more = false;
             for (Feed feed : feeds) {

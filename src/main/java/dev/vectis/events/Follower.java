@@ -8,7 +8,8 @@ import java.util.List;
  * One stream's way through one key of a {@link Feed}: what it has not seen is read from the
  * database, page by page, then it takes what the node's shared reader hands out. At the
  * switch the feed may be ahead (what lies between is read here, once) or behind (what it
- * hands out again is skipped), so nothing is missed or sent twice.
+ * hands out again is skipped), so nothing is missed or sent twice. Both read only as far as
+ * the log is final, so the stream's position never passes a row still to be committed.
  */
 public final class Follower implements AutoCloseable {
 
@@ -57,6 +58,29 @@ public final class Follower implements AutoCloseable {
             send(item, sink);
         }
         return live.open();
+    }
+
+    /**
+     * Before the stream ends: sends what the key has stored so far, waiting up to {@code wait}
+     * for rows that older transactions still hold back (in order, or not at all: a client that
+     * reconnects with its Last-Event-ID gets the rest).
+     */
+    public void finish(Sink sink, Duration wait) throws IOException, InterruptedException {
+        long end = feed.newest(key);
+        catchUp(sink);
+        if (last >= end) {
+            return;
+        }
+        if (live == null) {
+            join(sink);
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (last < end) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !next(Duration.ofNanos(left), sink)) {
+                return;
+            }
+        }
     }
 
     @Override

@@ -34,6 +34,11 @@ public final class EventStream {
      * and is how a client that left is noticed (a write fails), so its place is freed.
      */
     private static final Duration KEEPALIVE = Duration.ofSeconds(5);
+    /**
+     * How long a stream whose subject has finished waits for its last rows to become final
+     * (an older transaction still open holds them back) before it ends anyway.
+     */
+    private static final Duration FINISH_WAIT = Duration.ofSeconds(10);
     /** The reconnection delay a stream sets when it starts. */
     private static final String RETRY = "retry: 2000\n\n";
     /**
@@ -80,13 +85,13 @@ public final class EventStream {
             boolean over = ending.finished().getAsBoolean();
             follower.catchUp(out);
             if (over || out.over()) {
-                follower.catchUp(out);
+                follower.finish(out, FINISH_WAIT);
                 return;
             }
             follower.join(out);
             while (true) {
                 if (out.over()) {
-                    follower.catchUp(out);
+                    follower.finish(out, FINISH_WAIT);
                     return;
                 }
                 Duration quiet = out.untilKeepalive();

@@ -1,10 +1,12 @@
 package dev.vectis.jobs;
 
-/** A job as stored. Times are epoch milliseconds; null until they happen. */
+import dev.vectis.workers.Labels;
+
+/** A job as stored. Times are epoch milliseconds; null until they happen. Labels: what its worker must carry. */
 public record Job(String id, long seq, String command, String fileUrl, String filename, String status,
                   String workerId, int attempt, int maxAttempts, int timeoutSeconds, String stdout, String stderr,
                   Integer exitCode, String errorMessage, long createdAt, Long startedAt, Long deadlineAt,
-                  Long completedAt) {
+                  Long completedAt, Labels labels) {
 
     public static final String PENDING = "pending";
     public static final String RUNNING = "running";

@@ -1,6 +1,7 @@
 package dev.vectis.jobs;
 
 import dev.vectis.db.Dialect;
+import dev.vectis.db.Horizon;
 import dev.vectis.db.Page;
 import dev.vectis.error.ConflictException;
 import dev.vectis.events.EventLog;
@@ -28,6 +29,7 @@ public final class JobQueue {
     private final Dialect dialect;
     private final Clock clock;
     private final JobEvents events;
+    private final Horizon eventHorizon;
     private final int defaultTimeoutSeconds;
     private final SecureRandom random = new SecureRandom();
     /** How often a waiting poll looks again unwoken: another node's news of a job may have been lost. */
@@ -38,6 +40,7 @@ public final class JobQueue {
         this.dialect = dialect;
         this.clock = clock;
         this.events = events;
+        this.eventHorizon = Horizon.of(jdbi, "job_events");
         this.defaultTimeoutSeconds = (int) defaultTimeout.toSeconds();
     }
 
@@ -51,9 +54,9 @@ public final class JobQueue {
         String id = newId(now);
         int maxAttempts = job.maxAttempts() == null ? 1 : job.maxAttempts();
         int timeout = job.timeoutSeconds() == null ? defaultTimeoutSeconds : job.timeoutSeconds();
-        long seq = dialect == Dialect.POSTGRESQL
+        long seq = dialect == Dialect.POSTGRESQL && job.labels().isEmpty()
                 // One statement, so one round trip and no transaction of its own: the job, the first
-                // line of its history and the operator log's event.
+                // line of its history and the operator log's event. Labels add rows of their own.
                 ? jdbi.withHandle(h -> events.bindStatus(JobStore.bindInsert(h.createQuery("WITH j AS ("
                                 + JobStore.INSERT + " RETURNING seq), " + JobEvents.HISTORY_ROW + ", ev AS ("
                                 + EventLog.INSERT + ") SELECT seq FROM j"), id, job, maxAttempts, timeout, createdBy, now),
@@ -65,16 +68,19 @@ public final class JobQueue {
                 });
         events.fire(1);
         return new Job(id, seq, job.command(), job.fileUrl(), job.filename(), Job.PENDING, null, 0, maxAttempts,
-                timeout, "", "", null, null, now, null, null, null);
+                timeout, "", "", null, null, now, null, null, null, job.labels());
     }
 
     /** Hands the oldest pending job to the worker that polled, naming itself. */
     public Claim claim(String workerId) {
         return claim(new Placement() {
+            private boolean labelled;
+
             @Override
             public Optional<Claim.Outcome> refusal(Handle h) {
                 JobStore.Look look = JobStore.look(h, workerId).orElseThrow(
                         () -> new NotFoundException("WORKER_NOT_FOUND", "Worker not found"));
+                labelled = look.labelled();
                 if (!look.namesItself()) {
                     // From now on anonymous polls from its address are not taken for it.
                     h.createUpdate("UPDATE workers SET names_itself = TRUE WHERE id = :id").bind("id", workerId).execute();
@@ -93,12 +99,16 @@ public final class JobQueue {
                 // The worker's row lock serializes its own concurrent polls; the take counts its
                 // running jobs after it, so max_jobs holds. A departure takes the same lock.
                 return h.createQuery("SELECT max_jobs FROM workers WHERE id = :id AND left_at IS NULL FOR UPDATE")
-                        .bind("id", workerId).mapTo(Integer.class).findOne().map(max -> new Taker(workerId, null, max));
+                        .bind("id", workerId).mapTo(Integer.class).findOne()
+                        .map(max -> new Taker(workerId, null, max, labelled ? workerId : null));
             }
         }, Claim.Outcome.WORKER_BUSY);
     }
 
-    /** A poll that names no worker, from {@code address}: placed as {@link AnonymousPolls} says. */
+    /**
+     * A poll that names no worker, from {@code address}: placed as {@link AnonymousPolls} says.
+     * Who takes the job may not be known yet, so such polls take only jobs requiring no labels.
+     */
     public Claim claimFrom(String address) {
         return claim(new Placement() {
             @Override
@@ -106,7 +116,7 @@ public final class JobQueue {
                 if (!AnonymousPolls.hasRoom(h, address)) {
                     return Optional.of(Claim.Outcome.NO_IDLE_WORKER);
                 }
-                return JobStore.anyPending(h) ? Optional.empty() : Optional.of(Claim.Outcome.NO_JOB);
+                return JobStore.anyUnlabelled(h) ? Optional.empty() : Optional.of(Claim.Outcome.NO_JOB);
             }
 
             @Override
@@ -129,10 +139,12 @@ public final class JobQueue {
     /**
      * Who takes the job: a worker, or (worker null) the address it is held for. With
      * {@code maxJobs}, the take itself checks the worker has room; without, the placement has.
+     * {@code labelsOf}: the worker whose labels decide which jobs it may take; null takes only
+     * jobs that require none (a worker without labels, or an anonymous poll's).
      */
-    record Taker(String workerId, String address, Integer maxJobs) {
+    record Taker(String workerId, String address, Integer maxJobs, String labelsOf) {
         Taker(String workerId, String address) {
-            this(workerId, address, null);
+            this(workerId, address, null, null);
         }
     }
 
@@ -260,19 +272,34 @@ public final class JobQueue {
         return Job.CANCELLED.equals(get(jobId).status());
     }
 
+    /** The job's history after the given id, every committed event, final or not. */
     public List<JobEvent> eventsAfter(String jobId, long afterId, int limit) {
         return jdbi.withHandle(h -> events.after(h, jobId, afterId, limit));
     }
 
-    /** The id of the job's newest event, 0 when it has none. */
+    /** The id of the job's newest final event, 0 when it has none. */
     public long latestEvent(String jobId) {
+        return jdbi.withHandle(h -> {
+            Horizon.Bound bound = eventHorizon.bound(h);
+            return bound.bind(h.createQuery("SELECT COALESCE(MAX(id), 0) FROM job_events WHERE job_id = :j AND "
+                    + bound.condition())).bind("j", jobId).mapTo(Long.class).one();
+        });
+    }
+
+    /** The id of the job's newest event, final or not; 0 when it has none. */
+    public long newestEvent(String jobId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(id), 0) FROM job_events WHERE job_id = :j")
                 .bind("j", jobId).mapTo(Long.class).one());
     }
 
-    /** For each job, its events after the given id; together oldest first: what its streams send. */
+    /** For each job, its final events after the given id; together oldest first: what its streams send. */
     public List<JobEvent> eventsAfter(Map<String, Long> positions, int limit) {
-        return jdbi.withHandle(h -> JobStore.eventsAfter(h, positions, limit));
+        return jdbi.withHandle(h -> JobStore.eventsAfter(h, positions, limit, eventHorizon.bound(h)));
+    }
+
+    /** How far the jobs' events are final on this node. */
+    public Horizon eventHorizon() {
+        return eventHorizon;
     }
 
     public JobEvents events() {

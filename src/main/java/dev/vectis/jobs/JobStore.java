@@ -2,13 +2,16 @@ package dev.vectis.jobs;
 
 import dev.vectis.db.Columns;
 import dev.vectis.db.Dialect;
+import dev.vectis.db.Horizon;
 import dev.vectis.db.KeyedAfter;
+import dev.vectis.workers.Labels;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -18,7 +21,7 @@ final class JobStore {
 
     private static final String COLUMNS = "id, seq, command, file_url, filename, status, worker_id, attempt, "
             + "max_attempts, timeout_seconds, stdout, stderr, exit_code, error_message, created_at, started_at, "
-            + "deadline_at, completed_at";
+            + "deadline_at, completed_at, labels";
 
     private static final String[] COLUMN_NAMES = COLUMNS.split(", ");
 
@@ -32,8 +35,15 @@ final class JobStore {
     /** The new job's seq. */
     static long insert(Handle h, String id, NewJob job, int maxAttempts, int timeoutSeconds, String createdBy,
                        long now) {
-        return bindInsert(h.createUpdate(INSERT), id, job, maxAttempts, timeoutSeconds, createdBy, now)
+        long seq = bindInsert(h.createUpdate(INSERT), id, job, maxAttempts, timeoutSeconds, createdBy, now)
                 .executeAndReturnGeneratedKeys("seq").mapTo(Long.class).one();
+        if (!job.labels().isEmpty()) {
+            PreparedBatch batch = h.prepareBatch("INSERT INTO job_labels (job_id, label_key, label_value) "
+                    + "VALUES (:j, :k, :v)");
+            job.labels().pairs().forEach((k, v) -> batch.bind("j", id).bind("k", k).bind("v", v).add());
+            batch.execute();
+        }
+        return seq;
     }
 
     /** {@code createdBy}: the token that asked, whose submitter alone may then read the job (null: none). */
@@ -111,21 +121,39 @@ final class JobStore {
                 .mapTo(Long.class).one();
     }
 
-    /** Written so that PostgreSQL's partial index of pending jobs (V18) matches it. */
-    static final String NEXT_PENDING = "SELECT id FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT 1 "
-            + "FOR UPDATE SKIP LOCKED";
+
+    /**
+     * Pending jobs requiring no labels: what a worker without labels may take. Written so that
+     * PostgreSQL's partial index of them (V28) matches it, and H2 reads (status, labels, seq).
+     */
+    static final String UNLABELLED = "status = 'pending' AND labels IS NULL";
+
+    /**
+     * Pending jobs the worker :w may take: those requiring no labels, and those none of whose
+     * labels it lacks. PostgreSQL walks its partial index of pending jobs (V18) in seq order,
+     * so a labelled worker's claim also steps over the pending jobs it cannot take.
+     */
+    static final String TAKEABLE = "status = 'pending' AND (labels IS NULL OR NOT EXISTS (SELECT 1 FROM job_labels jl "
+            + "WHERE jl.job_id = jobs.id AND NOT EXISTS (SELECT 1 FROM worker_labels wl WHERE wl.worker_id = :w "
+            + "AND wl.label_key = jl.label_key AND wl.label_value = jl.label_value)))";
+
+    /** PostgreSQL's claim for a worker without labels (with labels it reads {@link #TAKEABLE}). */
+    static final String NEXT_PENDING = nextOf(UNLABELLED);
 
     /** How many of the oldest pending jobs H2 tries before it says there is none free. */
     private static final int H2_CANDIDATES = 32;
 
     /**
-     * The oldest pending job nobody else is claiming right now. H2 applies LIMIT before SKIP
-     * LOCKED, so there one claim in progress would hide every other pending job: it tries
-     * the oldest few one by one instead.
+     * The oldest pending job that {@code workerId} may take (null: an anonymous poll, which
+     * takes only jobs requiring no labels) and nobody else is claiming right now. A worker
+     * without labels takes the cheap path, which never looks at a labelled job. H2 applies
+     * LIMIT before SKIP LOCKED, so there one claim in progress would hide every other pending
+     * job: it tries the oldest few one by one instead.
      */
-    private static Optional<String> nextPendingOnH2(Handle h) {
-        List<String> oldest = h.createQuery("SELECT id FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT :n")
-                .bind("n", H2_CANDIDATES).mapTo(String.class).list();
+    private static Optional<String> nextPendingOnH2(Handle h, String labelsOf) {
+        Query candidates = h.createQuery("SELECT id FROM jobs WHERE " + (labelsOf != null ? TAKEABLE : UNLABELLED)
+                + " ORDER BY seq LIMIT :n").bind("n", H2_CANDIDATES);
+        List<String> oldest = (labelsOf != null ? candidates.bind("w", labelsOf) : candidates).mapTo(String.class).list();
         for (String id : oldest) {
             Optional<String> free = h.createQuery("SELECT id FROM jobs WHERE id = :id AND status = 'pending' "
                     + "FOR UPDATE SKIP LOCKED").bind("id", id).mapTo(String.class).findOne();
@@ -137,7 +165,7 @@ final class JobStore {
     }
 
     /** What a named poll learns before it locks anything: the worker's room, and whether any job waits. */
-    record Look(int maxJobs, int running, boolean namesItself, boolean work, boolean left) {
+    record Look(int maxJobs, int running, boolean namesItself, boolean work, boolean left, boolean labelled) {
     }
 
     /** Starts the statement {@link #look} runs, so tests can count a poll's looks. */
@@ -145,16 +173,20 @@ final class JobStore {
 
     static Optional<Look> look(Handle h, String workerId) {
         return h.createQuery(LOOK + "(SELECT COUNT(*) FROM jobs WHERE worker_id = :w AND status = 'running') AS running, "
-                        + "CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE status = 'pending') THEN 1 ELSE 0 END AS work, "
+                        + "CASE WHEN EXISTS (SELECT 1 FROM worker_labels WHERE worker_id = :w) THEN 1 ELSE 0 END AS labelled, "
+                        // Work a labelled worker may not be able to take still counts: its take decides.
+                        + "CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE status = 'pending' AND (labels IS NULL OR EXISTS "
+                        + "(SELECT 1 FROM worker_labels WHERE worker_id = :w))) THEN 1 ELSE 0 END AS work, "
                         + "left_at FROM workers WHERE id = :w")
                 .bind("w", workerId)
                 .map((rs, ctx) -> new Look(rs.getInt("max_jobs"), rs.getInt("running"), rs.getBoolean("names_itself"),
-                        rs.getInt("work") == 1, Columns.longOrNull(rs, "left_at") != null))
+                        rs.getInt("work") == 1, Columns.longOrNull(rs, "left_at") != null, rs.getInt("labelled") == 1))
                 .findOne();
     }
 
-    static boolean anyPending(Handle h) {
-        return h.createQuery("SELECT 1 FROM jobs WHERE status = 'pending' LIMIT 1").mapTo(Integer.class).findOne()
+    /** Whether a job requiring no labels waits: what an anonymous poll may take. */
+    static boolean anyUnlabelled(Handle h) {
+        return h.createQuery("SELECT 1 FROM jobs WHERE " + UNLABELLED + " LIMIT 1").mapTo(Integer.class).findOne()
                 .isPresent();
     }
 
@@ -170,10 +202,11 @@ final class JobStore {
      * taker's {@code maxJobs}, no room). On PostgreSQL one statement picks and starts it.
      */
     static Optional<Job> take(Handle h, Dialect dialect, JobQueue.Taker taker, long now) {
+        // TAKEABLE's :w is the worker's own id: only a named poll's worker brings its labels.
+        String which = taker.labelsOf() != null ? TAKEABLE : UNLABELLED;
         if (dialect == Dialect.POSTGRESQL) {
             // The room check does not depend on the row, so it runs once, before the pending index is read.
-            String pick = taker.maxJobs() == null ? NEXT_PENDING
-                    : NEXT_PENDING.replace("WHERE status = 'pending'", "WHERE status = 'pending' AND " + ROOM);
+            String pick = nextOf(taker.maxJobs() == null ? which : which + " AND " + ROOM);
             // A scalar subquery, so the update finds its row by primary key whatever the statistics say.
             Query take = h.createQuery("WITH picked AS (" + pick + ") " + START + "WHERE id = (SELECT id FROM picked) "
                             + "AND status = 'pending' RETURNING " + COLUMNS)
@@ -187,7 +220,11 @@ final class JobStore {
                 .bind("w", taker.workerId()).bind("max", taker.maxJobs()).mapTo(Integer.class).one() == 0) {
             return Optional.empty();
         }
-        return nextPendingOnH2(h).flatMap(id -> start(h, id, taker.workerId(), taker.address(), now));
+        return nextPendingOnH2(h, taker.labelsOf()).flatMap(id -> start(h, id, taker.workerId(), taker.address(), now));
+    }
+
+    private static String nextOf(String which) {
+        return "SELECT id FROM jobs WHERE " + which + " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED";
     }
 
     /** H2's start of a job {@link #nextPending} found: the job as it now is, or empty when no longer pending. */
@@ -264,13 +301,13 @@ final class JobStore {
     }
 
     static List<JobEvent> eventsAfter(Handle h, String jobId, long afterId, int limit) {
-        return eventsAfter(h, Map.of(jobId, afterId), limit);
+        return eventsAfter(h, Map.of(jobId, afterId), limit, null);
     }
 
-    /** Each job's events after its own id, together oldest first. */
-    static List<JobEvent> eventsAfter(Handle h, Map<String, Long> positions, int limit) {
+    /** Each job's events after its own id, together oldest first; up to the bound when there is one. */
+    static List<JobEvent> eventsAfter(Handle h, Map<String, Long> positions, int limit, Horizon.Bound bound) {
         return KeyedAfter.read(h, "SELECT id, job_id, kind, data, created_at FROM job_events", "job_id", positions, limit,
-                (rs, ctx) -> new JobEvent(rs.getLong("id"), rs.getString("job_id"), rs.getString("kind"),
+                bound, (rs, ctx) -> new JobEvent(rs.getLong("id"), rs.getString("job_id"), rs.getString("kind"),
                         rs.getString("data"), rs.getLong("created_at")));
     }
 
@@ -280,6 +317,6 @@ final class JobStore {
                 rs.getInt("max_attempts"), rs.getInt("timeout_seconds"), rs.getString("stdout"),
                 rs.getString("stderr"), Columns.intOrNull(rs, "exit_code"), rs.getString("error_message"),
                 rs.getLong("created_at"), Columns.longOrNull(rs, "started_at"), Columns.longOrNull(rs, "deadline_at"),
-                Columns.longOrNull(rs, "completed_at"));
+                Columns.longOrNull(rs, "completed_at"), Labels.fromCanonical(rs.getString("labels")));
     }
 }

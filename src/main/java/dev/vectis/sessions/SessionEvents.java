@@ -2,6 +2,7 @@ package dev.vectis.sessions;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.db.Horizon;
 import dev.vectis.db.KeyedAfter;
 import dev.vectis.events.EventLog;
 import dev.vectis.events.FeedItem;
@@ -20,11 +21,13 @@ public final class SessionEvents {
 
     private final Jdbi jdbi;
     private final EventLog log;
+    private final Horizon horizon;
     private final ObjectMapper mapper = new ObjectMapper();
 
     public SessionEvents(Jdbi jdbi, EventLog log) {
         this.jdbi = jdbi;
         this.log = log;
+        this.horizon = Horizon.of(jdbi, "vps_session_events");
     }
 
     /** Records the session's new state: its status and the checklist that follows from it. */
@@ -54,18 +57,33 @@ public final class SessionEvents {
         log.append(h, NewEvent.of("vps.stop_retry", "marketplace", s.workerId(), data));
     }
 
-    /** For each session, its events after the given id; together oldest first: what its streams send. */
+    /** For each session, its final events after the given id; together oldest first: what its streams send. */
     public List<FeedItem> after(Map<String, Long> positions, int limit) {
         return jdbi.withHandle(h -> KeyedAfter.read(h, "SELECT id, session_id, kind, data FROM vps_session_events",
-                "session_id", positions, limit, (rs, ctx) -> new FeedItem(rs.getString("session_id"), rs.getLong("id"),
-                        rs.getString("kind"), rs.getString("data"))));
+                "session_id", positions, limit, horizon.bound(h), (rs, ctx) -> new FeedItem(rs.getString("session_id"),
+                        rs.getLong("id"), rs.getString("kind"), rs.getString("data"))));
     }
 
-    /** The id of the session's newest event, 0 when it has none. */
+    /** The id of the session's newest final event, 0 when it has none. */
     public long latest(String sessionId) {
+        return jdbi.withHandle(h -> {
+            Horizon.Bound bound = horizon.bound(h);
+            return bound.bind(h.createQuery("SELECT COALESCE(MAX(id), 0) FROM vps_session_events "
+                            + "WHERE session_id = :s AND " + bound.condition()))
+                    .bind("s", sessionId).mapTo(Long.class).one();
+        });
+    }
+
+    /** The id of the session's newest event, final or not; 0 when it has none. */
+    public long newest(String sessionId) {
         return jdbi.withHandle(h -> h.createQuery(
                 "SELECT COALESCE(MAX(id), 0) FROM vps_session_events WHERE session_id = :s")
                 .bind("s", sessionId).mapTo(Long.class).one());
+    }
+
+    /** How far the sessions' events are final on this node. */
+    public Horizon horizon() {
+        return horizon;
     }
 
     void fire() {

@@ -28,9 +28,16 @@ public final class WorkerRegistry {
     /** How long a node trusts that a worker id exists before asking the database again. */
     private static final long KNOWN_FOR_MILLIS = 60_000;
 
+    /** The default bound on holding off a mass offline marking; see {@link SilenceBrake}. */
+    public static final Duration SILENCE_HOLD = Duration.ofMinutes(5);
+
     private final Jdbi jdbi;
     private final Clock clock;
     private final Duration offlineAfter;
+    private final Pace pace;
+    private final SilenceBrake brake;
+    private final WorkerLabels labels;
+    private final List<Consumer<SilenceBrake.Alert>> silenceAlerts = new CopyOnWriteArrayList<>();
     private final long startedAt;
     private final HeartbeatBuffer heartbeats = new HeartbeatBuffer();
     private final ReentrantLock flushing = new ReentrantLock();
@@ -43,10 +50,27 @@ public final class WorkerRegistry {
     }
 
     public WorkerRegistry(Jdbi jdbi, Clock clock, Duration offlineAfter) {
+        this(jdbi, clock, Pace.forWindow(offlineAfter), SILENCE_HOLD);
+    }
+
+    /** {@code silenceHold}: the longest the sweep holds off when most of the fleet goes quiet at once (zero: never). */
+    public WorkerRegistry(Jdbi jdbi, Clock clock, Pace pace, Duration silenceHold) {
         this.jdbi = jdbi;
         this.clock = clock;
-        this.offlineAfter = offlineAfter;
+        this.offlineAfter = pace.offlineAfter();
+        this.pace = pace;
+        this.brake = new SilenceBrake(silenceHold);
+        this.labels = new WorkerLabels(jdbi);
         this.startedAt = clock.millis();
+    }
+
+    /** The heartbeat interval and offline window this server tells its agents. */
+    public Pace pace() {
+        return pace;
+    }
+
+    public WorkerLabels labels() {
+        return labels;
     }
 
     /** Enrols a worker, or refreshes it when it registers again (a restart). */
@@ -55,6 +79,9 @@ public final class WorkerRegistry {
         Worker worker = upsert(() -> jdbi.inTransaction(h -> {
             if (!WorkerStore.updateExecutorFields(h, registration, now)) {
                 WorkerStore.insertExecutor(h, registration, now);
+            }
+            if (registration.labels() != null) {
+                WorkerLabels.replace(h, registration.workerId(), registration.labels());
             }
             return WorkerStore.find(h, registration.workerId()).orElseThrow();
         }), () -> refuseOtherKind(registration.workerId(), java.util.Set.of("executor", "fleet")));
@@ -235,7 +262,9 @@ public final class WorkerRegistry {
      * done or untouched, and the next sweep, on any node, finds the rest. The mark is
      * conditional, so two sweeps that meet mark and tell about a worker once. Buffered
      * heartbeats are written first, through {@link #flush}, so a worker heard just now is not
-     * taken for silent. After a start, every worker first gets a full window to be heard.
+     * taken for silent. After a start, every worker first gets a full window to be heard. When
+     * more than half of the fleet went quiet at once, nobody is marked while the
+     * {@link SilenceBrake} holds.
      */
     public int sweep(OfflineListener listener) {
         flush();
@@ -244,8 +273,12 @@ public final class WorkerRegistry {
             return 0;
         }
         long cutoff = now - offlineAfter.toMillis();
+        List<String> silent = jdbi.withHandle(h -> WorkerStore.silentSince(h, cutoff));
+        if ((!silent.isEmpty() || brake.engaged()) && braking(now)) {
+            return 0;
+        }
         int marked = 0;
-        for (String id : jdbi.withHandle(h -> WorkerStore.silentSince(h, cutoff))) {
+        for (String id : silent) {
             boolean offline = jdbi.inTransaction(h -> {
                 if (!WorkerStore.markOffline(h, id, cutoff, now)) {
                     return false;
@@ -259,6 +292,28 @@ public final class WorkerRegistry {
             }
         }
         return marked;
+    }
+
+    /** Asks the brake whether to hold off, and passes on the alert it raises, if any. */
+    private boolean braking(long now) {
+        int[] fleet = jdbi.withHandle(h -> WorkerStore.onlineAndQuiet(h, now - offlineAfter.toMillis() / 2));
+        SilenceBrake.Verdict verdict = brake.judge(fleet[0], fleet[1], now);
+        SilenceBrake.Alert alert = verdict.alert();
+        if (alert != null) {
+            if (alert.began()) {
+                LOG.warn("{} of {} online workers went quiet at once: not marking them offline for up to {}s, "
+                        + "unless heard again", alert.quiet(), alert.online(), brake.hold().toSeconds());
+            } else {
+                LOG.info("Fleet silence over ({}) after {}s", alert.reason(), (alert.at() - alert.since()) / 1000);
+            }
+            silenceAlerts.forEach(l -> l.accept(alert));
+        }
+        return verdict.hold();
+    }
+
+    /** Runs {@code listener} with each alert the silence brake raises, on the sweeping thread. */
+    public void onSilence(Consumer<SilenceBrake.Alert> listener) {
+        silenceAlerts.add(listener);
     }
 
     /** True when the worker exists and was registered through the session gateway; cached briefly per node. */

@@ -138,6 +138,17 @@ final class WorkerStore {
                 .bind("cutoff", cutoff).mapTo(String.class).list().stream().sorted().toList();
     }
 
+    /**
+     * How many workers are online, and how many of them were last heard before {@code quietBefore}.
+     * VPS hosts registered by an admin send no heartbeats, so their silence says nothing: not counted.
+     */
+    static int[] onlineAndQuiet(Handle h, long quietBefore) {
+        return h.createQuery("SELECT COUNT(*) AS online, "
+                        + "COALESCE(SUM(CASE WHEN last_seen_at < :quiet THEN 1 ELSE 0 END), 0) AS quiet "
+                        + "FROM workers WHERE online = TRUE AND enrolled_via <> 'marketplace'")
+                .bind("quiet", quietBefore).map((rs, ctx) -> new int[] {rs.getInt("online"), rs.getInt("quiet")}).one();
+    }
+
     /** Conditional, so a heartbeat that landed meanwhile keeps the worker online. */
     static boolean markOffline(Handle h, String id, long cutoff, long now) {
         return h.createUpdate("UPDATE workers SET online = FALSE, updated_at = :now "

@@ -17,6 +17,8 @@ class AgentCommandTest {
         assertRefused("--vm-port must be from 0 to 65535", "--server", "http://h", "--vm-port", "70000");
         assertRefused("--heartbeat-seconds", "--server", "http://h", "--heartbeat-seconds", "0");
         assertRefused("--ip-detect-url must be an http(s) URL", "--server", "http://h", "--ip-detect-url", "file:/x");
+        assertRefused("--label must be key=value pairs", "--server", "http://h", "--label", "gpu");
+        assertRefused("--label key \"g p u\" must be 1 to 63 characters", "--server", "http://h", "--label", "g p u=x");
         assertRefused("Missing required option: '--server=URL'");
     }
 

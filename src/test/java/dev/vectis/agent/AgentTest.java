@@ -156,6 +156,18 @@ class AgentTest {
         assertThat(server.requests("POST", "/api/workers/register")).hasSize(2);
     }
 
+    @Test
+    void theConfiguredLabelsGoWithEveryRegistration() throws Exception {
+        AgentSettings plain = settings();
+        AgentSettings labelled = new AgentSettings(plain.server(), plain.token(), plain.configDir(), plain.stateDir(), plain.ip(),
+                plain.ipDetectUrl(), plain.vmPort(), plain.maxJobs(), plain.provisioners(), plain.heartbeatInterval(),
+                plain.grace(), dev.vectis.workers.Labels.fromText("gpu=true", "--label"));
+        Agent.start(labelled, Clock.systemUTC(), () -> true).close();
+
+        JsonNode registered = server.requests("POST", "/api/workers/register").get(0).json();
+        assertThat(registered.get("labels").toString()).isEqualTo("{\"gpu\":\"true\"}");
+    }
+
     private AgentSettings settings() throws IOException {
         return new AgentSettings(server.uri(), Optional.of("tok"), dir, dir, Optional.of("127.0.0.1"), Optional.empty(),
                 freePort(), 2, Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(1));

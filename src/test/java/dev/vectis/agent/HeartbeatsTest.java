@@ -3,6 +3,7 @@ package dev.vectis.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vectis.http.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -45,6 +46,28 @@ class HeartbeatsTest {
         beats.beat();
 
         assertThat(beats.interval()).isEqualTo(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void keepsTheIntervalToAThirdOfTheServersOfflineWindow() throws Exception {
+        Heartbeats beats = heartbeats(server.uri(), Duration.ofSeconds(10));
+        beats.adopt(Json.mapper().readTree("{\"heartbeatIntervalSeconds\":30,\"offlineAfterSeconds\":30}"));
+        assertThat(beats.interval()).isEqualTo(Duration.ofSeconds(10));
+        beats.adopt(Json.mapper().readTree("{\"heartbeatIntervalSeconds\":5,\"offlineAfterSeconds\":60}"));
+        assertThat(beats.interval()).isEqualTo(Duration.ofSeconds(5));
+        beats.adopt(Json.mapper().readTree("{\"success\":true}"));
+        assertThat(beats.interval()).as("no pace in the answer: unchanged").isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void eachWaitIsTheIntervalWithinTenPercent() {
+        Duration ten = Duration.ofSeconds(10);
+        assertThat(Heartbeats.jittered(ten, 0)).isEqualTo(9_000);
+        assertThat(Heartbeats.jittered(ten, 0.5)).isEqualTo(10_000);
+        assertThat(Heartbeats.jittered(ten, Math.nextDown(1.0))).isEqualTo(11_000);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(Heartbeats.jittered(ten, Math.random())).isBetween(9_000L, 11_000L);
+        }
     }
 
     @Test

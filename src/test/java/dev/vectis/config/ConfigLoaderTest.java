@@ -46,6 +46,8 @@ class ConfigLoaderTest {
         assertThat(s.rateLimit().enabled()).isTrue();
         assertThat(s.rateLimit().rate(RatePolicy.PROVIDER).perMinute()).isEqualTo(60);
         assertThat(s.heartbeat().offlineAfter()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.heartbeat().interval()).isEmpty();
+        assertThat(s.heartbeat().silenceHold()).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.log().level()).isEqualTo("info");
         assertThat(s.log().format()).isEqualTo(Settings.LogFormat.TEXT);
     }
@@ -149,6 +151,18 @@ class ConfigLoaderTest {
     void emptyVariablesAndTestVariablesAreIgnored() {
         Settings s = load(Map.of("VECTIS_ADMIN_TOKEN", "", "VECTIS_TEST_POSTGRES", "require", "VECTIS_JAVA_OPTS", "-Xmx1g"));
         assertThat(s.adminToken()).isEmpty();
+    }
+
+    @Test
+    void aHeartbeatIntervalOverAThirdOfTheOfflineWindowStopsStart() {
+        assertThatThrownBy(() -> load(Map.of("VECTIS_HEARTBEAT_INTERVAL_SECONDS", "11")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("heartbeat.interval_seconds: must be at most a third of "
+                        + "heartbeat.offline_after_seconds (30)");
+        Settings s = load(Map.of("VECTIS_HEARTBEAT_INTERVAL_SECONDS", "20", "VECTIS_HEARTBEAT_OFFLINE_AFTER_SECONDS",
+                "60", "VECTIS_HEARTBEAT_SILENCE_HOLD_SECONDS", "0"));
+        assertThat(s.heartbeat().interval()).contains(Duration.ofSeconds(20));
+        assertThat(s.heartbeat().silenceHold()).isZero();
     }
 
     @Test

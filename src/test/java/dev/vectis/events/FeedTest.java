@@ -1,6 +1,7 @@
 package dev.vectis.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vectis.db.Database;
 import dev.vectis.jobs.JobEvents;
@@ -12,6 +13,10 @@ import dev.vectis.testing.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
@@ -19,14 +24,17 @@ import org.junit.jupiter.api.Test;
 class FeedTest {
 
     private static final Duration NOW = Duration.ZERO;
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     /** The jobs' event log on a real database, and a feed over it. */
     private static final class Jobs implements AutoCloseable {
         final Database database;
         final JobQueue queue;
+        final boolean postgres;
 
         Jobs(TestDatabase db) {
             database = db.open();
+            postgres = db.isPostgres();
             MutableClock clock = new MutableClock();
             queue = new JobQueue(database.jdbi(), database.dialect(), clock, new JobEvents(new EventLog(database.jdbi(), clock), database.dialect()),
                     Duration.ofHours(1));
@@ -34,8 +42,28 @@ class FeedTest {
 
         Feed feed(int queueLimit) {
             return new Feed("jobs", new Feed.Source((positions, limit) -> queue.eventsAfter(positions, limit).stream()
-                    .map(e -> new FeedItem(e.jobId(), e.id(), e.kind(), e.data())).toList(), queue::latestEvent),
-                    queueLimit);
+                    .map(e -> new FeedItem(e.jobId(), e.id(), e.kind(), e.data())).toList(), queue::latestEvent,
+                    queue::newestEvent, queue.eventHorizon()::heldBack), queueLimit);
+        }
+
+        /**
+         * Waits until the job's row {@code id} is final, so that the next read returns it: on
+         * PostgreSQL any transaction open on the server (another test run's) holds rows back.
+         */
+        void awaitFinal(String jobId, long id) {
+            try {
+                await().atMost(WAIT).until(() -> queue.latestEvent(jobId) >= id);
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("row " + id + " is not final; transactions holding it back: " + writers(), e);
+            }
+        }
+
+        /** On PostgreSQL, the transactions that have written and are open anywhere on the server. */
+        private String writers() {
+            return !postgres ? "(H2)" : database.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT datname || ' ' || state || ' ' || (now() - xact_start) || ' ' || LEFT(query, 100) "
+                            + "FROM pg_stat_activity WHERE backend_xid IS NOT NULL").mapTo(String.class).list())
+                    .toString();
         }
 
         String job() {
@@ -73,6 +101,7 @@ class FeedTest {
             long a1 = jobs.output(a, "a1");
             long b1 = jobs.output(b, "b1");
             long a2 = jobs.output(a, "a2");
+            jobs.awaitFinal(a, a2);
 
             feed.poll();
 
@@ -93,29 +122,125 @@ class FeedTest {
     }
 
     /**
-     * Rows of two jobs committed out of id order: a single position for the whole table would
-     * pass the first job's row while it was uncommitted, and never send it.
+     * Rows of two jobs committed out of id order: a position that passed the first job's row
+     * while it was uncommitted would never send it. The newer row waits until the older one's
+     * transaction has ended, and then both are sent.
      */
     @DbTest
-    void aRowCommittedAfterANewerOneOfAnotherKeyIsStillSent(TestDatabase db) throws Exception {
+    void aRowCommittedAfterANewerOneIsSentAndTheNewerWaitsForIt(TestDatabase db) throws Exception {
         try (Jobs jobs = new Jobs(db)) {
             Feed feed = jobs.feed(100);
             String slow = jobs.job();
             String quick = jobs.job();
             Subscription onSlow = feed.subscribe(slow, jobs.output(slow, "start"));
             Subscription onQuick = feed.subscribe(quick, jobs.output(quick, "start"));
+            long late;
+            long early;
             try (Handle tx = jobs.database.jdbi().open()) {
                 tx.begin();
-                long late = Jobs.output(tx, slow, "late");
-                long early = jobs.output(quick, "early");
+                late = Jobs.output(tx, slow, "late");
+                early = jobs.output(quick, "early");
                 assertThat(late).isLessThan(early);
                 feed.poll();
-                assertThat(onQuick.take(NOW)).extracting(FeedItem::id).containsExactly(early);
+                feed.poll();
+                assertThat(onQuick.take(NOW)).as("held back by the open transaction").isEmpty();
+                assertThat(jobs.queue.latestEvent(quick)).isLessThan(early);
                 assertThat(onSlow.take(NOW)).isEmpty();
                 tx.commit();
-                feed.poll();
-                assertThat(onSlow.take(NOW)).extracting(FeedItem::id).containsExactly(late);
             }
+            jobs.awaitFinal(quick, early);
+            feed.poll();
+            assertThat(onSlow.take(NOW)).extracting(FeedItem::id).containsExactly(late);
+            assertThat(onQuick.take(NOW)).extracting(FeedItem::id).containsExactly(early);
+        }
+    }
+
+    /**
+     * The transaction holding the older row began (and wrote) after the one holding the newer
+     * row: its row is still not passed. A rule on each row's own transaction id would have sent
+     * the newer row, whose transaction is the older one, and so lost the other.
+     */
+    @DbTest
+    void aRowIsHeldBackEvenByATransactionYoungerThanItsOwn(TestDatabase db) throws Exception {
+        try (Jobs jobs = new Jobs(db)) {
+            Feed feed = jobs.feed(100);
+            String job = jobs.job();
+            String other = jobs.job();
+            Subscription sub = feed.subscribe(job, jobs.output(job, "start"));
+            long first;
+            long second;
+            try (Handle older = jobs.database.jdbi().open(); Handle younger = jobs.database.jdbi().open()) {
+                older.begin();
+                Jobs.output(older, other, "the older transaction writes first");
+                younger.begin();
+                first = Jobs.output(younger, job, "first");
+                second = Jobs.output(older, job, "second");
+                older.commit();
+                assertThat(first).isLessThan(second);
+                feed.poll();
+                feed.poll();
+                assertThat(sub.take(NOW)).as("the younger transaction is still open").isEmpty();
+                younger.commit();
+            }
+            jobs.awaitFinal(job, second);
+            feed.poll();
+            assertThat(sub.take(NOW)).extracting(FeedItem::id).containsExactly(first, second);
+        }
+    }
+
+    /** The id a stream labels its subject's current state with: the newest, once it is final. */
+    @DbTest
+    void theLatestOnceFinalWaitsForHeldBackRowsAndOtherwiseGivesTheFinalOne(TestDatabase db) throws Exception {
+        try (Jobs jobs = new Jobs(db)) {
+            Feed feed = jobs.feed(100);
+            String job = jobs.job();
+            long start = jobs.output(job, "start");
+            assertThat(feed.latestOnceFinal(job, WAIT)).isEqualTo(start);
+            long held;
+            try (Handle tx = jobs.database.jdbi().open()) {
+                tx.begin();
+                held = Jobs.output(tx, job, "held");
+                assertThat(feed.latestOnceFinal(job, Duration.ofMillis(50))).as("not final").isLessThan(held);
+                tx.commit();
+            }
+            assertThat(feed.latestOnceFinal(job, WAIT)).isEqualTo(held);
+        }
+    }
+
+    /** A stream whose subject finished sends what was stored, waiting for rows an open transaction holds back. */
+    @DbTest
+    void finishingWaitsForHeldBackRowsAndSendsThemInOrder(TestDatabase db) throws Exception {
+        try (Jobs jobs = new Jobs(db)) {
+            Feed feed = jobs.feed(100);
+            String job = jobs.job();
+            long start = jobs.output(job, "start");
+            List<Long> sent = new CopyOnWriteArrayList<>();
+            CompletableFuture<Void> finished;
+            long held;
+            long last;
+            try (Handle tx = jobs.database.jdbi().open(); Follower follower = new Follower(feed, job, start)) {
+                tx.begin();
+                held = Jobs.output(tx, job, "held");
+                last = jobs.output(job, "last");
+                finished = CompletableFuture.runAsync(() -> {
+                    try {
+                        follower.finish(item -> sent.add(item.id()), WAIT);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                await().atMost(WAIT).until(() -> feed.subscribers() == 1);
+                feed.poll();
+                assertThat(sent).isEmpty();
+                assertThat(finished).isNotDone();
+                tx.commit();
+                await().atMost(WAIT).until(() -> {
+                    feed.poll();
+                    return finished.isDone();
+                });
+                finished.get(1, TimeUnit.SECONDS);
+            }
+            assertThat(sent).containsExactly(held, last);
         }
     }
 
@@ -131,6 +256,7 @@ class FeedTest {
             for (int round = 0; round < 3; round++) {
                 sent.add(jobs.output(job, "x" + round));
                 sent.add(jobs.output(job, "y" + round));
+                jobs.awaitFinal(job, sent.get(sent.size() - 1));
                 feed.poll();
                 assertThat(keepingUp.take(NOW)).extracting(FeedItem::id).containsExactlyElementsOf(sent.subList(
                         sent.size() - 2, sent.size()));
@@ -150,14 +276,17 @@ class FeedTest {
             Feed feed = jobs.feed(100);
             String job = jobs.job();
             long first = jobs.output(job, "first");
+            jobs.awaitFinal(job, first);
             Subscription other = feed.subscribe(job, first);
             List<Long> sent = new ArrayList<>();
             try (Follower follower = new Follower(feed, job, 0)) {
                 follower.catchUp(item -> sent.add(item.id()));
                 long between = jobs.output(job, "between");
+                jobs.awaitFinal(job, between);
                 feed.poll();
                 follower.join(item -> sent.add(item.id()));
                 long after = jobs.output(job, "after");
+                jobs.awaitFinal(job, after);
                 feed.poll();
                 assertThat(follower.next(NOW, item -> sent.add(item.id()))).isTrue();
                 assertThat(sent).containsExactlyElementsOf(history(jobs, job, first, between, after));
@@ -174,12 +303,14 @@ class FeedTest {
             String job = jobs.job();
             Subscription other = feed.subscribe(job, jobs.output(job, "first"));
             long unread = jobs.output(job, "not yet read by the feed");
+            jobs.awaitFinal(job, unread);
             List<Long> sent = new ArrayList<>();
             try (Follower follower = new Follower(feed, job, unread - 1)) {
                 follower.catchUp(item -> sent.add(item.id()));
                 follower.join(item -> sent.add(item.id()));
                 feed.poll();
                 long next = jobs.output(job, "next");
+                jobs.awaitFinal(job, next);
                 feed.poll();
                 assertThat(follower.next(NOW, item -> sent.add(item.id()))).isTrue();
                 assertThat(sent).containsExactly(unread, next);
@@ -193,7 +324,7 @@ class FeedTest {
         try (Jobs jobs = new Jobs(db)) {
             Feed feed = jobs.feed(100);
             String job = jobs.job();
-            jobs.output(job, "start");
+            jobs.awaitFinal(job, jobs.output(job, "start"));
             List<Long> toLiar = new ArrayList<>();
             List<Long> toHonest = new ArrayList<>();
             try (Follower liar = new Follower(feed, job, Long.MAX_VALUE / 2);
@@ -203,6 +334,7 @@ class FeedTest {
                 honest.catchUp(item -> toHonest.add(item.id()));
                 honest.join(item -> toHonest.add(item.id()));
                 long next = jobs.output(job, "next");
+                jobs.awaitFinal(job, next);
                 feed.poll();
                 assertThat(honest.next(NOW, item -> toHonest.add(item.id()))).isTrue();
                 assertThat(liar.next(NOW, item -> toLiar.add(item.id()))).isTrue();
@@ -223,7 +355,7 @@ class FeedTest {
     @Test
     void closingEndsEverySubscriptionAndAnyMadeLater() throws Exception {
         FeedReader reader = new FeedReader();
-        Feed feed = reader.add("jobs", new Feed.Source((positions, limit) -> List.of(), key -> 0));
+        Feed feed = reader.add("jobs", new Feed.Source((positions, limit) -> List.of(), key -> 0, key -> 0, () -> false));
         Subscription before = feed.subscribe("job", 0);
         reader.close();
         assertThat(before.open()).isFalse();

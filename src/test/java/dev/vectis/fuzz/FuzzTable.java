@@ -46,6 +46,9 @@ final class FuzzTable {
                 "hostname", "fuzz-node")));
         r.add(get("/install.sh"));
         r.add(get("/downloads/vectis.jar"));
+        r.add(get("/api/v1/fleet/workers/{workerId}/labels").as(Auth.ADMIN).param("workerId", f -> EXEC_WORKER));
+        r.add(new FuzzRoute("PUT", "/api/v1/fleet/workers/{workerId}/labels").as(Auth.ADMIN)
+                .param("workerId", f -> EXEC_WORKER).json(f -> obj("os", "linux", "gpu", "true")));
     }
 
     private static void gateway(List<FuzzRoute> r) {
@@ -96,12 +99,14 @@ final class FuzzTable {
     private static void executor(List<FuzzRoute> r) {
         for (Auth auth : List.of(Auth.WORKER, Auth.SIGNED)) {
             r.add(post("/api/workers/register").as(auth).json(f -> obj("workerId", execId(f, auth),
-                    "hostname", "fuzz-host", "os", "linux", "cpuCount", 4, "version", "1.0.0", "maxJobs", 1)));
+                    "hostname", "fuzz-host", "os", "linux", "cpuCount", 4, "version", "1.0.0", "maxJobs", 1,
+                    "labels", obj("os", "linux"))));
             r.add(post("/api/workers/heartbeat").as(auth).json(f -> obj("workerId", execId(f, auth))));
         }
         r.add(get("/api/workers/register").as(Auth.ADMIN).optional("limit", "cursor"));
         r.add(post("/api/jobs/create").as(Auth.ADMIN).json(f -> obj("command", "echo fuzz", "fileUrl",
-                "https://example.com/bundle.zip", "filename", "bundle.zip", "maxAttempts", 3, "timeoutSeconds", 60)));
+                "https://example.com/bundle.zip", "filename", "bundle.zip", "maxAttempts", 3, "timeoutSeconds", 60,
+                "labels", obj("fuzz", "yes"))));
         r.add(get("/api/jobs/create").as(Auth.ADMIN).optional("limit", "cursor"));
         r.add(get("/api/jobs/get-job").as(Auth.WORKER).query("workerId", f -> EXEC_WORKER).optional("wait")
                 .header("X-Worker-Id", f -> EXEC_WORKER));

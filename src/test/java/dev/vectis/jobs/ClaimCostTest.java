@@ -137,18 +137,23 @@ class ClaimCostTest {
             });
             Job job = f.job("echo", null, null);
             f.worker("w1", 1);
-            String plan = f.database.jdbi().withHandle(ClaimCostTest::claimPlan);
+            String plan = f.database.jdbi().withHandle(h -> claimPlan(h, JobStore.NEXT_PENDING));
+            // A worker with labels reads all pending jobs, those without labels and those it may match.
+            String labelled = f.database.jdbi().withHandle(h -> claimPlan(h, "SELECT id FROM jobs WHERE "
+                    + JobStore.TAKEABLE.replace(":w", "'w1'") + " ORDER BY seq LIMIT 1"));
             if (db.isPostgres()) {
-                assertThat(plan).contains("jobs_pending");
+                assertThat(plan).contains("jobs_pending_unlabelled");
+                assertThat(labelled).contains("jobs_pending");
             } else {
-                assertThat(plan.toUpperCase()).contains("JOBS_STATUS_SEQ");
+                assertThat(plan.toUpperCase()).contains("JOBS_STATUS_LABELS_SEQ");
+                assertThat(labelled.toUpperCase()).contains("JOBS_STATUS_");
             }
             assertThat(f.queue.claim("w1").job().id()).isEqualTo(job.id());
         }
     }
 
-    private static String claimPlan(Handle h) {
-        return String.join("\n", h.createQuery("EXPLAIN " + JobStore.NEXT_PENDING.replace(" FOR UPDATE SKIP LOCKED", ""))
+    private static String claimPlan(Handle h, String sql) {
+        return String.join("\n", h.createQuery("EXPLAIN " + sql.replace(" FOR UPDATE SKIP LOCKED", ""))
                 .mapTo(String.class).list());
     }
 }

@@ -7,6 +7,7 @@ import dev.vectis.events.NewEvent;
 import dev.vectis.testing.DbTest;
 import dev.vectis.testing.TestDatabase;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** Old events and the output history of long-finished jobs are pruned; results and live jobs stay. */
@@ -30,8 +31,9 @@ class RetentionTest {
             log.append(NewEvent.of("test.new", "test", "w1", Map.of()));
             assertThat(log.prune(Duration.ofDays(30))).isPositive();
 
-            assertThat(log.after(0, 100)).extracting(dev.vectis.events.Event::type).contains("test.new")
-                    .doesNotContain("test.old", "job.completed");
+            List<String> types = f.database.jdbi().withHandle(h -> h.createQuery("SELECT type FROM events ORDER BY id")
+                    .mapTo(String.class).list());
+            assertThat(types).contains("test.new").doesNotContain("test.old", "job.completed");
             assertThat(f.queue.eventsAfter(finished.id(), 0, 100)).isEmpty();
             assertThat(f.queue.eventsAfter(running.id(), 0, 100)).isNotEmpty();
             Job kept = f.queue.get(finished.id());

@@ -13,6 +13,7 @@ import dev.vectis.jobs.DirectExecutor;
 import dev.vectis.jobs.Job;
 import dev.vectis.jobs.JobQueue;
 import dev.vectis.jobs.NewJob;
+import dev.vectis.workers.Labels;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
@@ -74,6 +75,8 @@ final class ExecuteRoutes {
             throw new InvalidInputException(file == null ? "file" : "commands", "file and commands are required");
         }
         InvalidInputException.maxLength(commands, "commands", 64 * 1024);
+        // Ours, not the spec's; checked in either mode, used by distributed jobs only.
+        Labels labels = Labels.fromText(StorableText.checked(ctx.formParam("labels"), "labels"), "labels");
         if (mode.equals("direct")) {
             // The run's output streams for as long as it runs: it takes a place as an event stream does.
             try (StreamLimits.Slot slot = limits.take(ctx, guard.streamCaller(ctx))) {
@@ -82,8 +85,8 @@ final class ExecuteRoutes {
             return;
         }
         String name = store(file);
-        Job job = queue.create(new NewJob(commands, "/uploads/" + name, displayName(file.filename()), null, null),
-                ExecutorGuard.owner(caller));
+        Job job = queue.create(new NewJob(commands, "/uploads/" + name, displayName(file.filename()), null, null,
+                labels), ExecutorGuard.owner(caller));
         AuditTrail.target(ctx, "job:" + job.id());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);

@@ -51,6 +51,10 @@ final class ExecutorViews {
         m.put("createdAt", j.createdAt());
         m.put("startedAt", j.startedAt());
         m.put("completedAt", j.completedAt());
+        if (!j.labels().isEmpty()) {
+            // Ours, not the spec's, and only on jobs that require labels: the others keep the spec's keys.
+            m.put("labels", j.labels().pairs());
+        }
         return m;
     }
 

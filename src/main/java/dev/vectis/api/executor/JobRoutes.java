@@ -1,5 +1,6 @@
 package dev.vectis.api.executor;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectis.auth.Permission;
 import dev.vectis.auth.Principal;
 import dev.vectis.db.Page;
@@ -11,6 +12,7 @@ import dev.vectis.jobs.Job;
 import dev.vectis.jobs.JobQueue;
 import dev.vectis.jobs.JobResults;
 import dev.vectis.jobs.NewJob;
+import dev.vectis.workers.Labels;
 import dev.vectis.workers.WorkerRegistry;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -21,7 +23,9 @@ import java.util.Map;
 /** Endpoints 4-9 and the queue's additions: stream-output, cancel, check-cancel. */
 final class JobRoutes {
 
-    record CreateBody(String command, String fileUrl, String filename, Integer maxAttempts, Integer timeoutSeconds) {
+    /** {@code labels} is ours, not the spec's: only workers carrying all of them take the job. */
+    record CreateBody(String command, String fileUrl, String filename, Integer maxAttempts, Integer timeoutSeconds,
+                      JsonNode labels) {
     }
 
     record ResultBody(String jobId, String workerId, String stdout, String stderr, Integer exitCode, Integer attempt) {
@@ -95,7 +99,8 @@ final class JobRoutes {
         if (b.timeoutSeconds() != null && (b.timeoutSeconds() < 1 || b.timeoutSeconds() > 604_800)) {
             throw new InvalidInputException("timeoutSeconds", "timeoutSeconds must be from 1 to 604800");
         }
-        return new NewJob(b.command(), b.fileUrl(), b.filename(), b.maxAttempts(), b.timeoutSeconds());
+        return new NewJob(b.command(), b.fileUrl(), b.filename(), b.maxAttempts(), b.timeoutSeconds(),
+                Labels.fromJson(b.labels(), "labels"));
     }
 
     private void list(Context ctx) {

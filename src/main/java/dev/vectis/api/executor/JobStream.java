@@ -28,7 +28,8 @@ final class JobStream {
         this.queue = queue;
         this.limits = streams.limits();
         this.feed = streams.reader().add("jobs", new Feed.Source((positions, limit) -> queue.eventsAfter(positions, limit)
-                .stream().map(e -> new FeedItem(e.jobId(), e.id(), e.kind(), e.data())).toList(), queue::latestEvent));
+                .stream().map(e -> new FeedItem(e.jobId(), e.id(), e.kind(), e.data())).toList(), queue::latestEvent,
+                queue::newestEvent, queue.eventHorizon()::heldBack));
     }
 
     void register(RoutesConfig routes) {

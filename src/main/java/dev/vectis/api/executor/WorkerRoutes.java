@@ -1,5 +1,6 @@
 package dev.vectis.api.executor;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectis.auth.Permission;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
@@ -8,6 +9,7 @@ import dev.vectis.jobs.JobReaper;
 import dev.vectis.http.WorkerSignatures;
 import dev.vectis.workers.Departures;
 import dev.vectis.workers.ExecutorRegistration;
+import dev.vectis.workers.Labels;
 import dev.vectis.workers.Worker;
 import dev.vectis.workers.WorkerRegistry;
 import io.javalin.config.RoutesConfig;
@@ -21,7 +23,9 @@ import java.util.Set;
 /** Endpoints 1-3: register, heartbeat, list; and leave, for Vectis's own agent. */
 final class WorkerRoutes {
 
-    record RegisterBody(String workerId, String hostname, String os, Integer cpuCount, String version, Integer maxJobs) {
+    /** {@code maxJobs} and {@code labels} are ours; labels absent or null leave the worker's labels as they are. */
+    record RegisterBody(String workerId, String hostname, String os, Integer cpuCount, String version, Integer maxJobs,
+                        JsonNode labels) {
     }
 
     record HeartbeatBody(String workerId) {
@@ -30,8 +34,6 @@ final class WorkerRoutes {
     record LeaveBody(String workerId, List<String> stillRunning) {
     }
 
-    /** What the spec's workers do (~10 s); sent so agents can be slowed down centrally later. */
-    static final int HEARTBEAT_INTERVAL_SECONDS = 10;
     /** A worker runs at most 1000 jobs at once (maxJobs). */
     static final int MAX_STILL_RUNNING = 1000;
 
@@ -76,14 +78,16 @@ final class WorkerRoutes {
         if (b.maxJobs() != null && (b.maxJobs() < 1 || b.maxJobs() > 1000)) {
             throw new InvalidInputException("maxJobs", "maxJobs must be from 1 to 1000");
         }
+        Labels labels = b.labels() == null || b.labels().isNull() ? null : Labels.fromJson(b.labels(), "labels");
         Worker w = registry.registerExecutor(new ExecutorRegistration(b.workerId(), b.hostname().trim(), b.os(),
-                b.cpuCount(), b.version(), b.maxJobs() == null ? 1 : b.maxJobs(), address.of(ctx)));
+                b.cpuCount(), b.version(), b.maxJobs() == null ? 1 : b.maxJobs(), address.of(ctx), labels));
         // Also when it runs nothing of its own: a job held for its address may have been the old process's.
         reaper.workerRestarted(w.id());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
         body.put("workerId", w.id());
         body.put("message", "Worker " + w.id() + " registered successfully");
+        pace(ctx, body);
         ctx.json(body);
     }
 
@@ -99,10 +103,7 @@ final class WorkerRoutes {
         body.put("success", true);
         body.put("workerId", b.workerId());
         body.put("timestamp", at);
-        if (WorkerSignatures.signedWorker(ctx) != null) {
-            // Only Vectis's own agents sign; spec clients keep the spec's exact body.
-            body.put("heartbeatIntervalSeconds", HEARTBEAT_INTERVAL_SECONDS);
-        }
+        pace(ctx, body);
         ctx.json(body);
     }
 
@@ -135,6 +136,14 @@ final class WorkerRoutes {
         body.put("handedBack", d.handedBack());
         body.put("message", "Worker " + b.workerId() + " left");
         ctx.json(body);
+    }
+
+    /** The server's pace, for Vectis's own agents: they sign; spec clients keep the spec's exact body. */
+    private void pace(Context ctx, Map<String, Object> body) {
+        if (WorkerSignatures.signedWorker(ctx) != null) {
+            body.put("heartbeatIntervalSeconds", registry.pace().heartbeatInterval().toSeconds());
+            body.put("offlineAfterSeconds", registry.pace().offlineAfter().toSeconds());
+        }
     }
 
     private void list(Context ctx) {

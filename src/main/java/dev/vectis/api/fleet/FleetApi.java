@@ -12,6 +12,7 @@ import dev.vectis.http.JsonBody;
 import dev.vectis.net.IpLiteral;
 import dev.vectis.workers.Enrolment;
 import dev.vectis.workers.FleetEnrolments;
+import dev.vectis.workers.Pace;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.InetAddress;
@@ -35,12 +36,14 @@ public final class FleetApi implements ContractApi {
     private final Credentials credentials;
     private final JsonBody json;
     private final FleetEnrolments enrolments;
+    private final Pace pace;
     private final Downloads downloads = new Downloads();
 
-    public FleetApi(Credentials credentials, JsonBody json, FleetEnrolments enrolments) {
+    public FleetApi(Credentials credentials, JsonBody json, FleetEnrolments enrolments, Pace pace) {
         this.credentials = credentials;
         this.json = json;
         this.enrolments = enrolments;
+        this.pace = pace;
     }
 
     @Override
@@ -94,6 +97,12 @@ public final class FleetApi implements ContractApi {
         out.put("id", e.id());
         out.put("subdomain", e.subdomain());
         out.put("ip", e.ip());
+        if (body.hostname() != null) {
+            // Ours, not the document's, for callers that speak ours (Vectis's agent and install.sh send a
+            // hostname): the pace the server expects of the worker (docs/agent.md). Others get the document's body.
+            out.put("heartbeatIntervalSeconds", pace.heartbeatInterval().toSeconds());
+            out.put("offlineAfterSeconds", pace.offlineAfter().toSeconds());
+        }
         // The same IP and secret is the same machine registering again (an install script's
         // re-sync after a lost answer): its identity, with a 2xx the script accepts.
         ctx.status(e.created() ? 201 : 200).json(out);

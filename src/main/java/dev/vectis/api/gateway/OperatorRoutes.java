@@ -56,7 +56,7 @@ final class OperatorRoutes {
         // The whole log is one subject; each event is rendered once, however many operators watch.
         this.all = streams.reader().add("events", new Feed.Source((positions, limit) -> f.events()
                 .after(positions.get(ALL), limit).stream().map(e -> new FeedItem(ALL, e.id(), e.type(), eventJson(e)))
-                .toList(), key -> f.events().latest()));
+                .toList(), key -> f.events().latest(), key -> f.events().newest(), f.events().horizon()::heldBack));
     }
 
     void register(RoutesConfig routes) {

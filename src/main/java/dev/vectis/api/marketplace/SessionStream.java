@@ -11,6 +11,7 @@ import dev.vectis.sessions.VpsSessions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -18,6 +19,9 @@ import java.util.List;
  * then each change; resumable with Last-Event-ID; over once the session is deleted.
  */
 final class SessionStream {
+
+    /** How long a new stream waits for the session's newest event to be final before it shows the state. */
+    private static final Duration FIRST_STATE_WAIT = Duration.ofSeconds(2);
 
     private final Access access;
     private final VpsSessions sessions;
@@ -29,7 +33,8 @@ final class SessionStream {
         this.sessions = sessions;
         this.limits = streams.limits();
         this.feed = streams.reader().add("vps_sessions",
-                new Feed.Source(sessions.events()::after, sessions.events()::latest));
+                new Feed.Source(sessions.events()::after, sessions.events()::latest, sessions.events()::newest,
+                        sessions.events().horizon()::heldBack));
     }
 
     void register(RoutesConfig routes) {
@@ -43,7 +48,7 @@ final class SessionStream {
         try (StreamLimits.Slot slot = limits.take(ctx, "user:" + userId)) {
             SessionEvents events = sessions.events();
             long resume = EventStream.lastEventId(ctx);
-            long latest = events.latest(id);
+            long latest = resume > 0 ? 0 : feed.latestOnceFinal(id, FIRST_STATE_WAIT);
             // Read after the latest id: the state shown is at least as new as the id it carries.
             VpsSession s = sessions.get(id);
             List<FeedItem> first = resume > 0 ? List.of() : List.of(

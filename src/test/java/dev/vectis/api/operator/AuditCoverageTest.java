@@ -27,7 +27,7 @@ class AuditCoverageTest {
             "POST /api/v1/webhooks/session-status", "POST /api/v1/webhooks/message-status",
             // command-executor.md: agents
             "POST /api/workers/register", "POST /api/workers/heartbeat", "POST /api/jobs/submit-result",
-            "PUT /api/jobs/submit-result", "POST /api/jobs/stream-output",
+            "PUT /api/jobs/submit-result", "POST /api/jobs/stream-output", "POST /api/workers/leave",
             // provider-registry.md: providers themselves
             "POST /api/v1/registration/register", "POST /api/v1/registration/auth",
             "PATCH /api/v1/registration/profile", "POST /api/v1/registration/refresh",
