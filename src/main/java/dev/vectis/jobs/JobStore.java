@@ -29,8 +29,8 @@ final class JobStore {
     }
 
     static final String INSERT = "INSERT INTO jobs (id, command, file_url, filename, status, max_attempts, "
-            + "timeout_seconds, created_by_token, created_at) VALUES (:id, :command, :fileUrl, :filename, 'pending', "
-            + ":maxAttempts, :timeoutSeconds, :createdBy, :jobNow)";
+            + "timeout_seconds, created_by_token, created_at, labels) VALUES (:id, :command, :fileUrl, :filename, "
+            + "'pending', :maxAttempts, :timeoutSeconds, :createdBy, :jobNow, :labels)";
 
     /** The new job's seq. */
     static long insert(Handle h, String id, NewJob job, int maxAttempts, int timeoutSeconds, String createdBy,
@@ -51,7 +51,8 @@ final class JobStore {
                                                     int timeoutSeconds, String createdBy, long now) {
         return statement.bind("id", id).bind("command", job.command()).bind("fileUrl", job.fileUrl())
                 .bind("filename", job.filename()).bind("maxAttempts", maxAttempts)
-                .bind("timeoutSeconds", timeoutSeconds).bind("createdBy", createdBy).bind("jobNow", now);
+                .bind("timeoutSeconds", timeoutSeconds).bind("createdBy", createdBy).bind("jobNow", now)
+                .bind("labels", job.labels().canonical());
     }
 
     static Optional<Job> find(Handle h, String id) {
