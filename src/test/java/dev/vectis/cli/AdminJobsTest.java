@@ -77,6 +77,16 @@ class AdminJobsTest {
 
             String second = cli.admin("jobs", "submit", "--command", "sleep 600", "--bundle", bundle.toString(),
                     "--labels", "os=linux").out().strip();
+            assertThat(app.http.get("/api/jobs/status?jobId=" + second, TestApp.admin()).json().get("labels"))
+                    .as("the job requires the labels given").isEqualTo(MAPPER.readTree("{\"os\": \"linux\"}"));
+            assertThat(cli.admin("jobs", "list").rows().get(1)[6]).isEqualTo("os=linux");
+            Cli.Result badLabel = cli.admin("jobs", "submit", "--command", "ls", "--bundle", bundle.toString(),
+                    "--labels", "os=li nux");
+            assertThat(badLabel.exit()).as(badLabel.toString()).isEqualTo(2);
+            Cli.Result refusedLabel = cli.admin("jobs", "submit", "--command", "ls", "--bundle", bundle.toString(),
+                    "--labels", "os=linux!");
+            assertThat(refusedLabel.exit()).as("the server's rules for labels: %s", refusedLabel).isEqualTo(1);
+            assertThat(refusedLabel.err()).contains("HTTP 400").contains("labels");
             Cli.Result cancelled = cli.admin("jobs", "cancel", second);
             assertThat(cancelled.exit()).as(cancelled.toString()).isZero();
             assertThat(cancelled.out().strip()).isEqualTo(second + " cancelled");
