@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "admin",
         description = "Operate a Vectis server over its HTTP API.",
         subcommands = {WorkersCommand.class, JobsCommand.class, SessionsCommand.class, CoinsCommand.class,
-                ProvidersCommand.class, TokensCommand.class, NodesCommand.class},
+                ProvidersCommand.class, TokensCommand.class, NodesCommand.class, AuditCommand.class},
         footerHeading = "%nExit status:%n",
         footer = {"  0  done", "  1  the server refused or failed the request (4xx/5xx other than below)",
                 "  2  usage or configuration error", "  3  cannot reach the server", "  4  not found (404)",

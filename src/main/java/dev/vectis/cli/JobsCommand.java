@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,8 +19,6 @@ import picocli.CommandLine.ParentCommand;
 /** The command-executor's jobs (docs/command-executor.md): submit with a bundle, list, follow, cancel. */
 @Command(name = "jobs", description = "Submit, list, follow and cancel jobs.")
 final class JobsCommand {
-
-    private static final Pattern LABELS = Pattern.compile("[^=,\\s]+=[^=,\\s]+(,[^=,\\s]+=[^=,\\s]+)*");
 
     @ParentCommand
     AdminCommand admin;
@@ -46,8 +43,8 @@ final class JobsCommand {
         if (!Files.isRegularFile(bundle) || !Files.isReadable(bundle)) {
             throw CliFailure.usage("cannot read the bundle " + bundle);
         }
-        if (labels != null && !LABELS.matcher(labels.strip()).matches()) {
-            throw CliFailure.usage("--labels must be key=value pairs separated by commas, as in os=linux,gpu=true");
+        if (labels != null) {
+            LabelPairs.parse(labels, "--labels");
         }
         Multipart form = new Multipart().field("commands", script).field("mode", "distributed");
         if (labels != null) {

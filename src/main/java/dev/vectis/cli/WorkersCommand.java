@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** The fleet view (docs/fleet.md): every worker of every contract, and drain / resume. */
-@Command(name = "workers", description = "List, show, drain and resume workers.")
+@Command(name = "workers", description = "List, show, drain, resume and label workers.")
 final class WorkersCommand {
 
     private static final String PATH = "/api/v1/fleet/workers";
@@ -84,6 +84,27 @@ final class WorkersCommand {
     int resume(@Parameters(paramLabel = "ID", description = "as the list shows it") String id,
                @Option(names = "--reason", paramLabel = "TEXT", description = "kept in the worker's event") String reason) {
         return change(id, "resume", reason);
+    }
+
+    @Command(name = "labels", description = "A worker's labels; with --set or --clear, replace them.")
+    int labels(@Parameters(paramLabel = "ID", description = "as the list shows it") String id,
+               @Option(names = "--set", paramLabel = "K=V,...", description = "the whole new set: keys left out are removed")
+               String set,
+               @Option(names = "--clear", description = "remove every label") boolean clear) {
+        String path = PATH + "/" + ApiClient.segment(id) + "/labels";
+        if (set != null && clear) {
+            throw CliFailure.usage("give --set or --clear, not both");
+        }
+        Reply reply = set == null && !clear ? admin.api().get(path)
+                : admin.api().send("PUT", path, clear ? Map.of() : LabelPairs.parse(set, "--set"), Map.of());
+        if (admin.json()) {
+            admin.printJson(reply);
+        } else {
+            JsonNode data = reply.data();
+            admin.out().println(Values.text(data.get("workerId")) + " " + Values.text(data.get("labels")));
+            admin.out().flush();
+        }
+        return 0;
     }
 
     private int change(String id, String action, String reason) {

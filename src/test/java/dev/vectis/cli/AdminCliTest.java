@@ -206,6 +206,57 @@ class AdminCliTest {
         }
     }
 
+    @DbTest
+    void aWorkersLabelsAreShownAndReplaced(TestDatabase db) {
+        try (TestApp app = TestApp.start(db)) {
+            Http.Response r = app.http.post("/api/workers/register", "{\"workerId\": \"lab-1\", \"hostname\": "
+                    + "\"lab-1\", \"os\": \"linux\", \"cpuCount\": 2, \"version\": \"1\"}", TestApp.worker());
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            Cli cli = Cli.against(app);
+            assertThat(cli.admin("workers", "labels", "lab-1").out().strip()).isEqualTo("lab-1 -");
+
+            Cli.Result set = cli.admin("workers", "labels", "lab-1", "--set", "os=linux,gpu=true");
+            assertThat(set.exit()).as(set.toString()).isZero();
+            assertThat(set.out().strip()).isEqualTo("lab-1 gpu=true,os=linux");
+            JsonNode json = cli.admin("workers", "labels", "lab-1", "--json").json();
+            assertThat(json.get("data").get("labels").toString()).isEqualTo("{\"gpu\":\"true\",\"os\":\"linux\"}");
+            assertThat(cli.admin("workers", "labels", "lab-1", "--set", "os=bsd").out().strip()).isEqualTo("lab-1 os=bsd");
+            assertThat(cli.admin("workers", "labels", "lab-1", "--clear").out().strip()).isEqualTo("lab-1 -");
+
+            assertThat(cli.admin("workers", "labels", "lab-1", "--set", "gpu").exit()).isEqualTo(2);
+            assertThat(cli.admin("workers", "labels", "lab-1", "--set", "a=1", "--clear").exit()).isEqualTo(2);
+            Cli.Result refused = cli.admin("workers", "labels", "lab-1", "--set", "os=li$nux");
+            assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+            assertThat(refused.err()).contains("HTTP 400: INVALID_REQUEST: labels");
+            assertThat(cli.admin("workers", "labels", "no-such-worker").exit()).isEqualTo(4);
+        }
+    }
+
+    @DbTest
+    void theAuditLogShowsWhatWasDoneWithTheCli(TestDatabase db) {
+        try (TestApp app = TestApp.start(db)) {
+            Cli cli = Cli.against(app);
+            String secret = cli.admin("tokens", "create", "--name", "ops", "--role", "operator").out().strip();
+            String id = cli.admin("tokens", "list", "--json").json().get("data").get("tokens").get(0).get("id").asText();
+            Cli.Result refused = Cli.against(app, secret).admin("tokens", "revoke", id);
+            assertThat(refused.exit()).isEqualTo(5);
+            String requestId = refused.err().replaceAll("(?s).*\\(request ([^)]+)\\).*", "$1").strip();
+
+            Cli.Result log = cli.admin("audit", "list");
+            assertThat(log.exit()).as(log.toString()).isZero();
+            assertThat(log.header()).containsExactly("ID", "AT", "ACTOR", "ROLE", "ACTION", "TARGET", "STATUS", "OUTCOME",
+                    "REQUEST");
+            assertThat(log.rows()).hasSize(2);
+            assertThat(log.rows().get(0)).as("newest first: the refused revocation, with the id the error showed")
+                    .contains("ops", "operator", "DELETE /api/v1/tokens/{tokenId}", "/api/v1/tokens/" + id, "403", "denied",
+                            requestId);
+            assertThat(log.rows().get(1)).contains("admin-config", "admin", "POST /api/v1/tokens", "201", "success");
+            JsonNode byOps = cli.admin("audit", "list", "--actor", "ops", "--json").json();
+            assertThat(byOps.get("data").get("entries")).hasSize(1);
+            assertThat(cli.admin("audit", "list", "--action", "POST ").rows()).hasSize(1);
+        }
+    }
+
     private static String registerProvider(TestApp app, String email) {
         ObjectNode body = MAPPER.createObjectNode().put("name", "ACME Compute Provider").put("email", email)
                 .put("public_key", TestKeys.pkix(TestKeys.rsa(2048))).put("terms", true);
