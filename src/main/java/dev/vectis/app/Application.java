@@ -6,6 +6,7 @@ import dev.vectis.api.fleet.FleetApi;
 import dev.vectis.api.gateway.GatewayApi;
 import dev.vectis.api.health.HealthApi;
 import dev.vectis.api.marketplace.MarketplaceApi;
+import dev.vectis.api.operator.FleetViewApi;
 import dev.vectis.api.provider.ProviderApi;
 import dev.vectis.auth.TokenRevocations;
 import dev.vectis.auth.Tokens;
@@ -148,7 +149,8 @@ public final class Application implements AutoCloseable {
                             features.results(), features.reaper(), features.bundles(), features.direct(), streams),
                     new ProviderApi(providers, callers, new JsonBody(mapper), health.healthAs("provider-registry")),
                     new MarketplaceApi(callers, mapper, features.users(), features.ledger(), features.marketWorkers(),
-                            features.products(), features.vpsSessions(), streams, node.registry()));
+                            features.products(), features.vpsSessions(), streams, node.registry()),
+                    new FleetViewApi(callers, mapper, features));
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
                     apis, errors, new RateLimiter(settings.rateLimit(), clock,
@@ -180,6 +182,7 @@ public final class Application implements AutoCloseable {
                             h.afterCommit(features.events()::notifyAppended);
                         });
                         features.reaper().expireOverdue();
+                        features.fleet().settle();
                     })).start());
             try {
                 http.start();

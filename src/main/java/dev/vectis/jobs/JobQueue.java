@@ -66,6 +66,9 @@ public final class JobQueue {
                     // From now on anonymous polls from its address are not taken for it.
                     h.createUpdate("UPDATE workers SET names_itself = TRUE WHERE id = :id").bind("id", workerId).execute();
                 }
+                if (!load.takesWork()) {
+                    return Optional.of(Claim.Outcome.WORKER_PAUSED);
+                }
                 return load.running() >= load.maxJobs() ? Optional.of(Claim.Outcome.WORKER_BUSY) : Optional.empty();
             }
 
@@ -76,7 +79,8 @@ public final class JobQueue {
                         .mapTo(String.class).findOne();
                 Load load = JobStore.load(h, workerId).orElseThrow(
                         () -> new NotFoundException("WORKER_NOT_FOUND", "Worker not found"));
-                return load.running() >= load.maxJobs() ? Optional.empty() : Optional.of(new Taker(workerId, null));
+                return !load.takesWork() || load.running() >= load.maxJobs() ? Optional.empty()
+                        : Optional.of(new Taker(workerId, null));
             }
         }, Claim.Outcome.WORKER_BUSY);
     }
@@ -110,8 +114,8 @@ public final class JobQueue {
     record Taker(String workerId, String address) {
     }
 
-    /** A worker's limit and what it runs now. */
-    record Load(int maxJobs, int running, boolean namesItself) {
+    /** A worker's limit, what it runs now, and whether an operator lets it take work (docs/fleet.md). */
+    record Load(int maxJobs, int running, boolean namesItself, boolean takesWork) {
     }
 
     /**
@@ -155,6 +159,11 @@ public final class JobQueue {
         return claim;
     }
 
+    /**
+     * A paused worker's poll (drained, disabled…) waits like one that found no job, but out of
+     * line: new jobs wake polls that can take them, and it looks again at each re-check or when
+     * this node is told to look (a resume), answering "no job" if its time runs out.
+     */
     private Claim waitFor(Supplier<Claim> poll, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         Pollers pollers = events.pollers();
@@ -163,21 +172,30 @@ public final class JobQueue {
         while (true) {
             Claim claim = poll.get();
             long left = deadline - System.nanoTime();
-            if (claim.outcome() != Claim.Outcome.NO_JOB || left <= 0 || events.closing()) {
+            boolean paused = claim.outcome() == Claim.Outcome.WORKER_PAUSED;
+            if (!paused && claim.outcome() != Claim.Outcome.NO_JOB || left <= 0 || events.closing()) {
                 pollers.leave(waiter);
                 if (spendingWake && claim.outcome() != Claim.Outcome.CLAIMED) {
                     // Woken for a job this poll cannot take (its worker filled up): another may.
                     pollers.offer(1);
                 }
-                return claim;
+                return paused ? Claim.of(Claim.Outcome.NO_JOB) : claim;
+            }
+            if (paused != waiter.resting()) {
+                pollers.leave(waiter);
+                if (spendingWake) {
+                    pollers.offer(1);
+                }
+                waiter = paused ? pollers.rest() : pollers.enlist();
             }
             waiter.await(Math.min(left, recheck.toNanos()));
             if (Thread.interrupted()) {
                 pollers.leave(waiter);
                 throw new InterruptedException();
             }
-            spendingWake = waiter.woken();
-            if (spendingWake) {
+            // A resting poll is woken only with every other (wakeAll): no wake of its own to pass on.
+            spendingWake = waiter.woken() && !waiter.resting();
+            if (waiter.woken()) {
                 // A new place in line catches work that appears while this poll looks.
                 waiter = pollers.enlist();
             }

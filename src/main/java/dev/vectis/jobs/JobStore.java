@@ -3,6 +3,7 @@ package dev.vectis.jobs;
 import dev.vectis.db.Columns;
 import dev.vectis.db.Dialect;
 import dev.vectis.db.KeyedAfter;
+import dev.vectis.workers.WorkerState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -111,12 +112,16 @@ final class JobStore {
         return Optional.empty();
     }
 
+    /** Read with the worker's limit and running count: refusing a drained or disabled worker costs no extra query. */
+    private static final String TAKES_WORK = "CASE WHEN " + WorkerState.takesWork("w") + " THEN 1 ELSE 0 END";
+
     static Optional<JobQueue.Load> load(Handle h, String workerId) {
-        return h.createQuery("SELECT max_jobs, names_itself, (SELECT COUNT(*) FROM jobs WHERE worker_id = :w "
-                        + "AND status = 'running') AS running FROM workers WHERE id = :w")
+        return h.createQuery("SELECT w.max_jobs, w.names_itself, (SELECT COUNT(*) FROM jobs WHERE worker_id = :w "
+                        + "AND status = 'running') AS running, " + TAKES_WORK + " AS takes_work "
+                        + "FROM workers w WHERE w.id = :w")
                 .bind("w", workerId)
                 .map((rs, ctx) -> new JobQueue.Load(rs.getInt("max_jobs"), rs.getInt("running"),
-                        rs.getBoolean("names_itself")))
+                        rs.getBoolean("names_itself"), rs.getInt("takes_work") == 1))
                 .findOne();
     }
 
