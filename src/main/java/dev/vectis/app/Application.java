@@ -8,6 +8,7 @@ import dev.vectis.api.health.HealthApi;
 import dev.vectis.api.marketplace.MarketplaceApi;
 import dev.vectis.api.operator.AccessApi;
 import dev.vectis.api.operator.LabelsApi;
+import dev.vectis.api.operator.FleetViewApi;
 import dev.vectis.api.provider.ProviderApi;
 import dev.vectis.audit.AuditLog;
 import dev.vectis.auth.TokenRevocations;
@@ -155,7 +156,8 @@ public final class Application implements AutoCloseable {
                     new MarketplaceApi(callers, mapper, features.users(), features.ledger(), features.marketWorkers(),
                             features.products(), features.vpsSessions(), streams, node.registry()),
                     new AccessApi(callers, new JsonBody(mapper), tokens, new AuditLog(database.jdbi(), clock), clock),
-                    new LabelsApi(callers, new JsonBody(mapper), features.workers().labels(), features.events()));
+                    new LabelsApi(callers, new JsonBody(mapper), features.workers().labels(), features.events()),
+                    new FleetViewApi(callers, mapper, features));
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
                     apis, errors, new RateLimiter(settings.rateLimit(), clock,
@@ -187,6 +189,7 @@ public final class Application implements AutoCloseable {
                             h.afterCommit(features.events()::notifyAppended);
                         });
                         features.reaper().expireOverdue();
+                        features.fleet().settle();
                     })).start());
             Metrics.bind(registry, database.jdbi(), clock, features, loops);
             try {

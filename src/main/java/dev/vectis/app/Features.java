@@ -26,10 +26,12 @@ import dev.vectis.sessions.VmClient;
 import dev.vectis.sessions.VpsSession;
 import dev.vectis.sessions.VpsSessions;
 import dev.vectis.sessions.WorkerBreakers;
+import dev.vectis.workers.Fleet;
 import dev.vectis.workers.FleetEnrolments;
 import dev.vectis.workers.MarketplaceWorkers;
 import dev.vectis.workers.Pace;
 import dev.vectis.workers.WorkerCommands;
+import dev.vectis.workers.WorkerEvents;
 import dev.vectis.workers.WorkerMetrics;
 import dev.vectis.workers.WorkerRegistry;
 import dev.vectis.workers.WorkerSecrets;
@@ -43,7 +45,7 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                        GatewayEvents gatewayEvents, JobQueue jobs, JobResults results, JobReaper reaper,
                        Bundles bundles, DirectExecutor direct, Users users, Ledger ledger,
                        MarketplaceWorkers marketWorkers, Products products, IdempotencyKeys idempotencyKeys,
-                       VpsSessions vpsSessions) {
+                       VpsSessions vpsSessions, Fleet fleet) {
 
     /** bcrypt cost for user passwords: ~50 ms a check, enough against offline guessing of a leaked hash. */
     static final int PASSWORD_COST = 10;
@@ -58,21 +60,24 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
         EventLog log = new EventLog(database.jdbi(), clock);
         workers.onSilence(alert -> log.append(NewEvent.of(alert.type(), "liveness", null, alert.data())));
         JobEvents events = new JobEvents(log, database.dialect());
+        WorkerEvents workerEvents = new WorkerEvents(log);
+        workers.onRegistered(workerEvents::registered);
+        ChatSessions chatSessions = new ChatSessions(database.jdbi());
         SecretBox box = SecretBox.open(settings.dataDir());
         WorkerCommands commands = new WorkerCommands(database.jdbi(), clock);
         WorkerSecrets secrets = new WorkerSecrets(database.jdbi(), box, clock);
-        MarketplaceWorkers marketWorkers = new MarketplaceWorkers(database.jdbi(), clock);
+        MarketplaceWorkers marketWorkers = new MarketplaceWorkers(database.jdbi(), clock, workerEvents);
         IdempotencyKeys keys = new IdempotencyKeys(database.jdbi(), clock);
         Settings.Marketplace market = settings.marketplace();
         Products products = new Products(database.jdbi(), clock, marketWorkers, defaultRules(market));
         return new Features(
                 log,
                 workers,
-                new FleetEnrolments(database.jdbi(), clock, box, settings.fleet().domain()),
+                new FleetEnrolments(database.jdbi(), clock, box, settings.fleet().domain(), workerEvents),
                 secrets,
                 new WorkerMetrics(database.jdbi(), clock, settings.metricsRetention()),
                 commands,
-                new ChatSessions(database.jdbi()),
+                chatSessions,
                 new GatewayEvents(database.jdbi(), clock, log, workers, commands),
                 new JobQueue(database.jdbi(), database.dialect(), clock, events, executor.jobTimeout()),
                 new JobResults(database.jdbi(), clock, events, executor.outputCapBytes()),
@@ -91,7 +96,8 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                                 new WorkerBreakers(clock, market.breakerFailures(), market.breakerOpen(), log)),
                         new SessionEvents(database.jdbi(), log), log, keys, products,
                         new VpsSessions.WorkerCalls(market.workerTimeout(), market.stopRetryMax(),
-                                market.callsPerWorker(), market.callsInAll(), market.failureQuiet()), renderSession));
+                                market.callsPerWorker(), market.callsInAll(), market.failureQuiet()), renderSession),
+                new Fleet(database.jdbi(), clock, workerEvents, chatSessions.endedStates(), events::wakeEveryPoll));
     }
 
     /** The log rules of products that set none of their own. */

@@ -1,5 +1,6 @@
 package dev.vectis.jobs;
 
+import dev.vectis.workers.WorkerState;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -53,10 +54,13 @@ final class AnonymousPolls {
                 : new JobQueue.Taker(null, address));
     }
 
-    /** The online candidates last heard from this address, with their limits, in id order. */
+    /**
+     * The online candidates last heard from this address that take work (not drained, disabled…),
+     * with their limits, in id order.
+     */
     private static List<Candidate> candidatesAt(Handle h, String address) {
         return h.createQuery("SELECT w.id, w.max_jobs FROM workers w WHERE " + CANDIDATE + " AND w.online = TRUE "
-                        + "AND w.executor_ip = :address ORDER BY w.id")
+                        + "AND w.executor_ip = :address AND " + WorkerState.takesWork("w") + " ORDER BY w.id")
                 .bind("address", address)
                 .map((rs, ctx) -> new Candidate(rs.getString("id"), rs.getInt("max_jobs"))).list();
     }
@@ -71,11 +75,14 @@ final class AnonymousPolls {
                 .mapTo(String.class).findOne();
     }
 
-    /** Jobs the candidates at this address are running: their own, and those still held for the address. */
+    /**
+     * Jobs the candidates at this address are running: their own, and those still held for the
+     * address. A candidate that takes no work counts neither its limit nor its jobs.
+     */
     private static int runningAt(Handle h, String address) {
         return h.createQuery("SELECT COUNT(*) FROM jobs j WHERE j.status = 'running' AND (j.claim_address = :address "
                         + "AND j.worker_id IS NULL OR j.worker_id IN (SELECT w.id FROM workers w WHERE " + CANDIDATE
-                        + " AND w.online = TRUE AND w.executor_ip = :address))")
+                        + " AND w.online = TRUE AND w.executor_ip = :address AND " + WorkerState.takesWork("w") + "))")
                 .bind("address", address).mapTo(Integer.class).one();
     }
 

@@ -10,6 +10,8 @@ public record Claim(Outcome outcome, Job job) {
         NO_JOB,
         /** The worker already runs as many jobs as it may. */
         WORKER_BUSY,
+        /** An operator set the worker draining, drained, in maintenance or disabled: it takes no new job. */
+        WORKER_PAUSED,
         /** Anonymous poll, and no candidate worker at its address has room (the spec's "no idle workers"). */
         NO_IDLE_WORKER,
         /** The worker said it is leaving and has not been heard from since (a poll it left open). */

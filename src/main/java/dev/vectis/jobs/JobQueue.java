@@ -4,8 +4,9 @@ import dev.vectis.db.Dialect;
 import dev.vectis.db.Horizon;
 import dev.vectis.db.Page;
 import dev.vectis.error.ConflictException;
-import dev.vectis.events.EventLog;
 import dev.vectis.error.NotFoundException;
+import dev.vectis.events.EventLog;
+import dev.vectis.workers.WorkerState;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -88,6 +89,9 @@ public final class JobQueue {
                 if (look.left()) {
                     return Optional.of(Claim.Outcome.WORKER_LEFT);
                 }
+                if (!look.takesWork()) {
+                    return Optional.of(Claim.Outcome.WORKER_PAUSED);
+                }
                 if (look.running() >= look.maxJobs()) {
                     return Optional.of(Claim.Outcome.WORKER_BUSY);
                 }
@@ -97,8 +101,9 @@ public final class JobQueue {
             @Override
             public Optional<Taker> taker(Handle h) {
                 // The worker's row lock serializes its own concurrent polls; the take counts its
-                // running jobs after it, so max_jobs holds. A departure takes the same lock.
-                return h.createQuery("SELECT max_jobs FROM workers WHERE id = :id AND left_at IS NULL FOR UPDATE")
+                // running jobs after it, so max_jobs holds. A departure or a pause takes the same lock.
+                return h.createQuery("SELECT w.max_jobs FROM workers w WHERE w.id = :id AND w.left_at IS NULL AND "
+                                + WorkerState.takesWork("w") + " FOR UPDATE")
                         .bind("id", workerId).mapTo(Integer.class).findOne()
                         .map(max -> new Taker(workerId, null, max, labelled ? workerId : null));
             }
@@ -185,6 +190,11 @@ public final class JobQueue {
         return claim;
     }
 
+    /**
+     * A paused worker's poll (drained, disabled…) waits like one that found no job, but out of
+     * line: new jobs wake polls that can take them, and it looks again at each re-check or when
+     * this node is told to look (a resume), answering "no job" if its time runs out.
+     */
     private Claim waitFor(Supplier<Claim> poll, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         Pollers pollers = events.pollers();
@@ -193,21 +203,30 @@ public final class JobQueue {
         while (true) {
             Claim claim = poll.get();
             long left = deadline - System.nanoTime();
-            if (claim.outcome() != Claim.Outcome.NO_JOB || left <= 0 || events.closing()) {
+            boolean paused = claim.outcome() == Claim.Outcome.WORKER_PAUSED;
+            if (!paused && claim.outcome() != Claim.Outcome.NO_JOB || left <= 0 || events.closing()) {
                 pollers.leave(waiter);
                 if (spendingWake && claim.outcome() != Claim.Outcome.CLAIMED) {
                     // Woken for a job this poll cannot take (its worker filled up): another may.
                     pollers.offer(1);
                 }
-                return claim;
+                return paused ? Claim.of(Claim.Outcome.NO_JOB) : claim;
+            }
+            if (paused != waiter.resting()) {
+                pollers.leave(waiter);
+                if (spendingWake) {
+                    pollers.offer(1);
+                }
+                waiter = paused ? pollers.rest() : pollers.enlist();
             }
             waiter.await(Math.min(left, recheck.toNanos()));
             if (Thread.interrupted()) {
                 pollers.leave(waiter);
                 throw new InterruptedException();
             }
-            spendingWake = waiter.woken();
-            if (spendingWake) {
+            // A resting poll is woken only with every other (wakeAll): no wake of its own to pass on.
+            spendingWake = waiter.woken() && !waiter.resting();
+            if (waiter.woken()) {
                 // A new place in line catches work that appears while this poll looks.
                 waiter = pollers.enlist();
             }

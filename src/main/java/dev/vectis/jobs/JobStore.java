@@ -5,6 +5,7 @@ import dev.vectis.db.Dialect;
 import dev.vectis.db.Horizon;
 import dev.vectis.db.KeyedAfter;
 import dev.vectis.workers.Labels;
+import dev.vectis.workers.WorkerState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -165,8 +166,15 @@ final class JobStore {
         return Optional.empty();
     }
 
-    /** What a named poll learns before it locks anything: the worker's room, and whether any job waits. */
-    record Look(int maxJobs, int running, boolean namesItself, boolean work, boolean left, boolean labelled) {
+    /** Read with the worker's limit and running count: refusing a drained or disabled worker costs no extra query. */
+    private static final String TAKES_WORK = "CASE WHEN " + WorkerState.takesWork("w") + " THEN 1 ELSE 0 END";
+
+    /**
+     * What a named poll learns before it locks anything: the worker's room, whether any job
+     * waits, and whether it has left, carries labels or may take work at all (docs/fleet.md).
+     */
+    record Look(int maxJobs, int running, boolean namesItself, boolean work, boolean left, boolean labelled,
+                boolean takesWork) {
     }
 
     /** Starts the statement {@link #look} runs, so tests can count a poll's looks. */
@@ -178,10 +186,11 @@ final class JobStore {
                         // Work a labelled worker may not be able to take still counts: its take decides.
                         + "CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE status = 'pending' AND (labels IS NULL OR EXISTS "
                         + "(SELECT 1 FROM worker_labels WHERE worker_id = :w))) THEN 1 ELSE 0 END AS work, "
-                        + "left_at FROM workers WHERE id = :w")
+                        + "left_at, " + TAKES_WORK + " AS takes_work FROM workers w WHERE w.id = :w")
                 .bind("w", workerId)
                 .map((rs, ctx) -> new Look(rs.getInt("max_jobs"), rs.getInt("running"), rs.getBoolean("names_itself"),
-                        rs.getInt("work") == 1, Columns.longOrNull(rs, "left_at") != null, rs.getInt("labelled") == 1))
+                        rs.getInt("work") == 1, Columns.longOrNull(rs, "left_at") != null, rs.getInt("labelled") == 1,
+                        rs.getInt("takes_work") == 1))
                 .findOne();
     }
 

@@ -1,7 +1,11 @@
 package dev.vectis.jobs;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,7 +23,17 @@ final class Pollers {
     /** One waiting poll. Its thread parks until {@link #offer} picks it or its slice ends. */
     static final class Waiter {
         private final Thread thread = Thread.currentThread();
+        private final boolean resting;
         private volatile boolean woken;
+
+        private Waiter(boolean resting) {
+            this.resting = resting;
+        }
+
+        /** Waiting out of line: its worker takes no work now. */
+        boolean resting() {
+            return resting;
+        }
 
         /** Parks for up to {@code nanos}, returning early once woken. */
         void await(long nanos) {
@@ -48,10 +62,19 @@ final class Pollers {
 
     /** Insertion order is waiting order; removal of a poll that timed out is O(1). */
     private final LinkedHashSet<Waiter> waiting = new LinkedHashSet<>();
+    /** Polls of workers that take no work now: never picked for a job, woken only with every poll. */
+    private final Set<Waiter> resting = new HashSet<>();
 
     synchronized Waiter enlist() {
-        Waiter w = new Waiter();
+        Waiter w = new Waiter(false);
         waiting.add(w);
+        return w;
+    }
+
+    /** A poll that waits out of line, so that wakes for jobs go to polls that can take them. */
+    synchronized Waiter rest() {
+        Waiter w = new Waiter(true);
+        resting.add(w);
         return w;
     }
 
@@ -62,9 +85,9 @@ final class Pollers {
     void leave(Waiter w) {
         boolean removed;
         synchronized (this) {
-            removed = waiting.remove(w);
+            removed = w.resting ? resting.remove(w) : waiting.remove(w);
         }
-        if (!removed && w.woken) {
+        if (!removed && w.woken && !w.resting) {
             offer(1);
         }
     }
@@ -85,12 +108,22 @@ final class Pollers {
         }
     }
 
-    /** Wakes every poll (shutdown, or news from other nodes was lost). */
+    /** Wakes every poll, resting ones too (shutdown, a worker resumed, or news from other nodes was lost). */
     void wakeAll() {
         offer(Integer.MAX_VALUE);
+        List<Waiter> all;
+        synchronized (this) {
+            all = new ArrayList<>(resting);
+            resting.clear();
+        }
+        all.forEach(Waiter::wake);
     }
 
     synchronized int waiting() {
         return waiting.size();
+    }
+
+    synchronized int resting() {
+        return resting.size();
     }
 }

@@ -4,6 +4,7 @@ import dev.vectis.billing.Ledger;
 import dev.vectis.error.NotFoundException;
 import dev.vectis.error.UnavailableException;
 import dev.vectis.error.VectisException;
+import dev.vectis.workers.WorkerState;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
@@ -81,7 +82,7 @@ final class Placement {
      */
     static void takeSlot(Handle h, Placed placed, long now) {
         int taken = h.createUpdate("UPDATE workers SET active_sessions = active_sessions + 1, "
-                        + "last_assigned_at = :now WHERE id = :id AND status = 'active' "
+                        + "last_assigned_at = :now WHERE id = :id AND " + WorkerState.takesWork("workers") + " "
                         + "AND active_sessions < COALESCE(max_sessions, 3)")
                 .bind("id", placed.workerId()).bind("now", now).execute();
         if (taken != 1) {
@@ -93,7 +94,7 @@ final class Placement {
     private static Worker choose(Handle h, String productId, Predicate<String> refusing, Set<String> full) {
         boolean skipped = false;
         for (Worker w : h.createQuery("SELECT w.id, w.base_url FROM workers w JOIN vps_product_workers pw "
-                        + "ON pw.worker_id = w.id WHERE pw.product_id = :p AND w.status = 'active' "
+                        + "ON pw.worker_id = w.id WHERE pw.product_id = :p AND " + WorkerState.takesWork("w") + " "
                         + "AND w.base_url IS NOT NULL AND w.active_sessions < COALESCE(w.max_sessions, 3) "
                         + "ORDER BY w.active_sessions, COALESCE(w.last_assigned_at, 0), w.id")
                 .bind("p", productId).map((rs, ctx) -> new Worker(rs.getString(1), rs.getString(2))).list()) {

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -25,13 +27,15 @@ public final class FleetEnrolments {
     private final Clock clock;
     private final SecretBox box;
     private final String domain;
+    private final WorkerEvents events;
     private final SecureRandom random = new SecureRandom();
 
-    public FleetEnrolments(Jdbi jdbi, Clock clock, SecretBox box, String domain) {
+    public FleetEnrolments(Jdbi jdbi, Clock clock, SecretBox box, String domain, WorkerEvents events) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.box = box;
         this.domain = domain;
+        this.events = events;
     }
 
     /**
@@ -42,8 +46,8 @@ public final class FleetEnrolments {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Optional<Enrolment> existing = existing(ip, secret);
             if (existing.isPresent()) {
-                if (existing.get().secretMatches() && hostname != null) {
-                    rename(existing.get().id(), hostname);
+                if (existing.get().secretMatches()) {
+                    reenrolled(existing.get(), hostname);
                 }
                 return existing.get();
             }
@@ -51,11 +55,14 @@ public final class FleetEnrolments {
             String subdomain = "worker-" + random(LABEL_ALPHABET, 8) + "." + domain;
             long now = clock.millis();
             try {
-                jdbi.useHandle(h -> h.createUpdate("INSERT INTO workers (id, enrolled_via, ip, subdomain, "
-                                + "secret_sealed, hostname, online, last_seen_at, created_at, updated_at) VALUES (:id, "
-                                + "'fleet', :ip, :subdomain, :secret, :hostname, TRUE, :now, :now, :now)")
-                        .bind("id", id).bind("ip", ip).bind("subdomain", subdomain).bind("secret", box.seal(secret))
-                        .bind("hostname", hostname).bind("now", now).execute());
+                jdbi.useTransaction(h -> {
+                    h.createUpdate("INSERT INTO workers (id, enrolled_via, ip, subdomain, "
+                                    + "secret_sealed, hostname, online, last_seen_at, created_at, updated_at) VALUES (:id, "
+                                    + "'fleet', :ip, :subdomain, :secret, :hostname, TRUE, :now, :now, :now)")
+                            .bind("id", id).bind("ip", ip).bind("subdomain", subdomain).bind("secret", box.seal(secret))
+                            .bind("hostname", hostname).bind("now", now).execute();
+                    events.registered(h, id, WorkerContracts.FLEET, false, details(ip, hostname));
+                });
                 return new Enrolment(true, id, subdomain, ip, true);
             } catch (StatementException e) {
                 if (!UniqueViolation.in(e)) {
@@ -74,10 +81,25 @@ public final class FleetEnrolments {
                         secret.getBytes(StandardCharsets.UTF_8))));
     }
 
-    private void rename(String id, String hostname) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE workers SET hostname = :hostname, updated_at = :now "
-                        + "WHERE id = :id AND (hostname IS NULL OR hostname <> :hostname)")
-                .bind("id", id).bind("hostname", hostname).bind("now", clock.millis()).execute());
+    /** The same machine enrolled again, proving it with its secret; a new hostname replaces the old. */
+    private void reenrolled(Enrolment e, String hostname) {
+        jdbi.useTransaction(h -> {
+            if (hostname != null) {
+                h.createUpdate("UPDATE workers SET hostname = :hostname, updated_at = :now "
+                                + "WHERE id = :id AND (hostname IS NULL OR hostname <> :hostname)")
+                        .bind("id", e.id()).bind("hostname", hostname).bind("now", clock.millis()).execute();
+            }
+            events.registered(h, e.id(), WorkerContracts.FLEET, true, details(e.ip(), hostname));
+        });
+    }
+
+    private static Map<String, Object> details(String ip, String hostname) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("ip", ip);
+        if (hostname != null) {
+            details.put("hostname", hostname);
+        }
+        return details;
     }
 
     private static Optional<String[]> find(Handle h, String ip) {

@@ -5,7 +5,9 @@ import dev.vectis.error.NotFoundException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
@@ -24,10 +26,12 @@ public final class MarketplaceWorkers {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final WorkerEvents events;
 
-    public MarketplaceWorkers(Jdbi jdbi, Clock clock) {
+    public MarketplaceWorkers(Jdbi jdbi, Clock clock, WorkerEvents events) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.events = events;
     }
 
     public View register(String name, String baseUrl, Integer maxSessions) {
@@ -36,10 +40,16 @@ public final class MarketplaceWorkers {
         String url = baseUrl(baseUrl);
         int max = maxSessions(maxSessions == null ? DEFAULT_MAX_SESSIONS : maxSessions);
         InvalidInputException.maxLength(name, "name", 200);
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO workers (id, enrolled_via, name, base_url, max_sessions, "
-                        + "online, last_seen_at, created_at, updated_at) VALUES (:id, 'marketplace', :name, :url, :max, "
-                        + "TRUE, :now, :now, :now)")
-                .bind("id", id).bind("name", name).bind("url", url).bind("max", max).bind("now", now).execute());
+        jdbi.useTransaction(h -> {
+            h.createUpdate("INSERT INTO workers (id, enrolled_via, name, base_url, max_sessions, "
+                            + "online, last_seen_at, created_at, updated_at) VALUES (:id, 'marketplace', :name, :url, :max, "
+                            + "TRUE, :now, :now, :now)")
+                    .bind("id", id).bind("name", name).bind("url", url).bind("max", max).bind("now", now).execute();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("name", name);
+            details.put("baseUrl", url);
+            events.registered(h, id, WorkerContracts.MARKETPLACE, false, details);
+        });
         return get(id);
     }
 
@@ -58,7 +68,12 @@ public final class MarketplaceWorkers {
                 .orElseThrow(() -> new NotFoundException("WORKER_NOT_FOUND", "Worker not found"));
     }
 
-    /** Null fields are left as they are. Lowering max_sessions never evicts sessions; it stops new ones. */
+    /**
+     * Null fields are left as they are. Lowering max_sessions never evicts sessions; it stops new
+     * ones. The status is the fleet's (docs/fleet.md): disabled stops new jobs as well as new
+     * sessions, active resumes a worker from whatever an operator had set, and either change is
+     * an event like the fleet API's.
+     */
     public View update(String id, String name, String baseUrl, String status, Integer maxSessions) {
         get(id);
         InvalidInputException.maxLength(name, "name", 200);
@@ -67,12 +82,20 @@ public final class MarketplaceWorkers {
             throw new InvalidInputException("status", "status must be active or disabled");
         }
         Integer max = maxSessions == null ? null : maxSessions(maxSessions);
-        jdbi.useHandle(h -> h.createUpdate("UPDATE workers SET name = COALESCE(:name, name), "
-                        + "base_url = COALESCE(:url, base_url), status = COALESCE(:status, status), "
-                        + "max_sessions = COALESCE(:max, max_sessions, " + DEFAULT_MAX_SESSIONS + "), "
-                        + "updated_at = :now WHERE id = :id")
-                .bind("id", id).bind("name", name).bind("url", url).bind("status", status).bind("max", max)
-                .bind("now", clock.millis()).execute());
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            String before = h.createQuery("SELECT status FROM workers WHERE id = :id FOR UPDATE").bind("id", id)
+                    .mapTo(String.class).findOne().orElseThrow(WorkerRegistry::notFound);
+            h.createUpdate("UPDATE workers SET name = COALESCE(:name, name), "
+                            + "base_url = COALESCE(:url, base_url), status = COALESCE(:status, status), "
+                            + "max_sessions = COALESCE(:max, max_sessions, " + DEFAULT_MAX_SESSIONS + "), "
+                            + "updated_at = :now WHERE id = :id")
+                    .bind("id", id).bind("name", name).bind("url", url).bind("status", status).bind("max", max)
+                    .bind("now", now).execute();
+            if (status != null && !status.equals(before)) {
+                events.stateChanged(h, id, before, status, null, now);
+            }
+        });
         return get(id);
     }
 
@@ -120,7 +143,9 @@ public final class MarketplaceWorkers {
     }
 
 
-    private static final String SELECT = "SELECT id, COALESCE(name, hostname, id) AS display, base_url, status, "
+    /** The marketplace's two words for the fleet's operator statuses: only an active worker takes sessions. */
+    private static final String SELECT = "SELECT id, COALESCE(name, hostname, id) AS display, base_url, "
+            + "CASE WHEN status = 'active' THEN 'active' ELSE 'disabled' END AS status, "
             + "COALESCE(max_sessions, " + DEFAULT_MAX_SESSIONS + ") AS max, active_sessions, created_at, updated_at "
             + "FROM workers ";
 

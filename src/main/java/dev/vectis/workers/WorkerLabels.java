@@ -77,7 +77,11 @@ public final class WorkerLabels {
         return true;
     }
 
-    private static Map<String, Labels> of(Handle h, Collection<String> workerIds) {
+    /** Each worker's labels; a worker without any is absent. */
+    static Map<String, Labels> of(Handle h, Collection<String> workerIds) {
+        if (workerIds.isEmpty()) {
+            return Map.of();
+        }
         Map<String, SortedMap<String, String>> found = new HashMap<>();
         h.createQuery("SELECT worker_id, label_key, label_value FROM worker_labels WHERE worker_id IN (<ids>)")
                 .bindList("ids", List.copyOf(workerIds))
@@ -86,5 +90,16 @@ public final class WorkerLabels {
         Map<String, Labels> out = new HashMap<>();
         found.forEach((id, pairs) -> out.put(id, new Labels(pairs)));
         return out;
+    }
+
+    /**
+     * SQL, true when the worker (alias {@code w}) has the label {@code key} with {@code value};
+     * what it needs bound goes into {@code binds}, named after {@code name}.
+     */
+    static String has(String w, String key, String value, String name, Map<String, Object> binds) {
+        binds.put(name + "k", key);
+        binds.put(name + "v", value);
+        return "EXISTS (SELECT 1 FROM worker_labels " + name + " WHERE " + name + ".worker_id = " + w + ".id AND "
+                + name + ".label_key = :" + name + "k AND " + name + ".label_value = :" + name + "v)";
     }
 }

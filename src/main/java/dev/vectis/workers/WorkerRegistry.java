@@ -44,6 +44,13 @@ public final class WorkerRegistry {
     private static final String GATEWAY = "gateway";
     private final Map<String, Known> known = new ConcurrentHashMap<>();
     private final List<Consumer<String>> removals = new CopyOnWriteArrayList<>();
+    private final List<RegistrationListener> registrations = new CopyOnWriteArrayList<>();
+
+    /** Told, inside the registration's transaction, that a worker registered; {@code again} when it was known already. */
+    @FunctionalInterface
+    public interface RegistrationListener {
+        void registered(Handle h, Worker worker, String contract, boolean again);
+    }
 
     /** A worker this node has seen lately, and the contract that registered it. */
     private record Known(String kind, long until) {
@@ -77,13 +84,15 @@ public final class WorkerRegistry {
     public Worker registerExecutor(ExecutorRegistration registration) {
         long now = clock.millis();
         Worker worker = upsert(() -> jdbi.inTransaction(h -> {
+            // An enrolled agent's first registration here is a first one, though its row exists.
+            boolean again = WorkerStore.registeredHere(h, registration.workerId());
             if (!WorkerStore.updateExecutorFields(h, registration, now)) {
                 WorkerStore.insertExecutor(h, registration, now);
             }
             if (registration.labels() != null) {
                 WorkerLabels.replace(h, registration.workerId(), registration.labels());
             }
-            return WorkerStore.find(h, registration.workerId()).orElseThrow();
+            return registered(h, registration.workerId(), WorkerContracts.EXECUTOR, again);
         }), () -> refuseOtherKind(registration.workerId(), java.util.Set.of("executor", "fleet")));
         known.put(worker.id(), new Known(worker.enrolledVia(), now + KNOWN_FOR_MILLIS));
         return worker;
@@ -96,10 +105,11 @@ public final class WorkerRegistry {
     public Worker registerGateway(GatewayRegistration registration) {
         long now = clock.millis();
         Worker worker = upsert(() -> jdbi.inTransaction(h -> {
-            if (!WorkerStore.updateGatewayFields(h, registration, now)) {
+            boolean again = WorkerStore.updateGatewayFields(h, registration, now);
+            if (!again) {
                 WorkerStore.insertGateway(h, registration, now);
             }
-            return WorkerStore.find(h, registration.workerId()).orElseThrow();
+            return registered(h, registration.workerId(), WorkerContracts.GATEWAY, again);
         }), () -> {
             String holder = jdbi.withHandle(h -> h.createQuery("SELECT id FROM workers WHERE endpoint = :e")
                     .bind("e", registration.endpoint()).mapTo(String.class).findOne().orElse(null));
@@ -111,6 +121,17 @@ public final class WorkerRegistry {
         });
         known.put(worker.id(), new Known(worker.enrolledVia(), now + KNOWN_FOR_MILLIS));
         return worker;
+    }
+
+    private Worker registered(Handle h, String workerId, String contract, boolean again) {
+        Worker worker = WorkerStore.find(h, workerId).orElseThrow();
+        registrations.forEach(l -> l.registered(h, worker, contract, again));
+        return worker;
+    }
+
+    /** Runs {@code listener} inside each registration's transaction, so what it writes commits with it. */
+    public void onRegistered(RegistrationListener listener) {
+        registrations.add(listener);
     }
 
     /**

@@ -26,7 +26,7 @@ final class WorkerStore {
             + "(SELECT COUNT(*) FROM jobs j WHERE j.worker_id = w.id AND j.status = 'running') AS running_jobs";
     private static final String SELECT = "SELECT " + COLUMNS + " FROM workers w ";
     /** A joined worker_metrics m, each column named m_… for {@link WorkerMetrics#sample}. */
-    private static final String SAMPLE_COLUMNS = Stream.of("worker_id", "status", "cpu_usage", "memory_usage",
+    static final String SAMPLE_COLUMNS = Stream.of("worker_id", "status", "cpu_usage", "memory_usage",
                     "uptime", "message_count", "session_total", "session_connected", "session_disconnected",
                     "session_qr_required", "session_reconnecting", "session_error", "reported_at", "extra", "created_at")
             .map(c -> "m." + c + " AS m_" + c).collect(Collectors.joining(", "));
@@ -83,6 +83,12 @@ final class WorkerStore {
 
     static boolean exists(Handle h, String id) {
         return h.createQuery("SELECT COUNT(*) FROM workers WHERE id = :id").bind("id", id).mapTo(Integer.class).one() > 0;
+    }
+
+    /** Whether the worker has registered through the command-executor contract before. */
+    static boolean registeredHere(Handle h, String id) {
+        return h.createQuery("SELECT COUNT(*) FROM workers WHERE id = :id AND registered_at IS NOT NULL "
+                + "AND enrolled_via IN " + JOB_RUNNERS).bind("id", id).mapTo(Integer.class).one() > 0;
     }
 
     /** Updates the executor-contract fields of an existing worker; false when there is none. */

@@ -33,6 +33,7 @@ final class FuzzTable {
         marketplaceAdmin(r);
         marketplaceUser(r);
         access(r);
+        fleetView(r);
         return r;
     }
 
@@ -155,6 +156,18 @@ final class FuzzTable {
         for (String action : List.of("approve", "reject", "suspend")) {
             r.add(post("/admin/providers/{id}/" + action).as(Auth.ADMIN).param("id", f -> f.providerToApprove)
                     .json(f -> obj("reason", "fuzz")));
+        }
+    }
+
+    private static void fleetView(List<FuzzRoute> r) {
+        r.add(get("/api/v1/fleet/workers").as(Auth.ADMIN).optional("limit", "cursor", "state", "contract", "label",
+                "q", "sort", "order"));
+        r.add(get("/api/v1/fleet/workers/{workerId}").as(Auth.ADMIN).param("workerId", f -> EXEC_WORKER));
+        r.add(get("/api/v1/fleet/workers/{workerId}/events").as(Auth.ADMIN).param("workerId", f -> EXEC_WORKER)
+                .optional("limit", "cursor"));
+        for (String action : List.of("drain", "maintenance", "disable", "resume")) {
+            r.add(post("/api/v1/fleet/workers/{workerId}/" + action).as(Auth.ADMIN)
+                    .param("workerId", f -> f.marketWorkerToChange).json(f -> obj("reason", "fuzz")));
         }
     }
 

@@ -247,9 +247,13 @@ final class Gateway {
         return r.json().get("data");
     }
 
+    /** The worker's events but its registrations, which Vectis records itself (docs/fleet.md). */
     static List<JsonNode> eventList(TestApp app, String workerId) {
-        return list(events(app, workerId, "?limit=1000").get("events"));
+        return list(events(app, workerId, "?limit=1000").get("events")).stream()
+                .filter(e -> !REGISTRATIONS.contains(e.get("type").asText())).toList();
     }
+
+    static final List<String> REGISTRATIONS = List.of("worker.registered", "worker.reregistered");
 
     static JsonNode metrics(TestApp app, String workerId) {
         Http.Response r = app.http.get("/api/v1/workers/" + workerId + "/metrics?since=0", TestApp.admin());

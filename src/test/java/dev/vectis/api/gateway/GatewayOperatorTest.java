@@ -30,7 +30,11 @@ class GatewayOperatorTest {
             Gateway.eventOk(app, WORKER, eventBody("session_connected", WORKER, SESSION, Map.of(), "t2"));
             assertThat(Gateway.messageWebhook(app, MESSAGE_STATUS_BODY).status()).isEqualTo(200);
 
-            List<Frame> all = Gateway.readStream(app, "", 3, () -> { }, TestApp.admin());
+            // The registration comes first (docs/fleet.md); what the worker sent follows it.
+            Frame registered = Gateway.readStream(app, "", 1, () -> { }, TestApp.admin()).get(0);
+            assertThat(registered.event()).isEqualTo("worker.registered");
+            List<Frame> all = Gateway.readStream(app, "?lastEventId=" + registered.id(), 3, () -> { },
+                    TestApp.admin());
             assertThat(all).extracting(Frame::event).containsExactly("qr_ready", "session_connected",
                     "message_status");
             assertThat(all.get(0).id()).isPositive();
@@ -83,11 +87,12 @@ class GatewayOperatorTest {
             assertThat(Gateway.sessionWebhook(app, QR_READY_BODY).status()).isEqualTo(200);
             assertThat(Gateway.unregister(app, WORKER).status()).isEqualTo(200);
 
-            List<Frame> frames = Gateway.readStream(app, "", 3, () -> { }, TestApp.admin());
+            List<Frame> frames = Gateway.readStream(app, "", 4, () -> { }, TestApp.admin());
             assertThat(frames.get(0).event()).startsWith("job.");
             assertThat(frames.get(0).data().toString()).contains(jobId);
-            assertThat(frames.get(1).event()).isEqualTo("qr_ready");
-            assertThat(frames.get(2).event()).isEqualTo("worker.unregistered");
+            assertThat(frames.get(1).event()).isEqualTo("worker.registered");
+            assertThat(frames.get(2).event()).isEqualTo("qr_ready");
+            assertThat(frames.get(3).event()).isEqualTo("worker.unregistered");
         }
     }
 
