@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** The fleet view (docs/fleet.md): every worker of every contract, and drain / resume. */
-@Command(name = "workers", description = "List, show, drain, resume and label workers.")
+@Command(name = "workers", description = "List, show, drain, pause, resume and label workers.")
 final class WorkersCommand {
 
     private static final String PATH = "/api/v1/fleet/workers";
@@ -78,6 +78,20 @@ final class WorkersCommand {
     int drain(@Parameters(paramLabel = "ID", description = "as the list shows it") String id,
               @Option(names = "--reason", paramLabel = "TEXT", description = "kept in the worker's event") String reason) {
         return change(id, "drain", reason);
+    }
+
+    @Command(name = "maintenance", description = "No new jobs or sessions, at once, until resumed.")
+    int maintenance(@Parameters(paramLabel = "ID", description = "as the list shows it") String id,
+                    @Option(names = "--reason", paramLabel = "TEXT", description = "kept in the worker's event")
+                    String reason) {
+        return change(id, "maintenance", reason);
+    }
+
+    @Command(name = "disable", description = "No new jobs or sessions, at once, until resumed.")
+    int disable(@Parameters(paramLabel = "ID", description = "as the list shows it") String id,
+                @Option(names = "--reason", paramLabel = "TEXT", description = "kept in the worker's event")
+                String reason) {
+        return change(id, "disable", reason);
     }
 
     @Command(name = "resume", description = "Take work again (after drain, maintenance or disable).")

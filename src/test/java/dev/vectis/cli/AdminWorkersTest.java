@@ -66,6 +66,11 @@ class AdminWorkersTest {
             assertThat(cli.admin("workers", "list", "--state", "drained").rows()).extracting(r -> r[0])
                     .containsExactly("cli-w2");
 
+            assertThat(cli.admin("workers", "maintenance", "cli-w1", "--reason", "disk").out().strip())
+                    .isEqualTo("cli-w1 maintenance");
+            assertThat(cli.admin("workers", "disable", "cli-w1").out().strip()).isEqualTo("cli-w1 disabled");
+            assertThat(cli.admin("workers", "resume", "cli-w1").out().strip()).isEqualTo("cli-w1 online");
+
             Cli.Result missing = cli.admin("workers", "show", "no-such-worker");
             assertThat(missing.exit()).as(missing.toString()).isEqualTo(4);
             assertThat(missing.err()).contains("HTTP 404: WORKER_NOT_FOUND");
