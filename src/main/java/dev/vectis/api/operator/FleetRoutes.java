@@ -1,5 +1,6 @@
 package dev.vectis.api.operator;
 
+import dev.vectis.auth.Permission;
 import dev.vectis.app.Features;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
@@ -49,7 +50,7 @@ final class FleetRoutes {
     }
 
     private void list(Context ctx) {
-        callers.admin(ctx);
+        callers.require(ctx, Permission.READ);
         String order = QueryParams.text(ctx, "order");
         if (order != null && !order.equals("asc") && !order.equals("desc")) {
             throw new InvalidInputException("order", "order must be asc or desc");
@@ -67,13 +68,13 @@ final class FleetRoutes {
     }
 
     private void show(Context ctx) {
-        callers.admin(ctx);
+        callers.require(ctx, Permission.READ);
         ctx.json(FleetViews.ok(views.worker(f.fleet().get(ctx.pathParam("workerId")))));
     }
 
     /** Newest first, as the gateway's per-worker history: a cursor is the id to read before. */
     private void events(Context ctx) {
-        callers.admin(ctx);
+        callers.require(ctx, Permission.READ);
         FleetWorker w = f.fleet().get(ctx.pathParam("workerId"));
         int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
         String cursor = QueryParams.text(ctx, "cursor");
@@ -94,7 +95,7 @@ final class FleetRoutes {
     }
 
     private void change(Context ctx, BiFunction<String, String, FleetWorker> action) {
-        callers.admin(ctx);
+        callers.require(ctx, Permission.OPERATE);
         String reason = ctx.bodyAsBytes().length == 0 ? null : json.read(ctx, ActionBody.class).reason();
         ctx.json(FleetViews.ok(views.worker(action.apply(ctx.pathParam("workerId"), reason))));
     }

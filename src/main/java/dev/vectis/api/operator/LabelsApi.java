@@ -1,5 +1,6 @@
 package dev.vectis.api.operator;
 
+import dev.vectis.auth.Permission;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectis.api.gateway.GatewayApi;
 import dev.vectis.error.InvalidInputException;
@@ -54,14 +55,14 @@ public final class LabelsApi implements ContractApi {
     }
 
     private void show(Context ctx) {
-        callers.admin(ctx);
+        callers.require(ctx, Permission.READ);
         String id = ctx.pathParam("workerId");
         ctx.json(ok(id, labels.get(id)));
     }
 
     /** The body is the whole set: keys left out are removed, {} removes them all. */
     private void replace(Context ctx) {
-        callers.admin(ctx);
+        callers.require(ctx, Permission.MANAGE);
         String id = ctx.pathParam("workerId");
         JsonNode body;
         try {

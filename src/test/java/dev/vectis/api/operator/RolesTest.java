@@ -168,6 +168,28 @@ class RolesTest {
         }
     }
 
+    @DbTest
+    void fleetView(TestDatabase db) {
+        try (TestApp app = TestApp.start(db)) {
+            Cast c = Cast.of(app);
+            String body = "{\"ip\": \"10.9.8.7\", \"secret\": \"" + "s".repeat(40) + "\"}";
+            String worker = app.http.post("/api/v1/workers", body, c.worker()).json().get("id").asText();
+            String at = "/api/v1/fleet/workers/" + worker;
+            for (String[] allowed : List.of(c.admin(), c.operator())) {
+                assertThat(app.http.get("/api/v1/fleet/workers", allowed).status()).isEqualTo(200);
+                assertThat(app.http.get(at, allowed).status()).isEqualTo(200);
+                assertThat(app.http.post(at + "/drain", "{}", allowed).status()).isEqualTo(200);
+                assertThat(app.http.post(at + "/resume", "{}", allowed).status()).isEqualTo(200);
+            }
+            gatewayError(app.http.get("/api/v1/fleet/workers", c.submitter()), 403, "ROLE_REQUIRED");
+            gatewayError(app.http.post(at + "/drain", "{}", c.submitter()), 403, "ROLE_REQUIRED");
+            gatewayError(app.http.get("/api/v1/fleet/workers", c.unknown()), 401, "UNAUTHORIZED");
+            String labels = "{\"gpu\": \"true\"}";
+            assertThat(app.http.method("PUT", at + "/labels", labels, c.operator()).status()).isEqualTo(403);
+            assertThat(app.http.method("PUT", at + "/labels", labels, c.admin()).status()).isEqualTo(200);
+        }
+    }
+
     private static List<String> jobIds(TestApp app, String[] bearer) {
         Http.Response r = app.http.get("/api/jobs/create", bearer);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
