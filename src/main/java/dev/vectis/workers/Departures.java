@@ -72,10 +72,4 @@ public final class Departures {
         }
         return departure;
     }
-
-    /** True while the worker has left and has neither registered nor been heard from since. */
-    public static boolean hasLeft(Handle h, String workerId) {
-        return h.createQuery("SELECT COUNT(*) FROM workers WHERE id = :id AND left_at IS NOT NULL")
-                .bind("id", workerId).mapTo(Integer.class).one() > 0;
-    }
 }
