@@ -38,6 +38,14 @@ public final class EventLog {
             + "data, dedup_key, created_at) VALUES (:type, :source, :workerId, :sessionId, :messageId, :known, :data, "
             + ":dedupKey, :now)";
 
+    /**
+     * As {@link #INSERT}, for an event made of another clause's rows: {@code values} is a
+     * SELECT of the columns in {@link #INSERT}'s order.
+     */
+    public static String insertFrom(String values) {
+        return INSERT.substring(0, INSERT.indexOf(" VALUES ")) + " " + values;
+    }
+
     /** Appends on the caller's transaction; call {@link #notifyAppended()} after it commits. */
     public long append(Handle h, NewEvent e) {
         return bind(h.createUpdate(INSERT), e).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();

@@ -43,6 +43,34 @@ public final class JobEvents {
     static final String HISTORY_ROW = "je AS (INSERT INTO job_events (job_id, kind, data, created_at) "
             + "VALUES (:jeJob, 'status', :jeData, :jeNow))";
 
+    /**
+     * A status change's two rows (history and operator log) for the job a data-modifying WITH
+     * clause {@code changed} returned, with its {@code id} and {@code attempt}: for statements
+     * that learn the attempt as they make the change, so the change and its record are one
+     * round trip. The data is the text {@link #statusData} serializes to. Bound by {@link #bindStatusOf}.
+     */
+    static String historyOf(String changed) {
+        String data = "'{\"jobId\":' || " + json(changed + ".id") + " || ',\"status\":' || " + json(":jeStatus")
+                + " || ',\"workerId\":' || " + json(":jeWorker") + " || ',\"attempt\":' || " + changed + ".attempt || "
+                + "',\"exitCode\":' || COALESCE(CAST(CAST(:jeExit AS INTEGER) AS TEXT), 'null') || ',\"errorMessage\":' || "
+                + json(":jeError") + " || ',\"timestamp\":' || CAST(:jeNow AS BIGINT) || '}'";
+        return "je AS (INSERT INTO job_events (job_id, kind, data, created_at) SELECT " + changed + ".id, 'status', "
+                + data + ", :jeNow FROM " + changed + "), ev AS (" + EventLog.insertFrom("SELECT :jeType, 'executor', "
+                + ":jeWorker, NULL, NULL, TRUE, " + data + ", NULL, :jeNow FROM " + changed) + ")";
+    }
+
+    /** SQL: a text value as JSON (a quoted, escaped string, or null). */
+    private static String json(String text) {
+        return "COALESCE(CAST(to_json(CAST(" + text + " AS TEXT)) AS TEXT), 'null')";
+    }
+
+    /** Binds {@link #historyOf}'s parameters. */
+    static <S extends SqlStatement<S>> S bindStatusOf(S statement, String status, String workerId, Integer exitCode,
+                                                      String errorMessage, long now) {
+        return statement.bind("jeStatus", status).bind("jeType", "job." + status).bind("jeWorker", workerId)
+                .bind("jeExit", exitCode).bind("jeError", errorMessage).bind("jeNow", now);
+    }
+
     void status(Handle h, String jobId, String status, String workerId, int attempt, Integer exitCode,
                 String errorMessage, long now) {
         status(h, jobId, status, workerId, attempt, exitCode, errorMessage, now, null);
@@ -86,14 +114,25 @@ public final class JobEvents {
     /** After the commit: an ended job to the finished listeners, a retry to the requeued ones. */
     private void tell(Handle h, String jobId, String status, int attempt, Integer exitCode, String errorMessage,
                       long now, Long knownStart) {
-        JobOutcome outcome = JobOutcome.of(status, exitCode, errorMessage);
-        if (outcome != null && !finished.isEmpty()) {
+        if (JobOutcome.of(status, exitCode, errorMessage) != null && !finished.isEmpty()) {
             Long startedAt = knownStart != null ? knownStart : h.createQuery("SELECT started_at FROM jobs WHERE id = :id")
                     .bind("id", jobId).mapTo(Long.class).findOne().orElse(null);
-            Long ran = startedAt == null ? null : Math.max(0, now - startedAt);
-            h.afterCommit(() -> finished.forEach(l -> l.finished(outcome, ran)));
+            h.afterCommit(() -> ended(status, exitCode, errorMessage, now, startedAt));
         } else if (Job.PENDING.equals(status) && attempt > 0 && !requeued.isEmpty()) {
             h.afterCommit(() -> requeued.forEach(Runnable::run));
+        }
+    }
+
+    boolean onPostgres() {
+        return dialect == Dialect.POSTGRESQL;
+    }
+
+    /** Tells the listeners of ended jobs, once the change that ended one has committed. */
+    void ended(String status, Integer exitCode, String errorMessage, long now, Long startedAt) {
+        JobOutcome outcome = JobOutcome.of(status, exitCode, errorMessage);
+        if (outcome != null) {
+            Long ran = startedAt == null ? null : Math.max(0, now - startedAt);
+            finished.forEach(l -> l.finished(outcome, ran));
         }
     }
 

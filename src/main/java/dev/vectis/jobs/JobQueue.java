@@ -74,6 +74,14 @@ public final class JobQueue {
 
     /** Hands the oldest pending job to the worker that polled, naming itself. */
     public Claim claim(String workerId) {
+        if (events.onPostgres()) {
+            long now = clock.millis();
+            Claim claim = jdbi.withHandle(h -> PgClaim.claim(h, workerId, now));
+            if (claim.outcome() == Claim.Outcome.CLAIMED) {
+                events.fire(0);
+            }
+            return claim;
+        }
         return claim(new Placement() {
             private boolean labelled;
 

@@ -35,6 +35,16 @@ public final class JobResults {
         long now = clock.millis();
         String out = stdout == null ? null : OutputText.capped(stdout, outputCap);
         String err = stderr == null ? null : OutputText.capped(stderr, outputCap);
+        if (events.onPostgres()) {
+            // The usual report, from the worker running the job, and its history: one statement.
+            Optional<JobStore.Completed> ran = jdbi.withHandle(h -> JobStore.completeIfAssignedOnPostgres(h, jobId,
+                    workerId, attempt, out, err, exitCode, now));
+            if (ran.isPresent()) {
+                events.ended(Job.COMPLETED, exitCode, null, now, ran.get().startedAt());
+                events.fire(0);
+                return;
+            }
+        }
         jdbi.useTransaction(h -> {
             // The usual report, from the worker running the job, is one conditional update; any
             // other is read under the row lock first, to be refused or attributed as check says.

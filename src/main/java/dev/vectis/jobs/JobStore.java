@@ -20,7 +20,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 /** SQL for jobs and job_events. Every method runs on the caller's handle (and transaction). */
 final class JobStore {
 
-    private static final String COLUMNS = "id, seq, command, file_url, filename, status, worker_id, attempt, "
+    static final String COLUMNS = "id, seq, command, file_url, filename, status, worker_id, attempt, "
             + "max_attempts, timeout_seconds, stdout, stderr, exit_code, error_message, created_at, started_at, "
             + "deadline_at, completed_at, labels";
 
@@ -180,18 +180,22 @@ final class JobStore {
     /** Starts the statement {@link #look} runs, so tests can count a poll's looks. */
     static final String LOOK = "SELECT max_jobs, names_itself, ";
 
+    /** The look's statement, binding :w. */
+    static final String LOOK_SQL = LOOK + "(SELECT COUNT(*) FROM jobs WHERE worker_id = :w AND status = 'running') AS running, "
+            + "CASE WHEN EXISTS (SELECT 1 FROM worker_labels WHERE worker_id = :w) THEN 1 ELSE 0 END AS labelled, "
+            // Work a labelled worker may not be able to take still counts: its take decides.
+            + "CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE status = 'pending' AND (labels IS NULL OR EXISTS "
+            + "(SELECT 1 FROM worker_labels WHERE worker_id = :w))) THEN 1 ELSE 0 END AS work, "
+            + "left_at, " + TAKES_WORK + " AS takes_work FROM workers w WHERE w.id = :w";
+
     static Optional<Look> look(Handle h, String workerId) {
-        return h.createQuery(LOOK + "(SELECT COUNT(*) FROM jobs WHERE worker_id = :w AND status = 'running') AS running, "
-                        + "CASE WHEN EXISTS (SELECT 1 FROM worker_labels WHERE worker_id = :w) THEN 1 ELSE 0 END AS labelled, "
-                        // Work a labelled worker may not be able to take still counts: its take decides.
-                        + "CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE status = 'pending' AND (labels IS NULL OR EXISTS "
-                        + "(SELECT 1 FROM worker_labels WHERE worker_id = :w))) THEN 1 ELSE 0 END AS work, "
-                        + "left_at, " + TAKES_WORK + " AS takes_work FROM workers w WHERE w.id = :w")
-                .bind("w", workerId)
-                .map((rs, ctx) -> new Look(rs.getInt("max_jobs"), rs.getInt("running"), rs.getBoolean("names_itself"),
-                        rs.getInt("work") == 1, Columns.longOrNull(rs, "left_at") != null, rs.getInt("labelled") == 1,
-                        rs.getInt("takes_work") == 1))
-                .findOne();
+        return h.createQuery(LOOK_SQL).bind("w", workerId).map(JobStore::look).findOne();
+    }
+
+    static Look look(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Look(rs.getInt("max_jobs"), rs.getInt("running"), rs.getBoolean("names_itself"),
+                rs.getInt("work") == 1, Columns.longOrNull(rs, "left_at") != null, rs.getInt("labelled") == 1,
+                rs.getInt("takes_work") == 1);
     }
 
     /** Whether a job requiring no labels waits: what an anonymous poll may take. */
@@ -202,7 +206,7 @@ final class JobStore {
 
     private static final String ROOM = "(SELECT COUNT(*) FROM jobs WHERE worker_id = :w AND status = 'running') < :max";
 
-    private static final String START = "UPDATE jobs SET status = 'running', worker_id = :w, claim_address = :address, "
+    static final String START = "UPDATE jobs SET status = 'running', worker_id = :w, claim_address = :address, "
             + "attempt = attempt + 1, started_at = :now, "
             + "deadline_at = CAST(:now AS BIGINT) + CAST(timeout_seconds AS BIGINT) * 1000, completed_at = NULL ";
 
@@ -233,7 +237,7 @@ final class JobStore {
         return nextPendingOnH2(h, taker.labelsOf()).flatMap(id -> start(h, id, taker.workerId(), taker.address(), now));
     }
 
-    private static String nextOf(String which) {
+    static String nextOf(String which) {
         return "SELECT id FROM jobs WHERE " + which + " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED";
     }
 
@@ -284,14 +288,39 @@ final class JobStore {
         if (workerId == null) {
             return Optional.empty();
         }
-        return h.createUpdate("UPDATE jobs SET status = 'completed', exit_code = :exitCode, error_message = NULL, "
-                        + "completed_at = :now, deadline_at = NULL, stdout = COALESCE(:stdout, stdout), "
-                        + "stderr = COALESCE(:stderr, stderr) WHERE id = :id AND status = 'running' AND worker_id = :w "
-                        + "AND (:attempt IS NULL OR attempt = :attempt)")
-                .bind("id", jobId).bind("w", workerId).bind("attempt", attempt).bind("exitCode", exitCode)
-                .bind("now", now).bind("stdout", stdout).bind("stderr", stderr)
-                .executeAndReturnGeneratedKeys("attempt", "started_at")
-                .map((rs, ctx) -> new Completed(rs.getInt("attempt"), Columns.longOrNull(rs, "started_at"))).findOne();
+        return bindComplete(h.createUpdate(COMPLETE_IF_ASSIGNED), jobId, workerId, attempt, stdout, stderr, exitCode, now)
+                .executeAndReturnGeneratedKeys("attempt", "started_at").map(JobStore::completed).findOne();
+    }
+
+    /**
+     * {@link #completeIfAssigned} and the completion's history in one statement, without a
+     * transaction of its own: PostgreSQL only. Empty as there.
+     */
+    static Optional<Completed> completeIfAssignedOnPostgres(Handle h, String jobId, String workerId, Integer attempt,
+                                                            String stdout, String stderr, int exitCode, long now) {
+        if (workerId == null) {
+            return Optional.empty();
+        }
+        Query complete = h.createQuery("WITH t AS (" + COMPLETE_IF_ASSIGNED + " RETURNING id, attempt, started_at), "
+                + JobEvents.historyOf("t") + " SELECT attempt, started_at FROM t");
+        return JobEvents.bindStatusOf(bindComplete(complete, jobId, workerId, attempt, stdout, stderr, exitCode, now),
+                Job.COMPLETED, workerId, exitCode, null, now).map(JobStore::completed).findOne();
+    }
+
+    private static final String COMPLETE_IF_ASSIGNED = "UPDATE jobs SET status = 'completed', exit_code = :exitCode, "
+            + "error_message = NULL, completed_at = :now, deadline_at = NULL, stdout = COALESCE(:stdout, stdout), "
+            + "stderr = COALESCE(:stderr, stderr) WHERE id = :id AND status = 'running' AND worker_id = :w "
+            + "AND (:attempt IS NULL OR attempt = :attempt)";
+
+    private static <S extends SqlStatement<S>> S bindComplete(S statement, String jobId, String workerId,
+                                                              Integer attempt, String stdout, String stderr,
+                                                              int exitCode, long now) {
+        return statement.bind("id", jobId).bind("w", workerId).bind("attempt", attempt).bind("exitCode", exitCode)
+                .bind("now", now).bind("stdout", stdout).bind("stderr", stderr);
+    }
+
+    private static Completed completed(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Completed(rs.getInt("attempt"), Columns.longOrNull(rs, "started_at"));
     }
 
     static List<String> runningIdsOf(Handle h, String workerId) {
@@ -321,7 +350,7 @@ final class JobStore {
                         rs.getString("data"), rs.getLong("created_at")));
     }
 
-    private static Job row(ResultSet rs, StatementContext ctx) throws SQLException {
+    static Job row(ResultSet rs, StatementContext ctx) throws SQLException {
         return new Job(rs.getString("id"), rs.getLong("seq"), rs.getString("command"), rs.getString("file_url"),
                 rs.getString("filename"), rs.getString("status"), rs.getString("worker_id"), rs.getInt("attempt"),
                 rs.getInt("max_attempts"), rs.getInt("timeout_seconds"), rs.getString("stdout"),

@@ -63,7 +63,7 @@ class ClaimCostTest {
             f.database.jdbi().setSqlLogger(new SqlLogger() {
                 @Override
                 public void logBeforeExecution(StatementContext context) {
-                    if (context.getRenderedSql().startsWith(JobStore.LOOK)) {
+                    if (context.getRenderedSql().contains(JobStore.LOOK)) {
                         looks.incrementAndGet();
                     }
                 }

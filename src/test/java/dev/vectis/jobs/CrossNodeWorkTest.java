@@ -122,7 +122,7 @@ class CrossNodeWorkTest {
         app.app().database().jdbi().setSqlLogger(new SqlLogger() {
             @Override
             public void logBeforeExecution(StatementContext context) {
-                if (context.getRenderedSql().startsWith(JobStore.LOOK)) {
+                if (context.getRenderedSql().contains(JobStore.LOOK)) {
                     looks.incrementAndGet();
                 }
             }
