@@ -76,6 +76,7 @@ public final class Application implements AutoCloseable {
     static final Duration VPS_TICK = Duration.ofSeconds(2);
     /** How soon event streams see what other nodes wrote when nothing woke the reader (H2, or no notification came). */
     static final Duration STREAM_TICK = Duration.ofSeconds(1);
+    private static final Duration STREAM_GAP = Duration.ofMillis(5);
 
     private final Database database;
     private final HttpServer http;
@@ -221,7 +222,8 @@ public final class Application implements AutoCloseable {
         FunctionCounter.builder("vectis.streams.dropped", reader,
                         r -> r.feeds().stream().mapToLong(Feed::dropped).sum())
                 .description("Event streams ended because their client fell too far behind").register(registry);
-        BackgroundLoop loop = new BackgroundLoop("stream-reader", STREAM_TICK, reader::poll);
+        // A busy node appends hundreds of events a second: one read per few milliseconds serves them all.
+        BackgroundLoop loop = new BackgroundLoop("stream-reader", STREAM_TICK, reader::poll).coalescing(STREAM_GAP);
         features.events().appended().onFire(loop::wake);
         features.jobs().events().changed().onFire(loop::wake);
         return loop.start();

@@ -1,6 +1,7 @@
 package dev.vectis.app;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,7 +24,10 @@ public final class BackgroundLoop {
     private final Condition wakeUp = lock.newCondition();
     private final Thread thread;
     private volatile boolean running = true;
-    private boolean woken;
+    /** A wake not yet taken by a pause: further wakes return at once, with no lock and no signal. */
+    private final AtomicBoolean woken = new AtomicBoolean();
+    /** Between two runs at least this long, even when woken: a busy node's wakes then cost one run each gap. */
+    private volatile Duration gap = Duration.ZERO;
     /** Wall-clock time of the last run that ended without an exception, 0 before one; for monitoring. */
     private volatile long lastSuccessMillis;
     private final LongAdder failures = new LongAdder();
@@ -64,11 +68,19 @@ public final class BackgroundLoop {
         wake();
     }
 
+    /** At least {@code gap} between two runs, even when woken: many wakes in a gap make one run. */
+    public BackgroundLoop coalescing(Duration gap) {
+        this.gap = gap;
+        return this;
+    }
+
     /** Runs the task as soon as possible instead of at the next interval. */
     public void wake() {
+        if (woken.getAndSet(true)) {
+            return;
+        }
         lock.lock();
         try {
-            woken = true;
             wakeUp.signalAll();
         } finally {
             lock.unlock();
@@ -78,6 +90,7 @@ public final class BackgroundLoop {
     /** Asks the loop to finish its current run and waits for it, up to the timeout. */
     public void stop(Duration timeout) {
         running = false;
+        woken.set(false);
         wake();
         try {
             thread.join(timeout.toMillis());
@@ -108,11 +121,19 @@ public final class BackgroundLoop {
     private void pause() {
         lock.lock();
         try {
-            long nanos = interval.toNanos();
-            while (running && !woken && nanos > 0) {
-                nanos = wakeUp.awaitNanos(nanos);
+            long started = System.nanoTime();
+            long deadline = started + interval.toNanos();
+            // Wakes that come within the gap gather: the wait below sees them when it ends.
+            long earliest = started + Math.min(gap.toNanos(), interval.toNanos());
+            while (running) {
+                long until = woken.get() ? earliest : deadline;
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                wakeUp.awaitNanos(left);
             }
-            woken = false;
+            woken.set(false);
         } catch (InterruptedException e) {
             running = false;
             Thread.currentThread().interrupt();

@@ -25,6 +25,11 @@ public final class BatchedConsoleAppender extends UnsynchronizedAppenderBase<ILo
     static final int CAPACITY = 8192;
     private static final int BATCH = 1024;
     private static final long POLL_MILLIS = 100;
+    /**
+     * After a write the writer waits this long before it looks again, so under load lines
+     * gather into a write every few milliseconds and a request's hand-over rarely has to wake it.
+     */
+    private static final long LINGER_MILLIS = 5;
 
     private final BlockingQueue<ILoggingEvent> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final Supplier<OutputStream> target;
@@ -100,6 +105,9 @@ public final class BatchedConsoleAppender extends UnsynchronizedAppenderBase<ILo
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
                 write(batch);
+                if (isStarted()) {
+                    Thread.sleep(LINGER_MILLIS);
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {

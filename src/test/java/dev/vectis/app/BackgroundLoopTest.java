@@ -82,4 +82,24 @@ class BackgroundLoopTest {
         loop.stop(Duration.ofMillis(200));
         assertThat(interrupted).hasValue(1);
     }
+
+    @Test
+    void wakesWithinTheGapMakeOneRunAndNoneIsLost() {
+        AtomicInteger runs = new AtomicInteger();
+        // A long gap, so that the wakes below all fall inside one, however slow the machine.
+        BackgroundLoop loop = new BackgroundLoop("coalescing", Duration.ofHours(1), runs::incrementAndGet)
+                .coalescing(Duration.ofSeconds(2)).start();
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);
+            for (int i = 0; i < 1000; i++) {
+                loop.wake();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 2);
+            assertThat(runs.get()).as("a thousand wakes in one gap").isEqualTo(2);
+            loop.wake();
+            await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 3);
+        } finally {
+            loop.stop(Duration.ofSeconds(5));
+        }
+    }
 }
