@@ -131,7 +131,8 @@ final class RequestGuard extends Handler.Wrapper {
         private final Callback done;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private final AtomicBoolean settled = new AtomicBoolean();
-        private Scheduler.Task deadline;
+        /** Set at the first wait for more of the body: a body that has all arrived costs no timer. */
+        private volatile Scheduler.Task deadline;
 
         BodyReader(Request request, Response response, Callback done) {
             this.request = request;
@@ -140,7 +141,6 @@ final class RequestGuard extends Handler.Wrapper {
         }
 
         void start() {
-            deadline = scheduler.schedule(this::expire, bodyTimeout.toMillis(), TimeUnit.MILLISECONDS);
             run();
         }
 
@@ -149,6 +149,9 @@ final class RequestGuard extends Handler.Wrapper {
             while (!settled.get()) {
                 Content.Chunk chunk = request.read();
                 if (chunk == null) {
+                    if (deadline == null) {
+                        deadline = scheduler.schedule(this::expire, bodyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    }
                     request.demand(this);
                     return;
                 }
