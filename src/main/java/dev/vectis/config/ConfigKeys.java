@@ -82,7 +82,7 @@ final class ConfigKeys {
             String path = prefix + part.name();
             if (part.has(JsonUnwrapped.class)) {
                 walk(prefix, part.rawType(), defaults);
-            } else if (part.has(Key.PerPolicy.class)) {
+            } else if (part.has(KeyRules.PerPolicy.class)) {
                 for (RatePolicy policy : RatePolicy.values()) {
                     sections.add(prefix + policy.wireName());
                     walk(prefix + policy.wireName() + ".", (Class<?>) part.argument(1), policy.defaults());
@@ -97,14 +97,14 @@ final class ConfigKeys {
     }
 
     private static ConfigKey key(String path, Part part, Optional<String> policyDefault) {
-        Key.Default annotated = part.annotations().getAnnotation(Key.Default.class);
-        Optional<String> defaultText = policyDefault.or(() -> Optional.ofNullable(annotated).map(Key.Default::value));
+        Optional<String> defaultText = policyDefault.or(() -> Optional
+                .ofNullable(part.annotations().getAnnotation(KeyRules.Default.class)).map(KeyRules.Default::value));
         if (part.rawType().isPrimitive() && defaultText.isEmpty()) {
             throw new IllegalStateException(path + " has no value when unset: give it a @Default");
         }
         boolean list = part.rawType() == List.class;
         boolean secret = part.rawType() == Secret.class || part.argument(0) == Secret.class;
-        return new ConfigKey(path, defaultText, list, part.has(Key.OnePerLine.class), secret);
+        return new ConfigKey(path, defaultText, list, part.has(KeyRules.OnePerLine.class), secret);
     }
 
     private static boolean isSection(Class<?> type) {
@@ -117,10 +117,9 @@ final class ConfigKeys {
                 .filter(m -> Modifier.isStatic(m.getModifiers()) && m.isAnnotationPresent(JsonCreator.class))
                 .findFirst();
         if (creator.isPresent()) {
-            return Arrays.stream(creator.get().getParameters())
-                    .map(p -> new Part(p.isAnnotationPresent(JsonAnySetter.class) ? "" : p.getAnnotation(JsonProperty.class).value(),
-                            p.getParameterizedType(), p))
-                    .toList();
+            return Arrays.stream(creator.get().getParameters()).map(p -> new Part(
+                    p.isAnnotationPresent(JsonAnySetter.class) ? "" : p.getAnnotation(JsonProperty.class).value(),
+                    p.getParameterizedType(), p)).toList();
         }
         return Arrays.stream(type.getRecordComponents()).map(ConfigKeys::part).toList();
     }

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Builds {@link Settings} from defaults, a YAML file and the environment, in that order of
@@ -56,22 +57,18 @@ public final class ConfigLoader {
         Map<String, String> fromEnv = environment(env);
 
         ConfigValues values = new ConfigValues();
-        ObjectNode tree = emptyTree(ConfigKeys.ALL);
         for (ConfigKey key : ConfigKeys.ALL.keys()) {
-            String envName = PREFIX + key.envSuffix();
-            String aliasName = ALIAS_PREFIX + key.envSuffix();
-            String name = fromEnv.containsKey(envName) ? envName : fromEnv.containsKey(aliasName) ? aliasName : null;
-            JsonNode value = name != null ? key.fromText(fromEnv.get(name))
-                    : fromFile.containsKey(key.path()) ? key.fromFile(fromFile.get(key.path()))
-                    : key.defaultText().map(key::fromText).orElse(null);
-            if (value == null) {
-                values.unset(key);
-                continue;
+            Optional<String> envName = Stream.of(PREFIX, ALIAS_PREFIX).map(prefix -> prefix + key.envSuffix())
+                    .filter(fromEnv::containsKey).findFirst();
+            if (envName.isPresent()) {
+                values.put(key, key.fromText(fromEnv.get(envName.get())), "env " + envName.get());
+            } else if (fromFile.containsKey(key.path())) {
+                values.put(key, key.fromFile(fromFile.get(key.path())), "file");
+            } else {
+                values.putDefault(key);
             }
-            values.put(key, value, name != null ? "env " + name : fromFile.containsKey(key.path()) ? "file" : "default");
-            put(tree, key.path(), value);
         }
-        return new Loaded(bind(tree, Settings.class, workingDir), values, file);
+        return new Loaded(bind(values.tree(ConfigKeys.ALL), Settings.class, workingDir), values, file);
     }
 
     /** Defaults and the given environment only: for tools and tests. */
@@ -82,9 +79,9 @@ public final class ConfigLoader {
     /** A section of the configuration with every key at its default. */
     static <T> T defaults(Class<T> section) {
         ConfigKeys keys = ConfigKeys.of(section);
-        ObjectNode tree = emptyTree(keys);
-        keys.keys().forEach(k -> k.defaultText().ifPresent(text -> put(tree, k.path(), k.fromText(text))));
-        return bind(tree, section, Path.of(""));
+        ConfigValues values = new ConfigValues();
+        keys.keys().forEach(values::putDefault);
+        return bind(values.tree(keys), section, Path.of(""));
     }
 
     private static <T> T bind(ObjectNode tree, Class<T> type, Path workingDir) {
@@ -102,22 +99,6 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Every section present, so that a record whose keys are all unset still gets bound. */
-    private static ObjectNode emptyTree(ConfigKeys keys) {
-        ObjectNode tree = JsonNodeFactory.instance.objectNode();
-        keys.sections().forEach(section -> put(tree, section, JsonNodeFactory.instance.objectNode()));
-        return tree;
-    }
-
-    private static void put(ObjectNode tree, String path, JsonNode value) {
-        ObjectNode node = tree;
-        String[] names = path.split("\\.");
-        for (int i = 0; i < names.length - 1; i++) {
-            node = node.has(names[i]) ? (ObjectNode) node.get(names[i]) : node.putObject(names[i]);
-        }
-        node.set(names[names.length - 1], value);
     }
 
     /** The environment's configuration variables; unknown ones under our prefixes are errors. */

@@ -47,35 +47,30 @@ final class ConfigReaders {
                 return new Read<>(null, (raw, property, ctxt) -> choice(raw, type.getEnumConstants()));
             }
         });
-        Read<String> text = new Read<>(null, (raw, property, ctxt) -> text(raw, property));
-        Read<Integer> number = new Read<>(null, (raw, property, ctxt) -> number(raw, property));
-        Read<Long> size = new Read<>(null, (raw, property, ctxt) -> size(raw, property));
-        Read<Boolean> flag = new Read<>(null, (raw, property, ctxt) -> flag(raw));
-        module.addDeserializer(String.class, text);
-        module.addDeserializer(Integer.class, number);
-        module.addDeserializer(int.class, number);
-        module.addDeserializer(Long.class, size);
-        module.addDeserializer(long.class, size);
-        module.addDeserializer(Boolean.class, flag);
-        module.addDeserializer(boolean.class, flag);
-        module.addDeserializer(Duration.class,
-                new Read<>(null, (raw, property, ctxt) -> Duration.ofSeconds(number(raw, property))));
-        module.addDeserializer(Secret.class, new Read<>(null, (raw, property, ctxt) -> new Secret(text(raw, null))));
-        module.addDeserializer(Path.class, new Read<>(null, (raw, property, ctxt) -> path(raw, ctxt)));
+        add(module, (raw, property, ctxt) -> text(raw, property), String.class);
+        add(module, (raw, property, ctxt) -> number(raw, property), Integer.class, int.class);
+        add(module, (raw, property, ctxt) -> size(raw, property), Long.class, long.class);
+        add(module, (raw, property, ctxt) -> flag(raw), Boolean.class, boolean.class);
+        add(module, (raw, property, ctxt) -> Duration.ofSeconds(number(raw, property)), Duration.class);
+        add(module, (raw, property, ctxt) -> new Secret(text(raw, null)), Secret.class);
+        add(module, (raw, property, ctxt) -> path(raw, ctxt), Path.class);
         return new ObjectMapper()
                 .registerModule(new Jdk8Module())
                 .registerModule(module)
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     }
 
-    /** A value that cannot be read: the message, without the key, which the loader adds. */
-    static final class Invalid extends IllegalArgumentException {
-        Invalid(String message) {
-            super(message);
+    @SafeVarargs
+    private static <T> void add(SimpleModule module, Conversion<T> conversion, Class<T>... types) {
+        for (Class<T> type : types) {
+            module.addDeserializer(type, new Read<>(null, conversion));
         }
     }
 
-    /** One reader per type; it sees the annotations of the component it reads for. */
+    /**
+     * Text to a value, for the component it is read for (whose annotations it may consult).
+     * An IllegalArgumentException says what is wrong, without the key, which the loader adds.
+     */
     private interface Conversion<T> {
         T convert(String raw, BeanProperty property, DeserializationContext ctxt);
     }
@@ -101,19 +96,19 @@ final class ConfigReaders {
             }
             try {
                 return conversion.convert(p.getText(), property, ctxt);
-            } catch (Invalid e) {
+            } catch (IllegalArgumentException e) {
                 throw JsonMappingException.from(p, e.getMessage());
             }
         }
     }
 
     private static String text(String raw, BeanProperty property) {
-        boolean verbatim = annotation(property, Key.OnePerLine.class) != null;
+        boolean verbatim = annotation(property, KeyRules.OnePerLine.class) != null;
         String text = verbatim ? raw : raw.trim();
         if (text.isEmpty()) {
-            throw new Invalid("must not be empty");
+            throw new IllegalArgumentException("must not be empty");
         }
-        Key.OneOf oneOf = annotation(property, Key.OneOf.class);
+        KeyRules.OneOf oneOf = annotation(property, KeyRules.OneOf.class);
         return oneOf == null ? text : choice(text, oneOf.value());
     }
 
@@ -126,33 +121,33 @@ final class ConfigReaders {
         Function<T, String> word = c -> c.toString().toLowerCase(Locale.ROOT);
         String text = raw.trim().toLowerCase(Locale.ROOT);
         return Arrays.stream(choices).filter(c -> word.apply(c).equals(text)).findFirst()
-                .orElseThrow(() -> new Invalid(quote(raw) + " is not one of "
+                .orElseThrow(() -> new IllegalArgumentException(quote(raw) + " is not one of "
                         + String.join(", ", Arrays.stream(choices).map(word).toList())));
     }
 
     private static int number(String raw, BeanProperty property) {
         String text = raw.trim();
-        Key.Port port = annotation(property, Key.Port.class);
+        KeyRules.Port port = annotation(property, KeyRules.Port.class);
         if (port != null) {
             if (!DIGITS.matcher(text).matches()) {
-                throw new Invalid(quote(raw) + " is not a port number");
+                throw new IllegalArgumentException(quote(raw) + " is not a port number");
             }
             long value = Long.parseLong(text);
             if (value > 65535 || value < (port.anyFree() ? 0 : 1)) {
-                throw new Invalid(quote(raw) + " is not a port number (1-65535"
+                throw new IllegalArgumentException(quote(raw) + " is not a port number (1-65535"
                         + (port.anyFree() ? ", or 0 for any free port)" : ")"));
             }
             return (int) value;
         }
         if (!DIGITS.matcher(text).matches()) {
-            throw new Invalid(quote(raw) + " is not a whole number");
+            throw new IllegalArgumentException(quote(raw) + " is not a whole number");
         }
-        Key.Range range = annotation(property, Key.Range.class);
+        KeyRules.Range range = annotation(property, KeyRules.Range.class);
         long value = Long.parseLong(text);
         long min = range == null ? 0 : range.min();
         long max = range == null ? Integer.MAX_VALUE : range.max();
         if (value < min || value > max) {
-            throw new Invalid(value + " is out of range (" + min + "-" + max + ")");
+            throw new IllegalArgumentException(value + " is out of range (" + min + "-" + max + ")");
         }
         return (int) value;
     }
@@ -161,7 +156,7 @@ final class ConfigReaders {
     private static long size(String raw, BeanProperty property) {
         Matcher m = SIZE.matcher(raw.trim());
         if (!m.matches()) {
-            throw new Invalid(quote(raw) + " is not a size (e.g. 10485760, 10MiB)");
+            throw new IllegalArgumentException(quote(raw) + " is not a size (e.g. 10485760, 10MiB)");
         }
         long factor = switch (m.group(2) == null ? "B" : m.group(2)) {
             case "KB" -> 1_000L;
@@ -173,11 +168,11 @@ final class ConfigReaders {
             default -> 1L;
         };
         long bytes = Long.parseLong(m.group(1)) * factor;
-        Key.Range range = annotation(property, Key.Range.class);
+        KeyRules.Range range = annotation(property, KeyRules.Range.class);
         long min = range == null ? 1L << 10 : range.min();
         long max = range == null ? 1L << 40 : range.max();
         if (bytes < min || bytes > max) {
-            throw new Invalid(quote(raw) + " is out of range ("
+            throw new IllegalArgumentException(quote(raw) + " is out of range ("
                     + (range == null ? "1KiB-1TiB" : min + "-" + max + " bytes") + ")");
         }
         return bytes;
@@ -187,7 +182,7 @@ final class ConfigReaders {
         return switch (raw.trim().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new Invalid(quote(raw) + " is not true or false");
+            default -> throw new IllegalArgumentException(quote(raw) + " is not true or false");
         };
     }
 

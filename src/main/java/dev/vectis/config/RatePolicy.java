@@ -1,6 +1,7 @@
 package dev.vectis.config;
 
-import java.util.LinkedHashMap;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -46,7 +47,7 @@ public enum RatePolicy {
 
     private final Key key;
     private final String wireName;
-    private final Map<String, String> defaults = new LinkedHashMap<>();
+    private final Map<String, String> defaults = new HashMap<>();
 
     /** A zero rate or burst has no default of its own. */
     RatePolicy(Key key, int perMinute, int burst) {
@@ -76,7 +77,7 @@ public enum RatePolicy {
 
     /** Default values of this policy's keys, by key name under {@code rate_limit.<name>}. */
     Map<String, String> defaults() {
-        return Map.copyOf(defaults);
+        return Collections.unmodifiableMap(defaults);
     }
 
     /** As written in configuration keys and in RateLimit-Policy headers. */

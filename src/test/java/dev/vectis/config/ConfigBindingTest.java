@@ -3,7 +3,10 @@ package dev.vectis.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vectis.Vectis;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The keys as the Settings records declare them: types, ranges, names, prefixes and the summary. */
 class ConfigBindingTest {
@@ -168,5 +172,15 @@ class ConfigBindingTest {
         Settings s = load(Map.of()).settings();
         assertThat(s.server().clients()).isEqualTo(Settings.ClientLimits.DEFAULT);
         assertThat(s.streams()).isEqualTo(Settings.Streams.DEFAULT);
+    }
+
+    @Test
+    void aConfigurationErrorExitsWithStatus2NamingTheKey() throws IOException {
+        Path file = Files.writeString(dir.resolve("bad.yaml"), "server:\n  prot: 80\n");
+        StringWriter err = new StringWriter();
+        CommandLine cli = Vectis.commandLine(CommandLine.defaultFactory()).setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("server", "--config", file.toString())).isEqualTo(Vectis.CONFIG_ERROR).isEqualTo(2);
+        assertThat(err.toString()).startsWith("vectis: configuration error: server.prot: unknown configuration key")
+                .contains("did you mean server.port?");
     }
 }

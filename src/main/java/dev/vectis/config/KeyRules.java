@@ -9,9 +9,9 @@ import java.lang.annotation.RetentionPolicy;
  * cannot say. Without a target they reach the record component, its accessor and the
  * constructor parameter, where both {@link ConfigKeys} and Jackson look.
  */
-final class Key {
+final class KeyRules {
 
-    private Key() {
+    private KeyRules() {
     }
 
     /**
