@@ -183,4 +183,14 @@ class ConfigBindingTest {
         assertThat(err.toString()).startsWith("vectis: configuration error: server.prot: unknown configuration key")
                 .contains("did you mean server.port?");
     }
+
+    /** The README's table of keys is the operator's list: it names every key the records declare. */
+    @Test
+    void theReadmeNamesEveryKey() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        for (ConfigKey key : ConfigKeys.ALL.keys()) {
+            String documented = key.path().replaceFirst("^rate_limit\\.[a-z_]+\\.", "rate_limit.<policy>.");
+            assertThat(readme).as(key.path()).contains("`" + documented + "`");
+        }
+    }
 }
