@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -243,7 +244,7 @@ public record Settings(
     public record Fleet(@Default("vectis.dev") String domain) {
 
         public Fleet {
-            domain = domain.toLowerCase(java.util.Locale.ROOT);
+            domain = domain.toLowerCase(Locale.ROOT);
             if (!domain.matches("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,62}")) {
                 throw ConfigException.forKey("fleet.domain",
                         "\"" + domain + "\" is not a DNS domain (e.g. fleet.example.com)");
