@@ -1,23 +1,30 @@
 package dev.vectis.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Builds {@link Settings} from defaults, a YAML file and the environment, in that order of
- * precedence (environment wins). Anything unknown or invalid is a {@link ConfigException}
- * naming the key, so a typo never silently falls back to a default.
+ * precedence (environment wins): the three are merged into one tree of keys, which Jackson
+ * binds into the records. Anything unknown or invalid is a {@link ConfigException} naming the
+ * key, so a typo never silently falls back to a default.
  */
 public final class ConfigLoader {
 
@@ -29,6 +36,7 @@ public final class ConfigLoader {
     private static final List<String> NOT_KEYS = List.of("VECTIS_TEST_", "VECTIS_JAVA_OPTS", "VECTIS_HOME",
             // the install script's and the agent's, often set in the same shell
             "VECTIS_URL", "VECTIS_TOKEN", "VECTIS_INSTALL_ROOT", "VECTIS_IP_DETECT_URL");
+    private static final ObjectReader READER = ConfigReaders.mapper().reader();
 
     public record Loaded(Settings settings, ConfigValues values, Optional<Path> file) {
     }
@@ -44,24 +52,23 @@ public final class ConfigLoader {
         if (file.isEmpty() && Files.isRegularFile(workingDir.resolve(DEFAULT_FILE))) {
             file = Optional.of(workingDir.resolve(DEFAULT_FILE));
         }
-        Map<String, Object> fromFile = file.isPresent() ? readYaml(file.get()) : Map.of();
+        Map<String, JsonNode> fromFile = new LinkedHashMap<>();
+        file.ifPresent(f -> flatten(f, "", readYaml(f), fromFile));
         Map<String, String> fromEnv = environment(env);
 
         ConfigValues values = new ConfigValues();
-        for (ConfigKey key : ConfigKeys.ALL) {
-            String envName = PREFIX + key.envSuffix();
-            String aliasName = ALIAS_PREFIX + key.envSuffix();
-            if (fromEnv.containsKey(envName)) {
-                values.put(key, parse(key, fromEnv.get(envName)), "env " + envName);
-            } else if (fromEnv.containsKey(aliasName)) {
-                values.put(key, parse(key, fromEnv.get(aliasName)), "env " + aliasName);
-            } else if (fromFile.get(key.path()) != null) {
-                values.put(key, parse(key, fromFile.get(key.path())), "file");
+        for (ConfigKey key : ConfigKeys.ALL.keys()) {
+            Optional<String> envName = Stream.of(PREFIX, ALIAS_PREFIX).map(prefix -> prefix + key.envSuffix())
+                    .filter(fromEnv::containsKey).findFirst();
+            if (envName.isPresent()) {
+                values.put(key, key.fromText(fromEnv.get(envName.get())), "env " + envName.get());
+            } else if (fromFile.containsKey(key.path())) {
+                values.put(key, key.fromFile(fromFile.get(key.path())), "file");
             } else {
-                values.put(key, key.defaultValue(), "default");
+                values.putDefault(key);
             }
         }
-        return new Loaded(Settings.from(values, workingDir), values, file);
+        return new Loaded(bind(values.tree(ConfigKeys.ALL), Settings.class, workingDir), values, file);
     }
 
     /** Defaults and the given environment only: for tools and tests. */
@@ -69,11 +76,28 @@ public final class ConfigLoader {
         return load(Optional.empty(), workingDir, env).settings();
     }
 
-    private static Object parse(ConfigKey key, Object raw) {
+    /** A section of the configuration with every key at its default. */
+    static <T> T defaults(Class<T> section) {
+        ConfigKeys keys = ConfigKeys.of(section);
+        ConfigValues values = new ConfigValues();
+        keys.keys().forEach(values::putDefault);
+        return bind(values.tree(keys), section, Path.of(""));
+    }
+
+    private static <T> T bind(ObjectNode tree, Class<T> type, Path workingDir) {
         try {
-            return key.parser().apply(raw);
-        } catch (IllegalArgumentException e) {
-            throw ConfigException.forKey(key.path(), e.getMessage());
+            return READER.forType(type).withAttribute(ConfigReaders.WORKING_DIR, workingDir).readValue(tree);
+        } catch (JsonMappingException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof ConfigException named) {
+                    throw named; // a record's own check, which names its key
+                }
+            }
+            String key = e.getPath().stream().map(JsonMappingException.Reference::getFieldName)
+                    .filter(Objects::nonNull).collect(Collectors.joining("."));
+            throw ConfigException.forKey(key, e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -90,10 +114,10 @@ public final class ConfigLoader {
                 continue; // an empty variable means unset, as most deployment tools use it
             }
             String suffix = name.substring(prefix.length());
-            Optional<ConfigKey> key = ConfigKeys.ALL.stream().filter(k -> k.envSuffix().equals(suffix)).findFirst();
-            if (key.isEmpty()) {
-                String hint = closest(suffix, ConfigKeys.ALL.stream().map(ConfigKey::envSuffix).toList())
-                        .map(s -> " (did you mean " + prefix + s + "?)").orElse("");
+            if (ConfigKeys.ALL.findEnv(suffix).isEmpty()) {
+                List<String> suffixes = ConfigKeys.ALL.keys().stream().map(ConfigKey::envSuffix).toList();
+                String hint = ConfigKeys.closest(suffix, suffixes).map(s -> " (did you mean " + prefix + s + "?)")
+                        .orElse("");
                 throw new ConfigException(name + ": unknown configuration variable" + hint);
             }
             known.put(name, e.getValue());
@@ -101,84 +125,41 @@ public final class ConfigLoader {
         return known;
     }
 
-    private static Map<String, Object> readYaml(Path file) {
-        JsonNode root;
+    private static JsonNode readYaml(Path file) {
         try {
-            root = new YAMLMapper().readTree(Files.readAllBytes(file));
+            JsonNode root = new YAMLMapper().readTree(Files.readAllBytes(file));
+            if (root != null && !root.isMissingNode() && !root.isNull() && !root.isObject()) {
+                throw new ConfigException(file + ": the top level must be a map of keys");
+            }
+            return root == null || !root.isObject() ? JsonNodeFactory.instance.objectNode() : root;
         } catch (JsonProcessingException e) {
             throw new ConfigException(file + ": not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot be read: " + e.getMessage());
         }
-        Map<String, Object> flat = new LinkedHashMap<>();
-        if (root != null && !root.isMissingNode() && !root.isNull()) {
-            if (!root.isObject()) {
-                throw new ConfigException(file + ": the top level must be a map of keys");
-            }
-            flatten("", root, flat);
-        }
-        List<String> paths = ConfigKeys.ALL.stream().map(ConfigKey::path).toList();
-        for (String path : flat.keySet()) {
-            if (!paths.contains(path)) {
-                String hint = closest(path, paths).map(p -> " (did you mean " + p + "?)").orElse("");
-                throw new ConfigException(path + ": unknown configuration key in " + file + hint);
-            }
-        }
-        return flat;
     }
 
-    private static void flatten(String prefix, JsonNode node, Map<String, Object> out) {
+    /** The file's values by key path; a name that is neither a key nor a section is refused. */
+    private static void flatten(Path file, String prefix, JsonNode node, Map<String, JsonNode> out) {
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             String path = prefix + field.getKey();
             JsonNode value = field.getValue();
-            boolean isLeaf = ConfigKeys.ALL.stream().anyMatch(k -> k.path().equals(path));
-            if (value.isObject() && !isLeaf) {
-                flatten(path + ".", value, out);
+            if (value.isNull()) {
+                continue; // "key:" with nothing after it leaves the key unset
+            }
+            if (ConfigKeys.ALL.find(path).isPresent()) {
+                out.put(path, value);
+            } else if (ConfigKeys.ALL.sections().contains(path)) {
+                if (!value.isObject()) {
+                    throw ConfigException.forKey(path, "expected a map of keys in " + file);
+                }
+                flatten(file, path + ".", value, out);
             } else {
-                out.put(path, toRaw(path, value));
+                List<String> known = ConfigKeys.ALL.keys().stream().map(ConfigKey::path).toList();
+                String hint = ConfigKeys.closest(path, known).map(p -> " (did you mean " + p + "?)").orElse("");
+                throw new ConfigException(path + ": unknown configuration key in " + file + hint);
             }
         }
-    }
-
-    private static Object toRaw(String path, JsonNode value) {
-        if (value.isNull()) {
-            return null;
-        }
-        if (value.isArray()) {
-            List<Object> items = new ArrayList<>();
-            value.forEach(item -> items.add(item.isValueNode() ? item.asText() : List.of()));
-            return items;
-        }
-        if (value.isObject()) {
-            throw ConfigException.forKey(path, "expected a single value, not a map");
-        }
-        return value.isBoolean() ? (Object) value.booleanValue() : value.asText();
-    }
-
-    /** The known name nearest to a misspelt one, if it is close enough to be a typo. */
-    private static Optional<String> closest(String typo, List<String> candidates) {
-        return candidates.stream()
-                .filter(c -> distance(typo.toLowerCase(), c.toLowerCase()) <= 2)
-                .min(Comparator.comparingInt(c -> distance(typo.toLowerCase(), c.toLowerCase())));
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

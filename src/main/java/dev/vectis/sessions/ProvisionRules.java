@@ -27,25 +27,32 @@ public record ProvisionRules(List<String> readyPatterns, List<String> failurePat
      * Lines that mean the VM can be used: "VM is ready!", "VM is running. Use the SSHx link …",
      * "Status: ready", the login details ("RDP: user/password", "SSH: …", "Password: …") and an
      * sshx session link (not the installer's URL, which a log may show first).
-     * Leading timestamps and brackets are allowed before the anchored forms.
+     * Leading timestamps and brackets are allowed before the anchored forms. One pattern a line,
+     * as marketplace.*_patterns read them from the environment: they are that key's default.
      */
-    public static final List<String> DEFAULT_READY = List.of(
-            "(?i)\\b(vm|vps|server|machine|instance)\\b[^.!\\n]{0,40}?\\bis (now )?(ready|running|up)\\b",
-            "(?i)^[\\W\\d]*status\\s*[:=]\\s*(ready|running)\\b",
-            "(?i)^[\\W\\d]*(rdp|ssh|sshx)\\s*[:=]\\s*\\S",
-            "(?i)^[\\W\\d]*pass(word)?\\s*[:=]\\s*\\S",
-            "(?i)\\bhttps?://sshx\\.io/s/\\S");
+    public static final String READY_LINES = """
+            (?i)\\b(vm|vps|server|machine|instance)\\b[^.!\\n]{0,40}?\\bis (now )?(ready|running|up)\\b
+            (?i)^[\\W\\d]*status\\s*[:=]\\s*(ready|running)\\b
+            (?i)^[\\W\\d]*(rdp|ssh|sshx)\\s*[:=]\\s*\\S
+            (?i)^[\\W\\d]*pass(word)?\\s*[:=]\\s*\\S
+            (?i)\\bhttps?://sshx\\.io/s/\\S
+            """;
+    public static final List<String> DEFAULT_READY = READY_LINES.lines().toList();
 
     /** Lines that mean the worker gave up: "Error: …", "[FATAL] …", "Failed to …", "Status: exited …". */
-    public static final List<String> DEFAULT_FAILURE = List.of(
-            "(?i)^[\\W\\d]*(error|fatal|failed|failure)\\b",
-            "(?i)^[\\W\\d]*status\\s*[:=]\\s*(failed|error|exited|stopped)\\b",
-            "(?i)\\b(vm|vps|server|machine|instance)\\b[^.!\\n]{0,40}?\\b(failed|crashed)\\b");
+    public static final String FAILURE_LINES = """
+            (?i)^[\\W\\d]*(error|fatal|failed|failure)\\b
+            (?i)^[\\W\\d]*status\\s*[:=]\\s*(failed|error|exited|stopped)\\b
+            (?i)\\b(vm|vps|server|machine|instance)\\b[^.!\\n]{0,40}?\\b(failed|crashed)\\b
+            """;
+    public static final List<String> DEFAULT_FAILURE = FAILURE_LINES.lines().toList();
 
     /** Values of token, secret and API-key assignments, and anything shaped like a JWT. */
-    public static final List<String> DEFAULT_REDACT = List.of(
-            "(?i)(?:token|secret|api[_-]?key)\\s*[:=]\\s*(\\S+)",
-            "\\beyJ[\\w-]{5,}\\.[\\w-]{5,}\\.[\\w-]+");
+    public static final String REDACT_LINES = """
+            (?i)(?:token|secret|api[_-]?key)\\s*[:=]\\s*(\\S+)
+            \\beyJ[\\w-]{5,}\\.[\\w-]{5,}\\.[\\w-]+
+            """;
+    public static final List<String> DEFAULT_REDACT = REDACT_LINES.lines().toList();
 
     /** Nothing set: every field follows the defaults. */
     public static final ProvisionRules INHERIT = new ProvisionRules(null, null, null, null, null);
