@@ -8,6 +8,7 @@ import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /** The audit log: written once per operator action, read newest first. */
 public final class AuditLog {
@@ -31,17 +32,26 @@ public final class AuditLog {
         this.clock = clock;
     }
 
+    /**
+     * The statement that writes one entry, for a caller that writes its change in the same
+     * statement (PostgreSQL's data-modifying WITH); bound by {@link #bind}.
+     */
+    public static final String INSERT = "INSERT INTO audit_log (at, actor_id, actor_name, actor_role, action, target, "
+            + "request_id, status, outcome) VALUES (:auAt, :auActorId, :auActorName, :auRole, :auAction, :auTarget, "
+            + ":auRequestId, :auStatus, :auOutcome)";
+
     /** Writes the entry in the caller's transaction, so it stands or falls with the change it records. */
     public void append(Handle h, Entry e) {
-        h.createUpdate("INSERT INTO audit_log (at, actor_id, actor_name, actor_role, action, target, request_id, "
-                        + "status, outcome) VALUES (:at, :actorId, :actorName, :role, :action, :target, :requestId, "
-                        + ":status, :outcome)")
-                .bind("at", clock.millis())
-                .bind("actorId", e.actor().id()).bind("actorName", clip(e.actor().name(), 100))
-                .bind("role", e.actor().role().wire())
-                .bind("action", clip(e.action(), MAX_ACTION)).bind("target", clip(e.target(), MAX_TARGET))
-                .bind("requestId", e.requestId()).bind("status", e.status()).bind("outcome", outcome(e.status()))
-                .execute();
+        bind(h.createUpdate(INSERT), e).execute();
+    }
+
+    /** Binds {@link #INSERT}'s parameters for {@code e} on a statement that contains it. */
+    public <S extends SqlStatement<S>> S bind(S statement, Entry e) {
+        return statement.bind("auAt", clock.millis())
+                .bind("auActorId", e.actor().id()).bind("auActorName", clip(e.actor().name(), 100))
+                .bind("auRole", e.actor().role().wire())
+                .bind("auAction", clip(e.action(), MAX_ACTION)).bind("auTarget", clip(e.target(), MAX_TARGET))
+                .bind("auRequestId", e.requestId()).bind("auStatus", e.status()).bind("auOutcome", outcome(e.status()));
     }
 
     public void append(Entry e) {

@@ -4,6 +4,8 @@ import dev.vectis.audit.AuditLog;
 import dev.vectis.auth.Principal;
 import io.javalin.http.Context;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +62,16 @@ public final class AuditTrail {
             throw new IllegalStateException("no operator was identified for this request");
         }
         return entry(ctx, actor, target, status);
+    }
+
+    /**
+     * For a change that names its target as it is made (a new job's id): the entry it writes
+     * with itself when it succeeds, answered {@code status}, or null when no operator is identified
+     * for this request. Call {@link #written} once the change is made.
+     */
+    public static Function<String, AuditLog.Entry> recorder(Context ctx, UnaryOperator<String> target, int status) {
+        Principal actor = ctx.attribute(ACTOR);
+        return actor == null ? null : made -> entry(ctx, actor, target.apply(made), status);
     }
 
     /** The handler wrote this request's entry with its change: the after-handler leaves it. */

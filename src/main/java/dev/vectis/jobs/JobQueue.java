@@ -1,5 +1,6 @@
 package dev.vectis.jobs;
 
+import dev.vectis.audit.AuditLog;
 import dev.vectis.db.Dialect;
 import dev.vectis.db.Horizon;
 import dev.vectis.db.Page;
@@ -13,9 +14,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * The durable job queue: enqueue, claim (one transaction, SKIP LOCKED), read, cancel.
@@ -31,6 +34,7 @@ public final class JobQueue {
     private final Clock clock;
     private final JobEvents events;
     private final Horizon eventHorizon;
+    private final AuditLog auditLog;
     private final int defaultTimeoutSeconds;
     private final SecureRandom random = new SecureRandom();
     /** How often a waiting poll looks again unwoken: another node's news of a job may have been lost. */
@@ -42,6 +46,7 @@ public final class JobQueue {
         this.clock = clock;
         this.events = events;
         this.eventHorizon = Horizon.of(jdbi, "job_events");
+        this.auditLog = new AuditLog(jdbi, clock);
         this.defaultTimeoutSeconds = (int) defaultTimeout.toSeconds();
     }
 
@@ -51,20 +56,38 @@ public final class JobQueue {
 
     /** {@code createdBy}: the token that asked (null: none), whose submitter alone may then read the job. */
     public Job create(NewJob job, String createdBy) {
+        return create(job, createdBy, null);
+    }
+
+    /**
+     * As above; {@code audit}, when not null, gives the audit entry of the call that asks, for
+     * the new job's id: written with the job, in its statement or transaction.
+     */
+    public Job create(NewJob job, String createdBy, Function<String, AuditLog.Entry> audit) {
         long now = clock.millis();
         String id = newId(now);
         int maxAttempts = job.maxAttempts() == null ? 1 : job.maxAttempts();
         int timeout = job.timeoutSeconds() == null ? defaultTimeoutSeconds : job.timeoutSeconds();
         long seq = dialect == Dialect.POSTGRESQL && job.labels().isEmpty()
                 // One statement, so one round trip and no transaction of its own: the job, the first
-                // line of its history and the operator log's event. Labels add rows of their own.
-                ? jdbi.withHandle(h -> events.bindStatus(JobStore.bindInsert(h.createQuery("WITH j AS ("
-                                + JobStore.INSERT + " RETURNING seq), " + JobEvents.HISTORY_ROW + ", ev AS ("
-                                + EventLog.INSERT + ") SELECT seq FROM j"), id, job, maxAttempts, timeout, createdBy, now),
-                        id, Job.PENDING, null, 0, null, null, now).mapTo(Long.class).one())
+                // line of its history, the operator log's event and the audit entry. Labels add rows of their own.
+                ? jdbi.withHandle(h -> {
+                    Query insert = h.createQuery("WITH j AS (" + JobStore.INSERT + " RETURNING seq), "
+                            + JobEvents.HISTORY_ROW + ", ev AS (" + EventLog.INSERT + ")"
+                            + (audit == null ? "" : ", au AS (" + AuditLog.INSERT + ")") + " SELECT seq FROM j");
+                    JobStore.bindInsert(insert, id, job, maxAttempts, timeout, createdBy, now);
+                    events.bindStatus(insert, id, Job.PENDING, null, 0, null, null, now);
+                    if (audit != null) {
+                        auditLog.bind(insert, audit.apply(id));
+                    }
+                    return insert.mapTo(Long.class).one();
+                })
                 : jdbi.inTransaction(h -> {
                     long s = JobStore.insert(h, id, job, maxAttempts, timeout, createdBy, now);
                     events.status(h, id, Job.PENDING, null, 0, null, null, now);
+                    if (audit != null) {
+                        auditLog.append(h, audit.apply(id));
+                    }
                     return s;
                 });
         events.fire(1);

@@ -86,8 +86,8 @@ final class ExecuteRoutes {
         }
         String name = store(file);
         Job job = queue.create(new NewJob(commands, "/uploads/" + name, displayName(file.filename()), null, null,
-                labels), ExecutorGuard.owner(caller));
-        AuditTrail.target(ctx, "job:" + job.id());
+                labels), ExecutorGuard.owner(caller), AuditTrail.recorder(ctx, id -> "job:" + id, 200));
+        AuditTrail.written(ctx);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
         body.put("jobId", job.id());

@@ -74,8 +74,8 @@ final class JobRoutes {
     private void create(Context ctx) {
         Principal caller = guard.require(ctx, Permission.SUBMIT);
         CreateBody b = json.read(ctx, CreateBody.class);
-        Job job = queue.create(validated(b), ExecutorGuard.owner(caller));
-        AuditTrail.target(ctx, "job:" + job.id());
+        Job job = queue.create(validated(b), ExecutorGuard.owner(caller), AuditTrail.recorder(ctx, id -> "job:" + id, 200));
+        AuditTrail.written(ctx);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
         body.put("jobId", job.id());

@@ -57,6 +57,11 @@ class AuditTest {
             e = Operators.entryFor(app, "req-job");
             assertThat(e.get("target").asText()).isEqualTo("job:" + job);
             assertThat(e.get("actorId").asText()).isEqualTo(ci.id());
+            // Written with the job itself (one statement on PostgreSQL), as the after-handler would have.
+            assertThat(e.get("action").asText()).isEqualTo("POST /api/jobs/create");
+            assertThat(e.get("status").asInt()).isEqualTo(200);
+            assertThat(e.get("outcome").asText()).isEqualTo("success");
+            assertThat(Operators.audit(app, "?target=" + enc("job:" + job))).hasSize(1);
             app.http.method("POST", "/api/jobs/cancel", "{\"jobId\": \"" + job + "\"}", as(op.bearer(), "req-cancel"));
             assertThat(Operators.entryFor(app, "req-cancel").get("target").asText()).isEqualTo("job:" + job);
 
