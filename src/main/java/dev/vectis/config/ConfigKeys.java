@@ -43,6 +43,7 @@ final class ConfigKeys {
             key("executor.output_cap_bytes", 4L << 20, ConfigParsers::size),
             key("executor.max_upload_bytes", 100L << 20, ConfigParsers::size),
             secret("jwt.secret", ConfigKeys::jwtSecret),
+            secret("jwt.previous_secrets", ConfigKeys::previousJwtSecrets),
             key("jwt.expiry_hours", 24, ConfigParsers.integer(1, 8760)),
             key("rate_limit.enabled", true, ConfigParsers::bool),
             key("rate_limit.requests_per_minute", 60, ConfigParsers.integer(1, 1_000_000)),
@@ -106,7 +107,8 @@ final class ConfigKeys {
     }
 
     private static ConfigKey secret(String path, Function<Object, Object> parser) {
-        return new ConfigKey(path, path.equals("worker_tokens") ? List.of() : null, parser, true);
+        boolean list = path.equals("worker_tokens") || path.equals("jwt.previous_secrets");
+        return new ConfigKey(path, list ? List.of() : null, parser, true);
     }
 
     private static Object domain(Object raw) {
@@ -133,5 +135,14 @@ final class ConfigKeys {
                     + " bytes (256 bits); leave it unset to have one generated");
         }
         return secret;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object previousJwtSecrets(Object raw) {
+        List<Secret> secrets = (List<Secret>) ConfigParsers.secretList(raw);
+        if (secrets.stream().anyMatch(s -> s.bytes().length < MIN_JWT_SECRET_BYTES)) {
+            throw new IllegalArgumentException("each must be at least " + MIN_JWT_SECRET_BYTES + " bytes (256 bits)");
+        }
+        return secrets;
     }
 }

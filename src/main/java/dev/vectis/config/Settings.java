@@ -60,8 +60,8 @@ public record Settings(
                            Duration directTimeout, long outputCapBytes, long maxUploadBytes) {
     }
 
-    /** No secret: one is generated and kept under data_dir. */
-    public record Jwt(Optional<Secret> secret, int expiryHours) {
+    /** No secret: one is generated and kept under data_dir. Previous secrets only verify (key rotation). */
+    public record Jwt(Optional<Secret> secret, List<Secret> previousSecrets, int expiryHours) {
     }
 
     /** rate_limit: on or off, and each policy's rate; see {@link RatePolicy}. */
@@ -137,7 +137,7 @@ public record Settings(
                         Duration.ofSeconds(v.integer("executor.job_timeout_seconds")),
                         Duration.ofSeconds(v.integer("executor.direct_timeout_seconds")),
                         v.get("executor.output_cap_bytes"), v.get("executor.max_upload_bytes")),
-                new Jwt(v.optional("jwt.secret"), v.integer("jwt.expiry_hours")),
+                new Jwt(v.optional("jwt.secret"), v.list("jwt.previous_secrets"), v.integer("jwt.expiry_hours")),
                 rateLimit(v),
                 new Fleet(v.text("fleet.domain")),
                 heartbeat(v),
