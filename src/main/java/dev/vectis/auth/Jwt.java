@@ -107,7 +107,8 @@ public final class Jwt {
         SignedJWT signed;
         try {
             signed = SignedJWT.parse(token);
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
+            // RuntimeException too: a header that is JSON null gets a NullPointerException (nimbus-jose-jwt 10.10)
             throw invalid("malformed token");
         }
         if (!JWSAlgorithm.HS256.equals(signed.getHeader().getAlgorithm())) {
