@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectis.error.AuthenticationException;
+import dev.vectis.testing.HandSigned;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /** The current key signs and names itself in kid; previous keys only verify. */
@@ -65,10 +64,10 @@ class JwtRotationTest {
         long now = System.currentTimeMillis() / 1000;
         String claims = "{\"iss\":\"vectis\",\"aud\":\"" + AUD + "\",\"sub\":\"p1\",\"jti\":\"j1\",\"iat\":" + now
                 + ",\"exp\":" + (now + 60) + "}";
-        assertThat(rotated.verify(unnamed(claims, OLD), AUD).jti()).isEqualTo("j1");
-        assertThat(rotated.verify(unnamed(claims, NEW), AUD).jti()).isEqualTo("j1");
+        assertThat(rotated.verify(HandSigned.jwt(claims, OLD), AUD).jti()).isEqualTo("j1");
+        assertThat(rotated.verify(HandSigned.jwt(claims, NEW), AUD).jti()).isEqualTo("j1");
         byte[] stranger = "a key nobody here has ever held!!".getBytes(StandardCharsets.US_ASCII);
-        assertThatThrownBy(() -> rotated.verify(unnamed(claims, stranger), AUD))
+        assertThatThrownBy(() -> rotated.verify(HandSigned.jwt(claims, stranger), AUD))
                 .hasMessageContaining("bad signature");
     }
 
@@ -82,14 +81,5 @@ class JwtRotationTest {
                 ("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}").getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> rotated.verify(head + "." + parts[1] + "." + parts[2], AUD))
                 .hasMessageContaining("bad signature");
-    }
-
-    private static String unnamed(String claims, byte[] key) throws Exception {
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String signed = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
-                + "." + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return signed + "." + b64.encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII)));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vectis.error.AuthenticationException;
+import dev.vectis.testing.HandSigned;
 import dev.vectis.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -98,16 +99,16 @@ class JwtTest {
                 "{\"alg\":\"ES256\"}", "{\"alg\":\"HS256\",\"crit\":[\"exp\"],\"exp\":1}",
                 "{\"alg\":\"HS256\",\"typ\":\"JOSE+JSON\"}", "{\"alg\":\"HS256\",\"kid\":\"someone-elses\"}")) {
             // signed with the server's own key, so only the header can be what is refused
-            String token = signed(header, body, KEY);
+            String token = HandSigned.jwt(header, body, KEY);
             assertThatThrownBy(() -> jwt.verify(token, "provider-registry")).as(header)
                     .isInstanceOf(AuthenticationException.class);
         }
         byte[] other = "another key of thirty-two bytes!".getBytes(StandardCharsets.US_ASCII);
         String jwk = "{\"kty\":\"oct\",\"k\":\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(other) + "\"}";
-        String embedded = signed("{\"alg\":\"HS256\",\"jwk\":" + jwk + "}", body, other);
+        String embedded = HandSigned.jwt("{\"alg\":\"HS256\",\"jwk\":" + jwk + "}", body, other);
         assertThatThrownBy(() -> jwt.verify(embedded, "provider-registry")).as("a key the token brings itself")
                 .isInstanceOf(AuthenticationException.class);
-        assertThat(jwt.verify(signed("{\"alg\":\"HS256\"}", body, KEY), "provider-registry").subject())
+        assertThat(jwt.verify(HandSigned.jwt("{\"alg\":\"HS256\"}", body, KEY), "provider-registry").subject())
                 .isEqualTo("p1");
     }
 
@@ -123,7 +124,7 @@ class JwtTest {
         for (int i = 0; i < 2000; i++) {
             String token;
             if (i < parts.size() * parts.size()) {
-                token = signed(parts.get(i / parts.size()), parts.get(i % parts.size()), KEY);
+                token = HandSigned.jwt(parts.get(i / parts.size()), parts.get(i % parts.size()), KEY);
             } else {
                 char[] chars = good.toCharArray();
                 for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
@@ -138,14 +139,5 @@ class JwtTest {
                 assertThat(expected.getMessage()).startsWith("Invalid or expired token (");
             }
         }
-    }
-
-    private static String signed(String header, String claims, byte[] key) throws Exception {
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String head = b64.encodeToString(header.getBytes(StandardCharsets.UTF_8));
-        String body = b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return head + "." + body + "." + b64.encodeToString(mac.doFinal((head + "." + body).getBytes(StandardCharsets.US_ASCII)));
     }
 }
