@@ -150,7 +150,7 @@ public final class Jwt {
         }
     }
 
-    static AuthenticationException invalid(String why) {
+    private static AuthenticationException invalid(String why) {
         return new AuthenticationException("Invalid or expired token (" + why + ")");
     }
 }
