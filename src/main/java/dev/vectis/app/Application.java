@@ -15,6 +15,7 @@ import dev.vectis.auth.TokenRevocations;
 import dev.vectis.auth.Tokens;
 import dev.vectis.auth.AdminCredential;
 import dev.vectis.auth.Credentials;
+import dev.vectis.auth.Jwt;
 import dev.vectis.auth.JwtKey;
 import dev.vectis.auth.NamedTokens;
 import dev.vectis.config.RatePolicy;
@@ -128,16 +129,18 @@ public final class Application implements AutoCloseable {
         try {
             database.migrate();
             AdminCredential admin = AdminCredential.resolve(settings.adminToken(), database.jdbi(), console);
-            JwtKey jwtKey = JwtKey.resolve(settings.jwt().secret(), settings.dataDir());
+            JwtKey jwtKey = JwtKey.resolve(settings.jwt().secret(), settings.jwt().previousSecrets(),
+                    settings.dataDir());
+            Jwt jwt = new Jwt(jwtKey, "vectis", clock);
             ObjectMapper mapper = Json.mapper();
             NamedTokens tokens = new NamedTokens(database.jdbi(), clock);
             Credentials credentials = new Credentials(admin, settings.workerTokens(), tokens::find);
-            Features features = Features.create(settings, database, clock, jwtKey,
+            Features features = Features.create(settings, database, clock, jwt,
                     session -> MarketplaceApi.render(mapper, session));
             WorkerSignatures signatures = new WorkerSignatures(features.secrets(), clock);
             Callers callers = new Callers(credentials, signatures);
             ProviderServices providers = ProviderServices.create(database.jdbi(), clock, features.events(),
-                    jwtKey.bytes(), settings);
+                    jwt, settings);
 
             SingletonLocks locks = SingletonLocks.of(database);
             ThisNode node = new ThisNode(locks,

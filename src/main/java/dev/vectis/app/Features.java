@@ -1,7 +1,6 @@
 package dev.vectis.app;
 
 import dev.vectis.auth.Jwt;
-import dev.vectis.auth.JwtKey;
 import dev.vectis.auth.Passwords;
 import dev.vectis.auth.SecretBox;
 import dev.vectis.billing.IdempotencyKeys;
@@ -50,7 +49,7 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
     /** bcrypt cost for user passwords: ~50 ms a check, enough against offline guessing of a leaked hash. */
     static final int PASSWORD_COST = 10;
 
-    static Features create(Settings settings, Database database, Clock clock, JwtKey jwtKey,
+    static Features create(Settings settings, Database database, Clock clock, Jwt jwt,
                            Function<VpsSession, String> renderSession) {
         Settings.Executor executor = settings.executor();
         Settings.Heartbeat heartbeat = settings.heartbeat();
@@ -85,7 +84,7 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                 new Bundles(settings.dataDir().resolve("uploads"), executor.maxUploadBytes()),
                 new DirectExecutor(settings.dataDir().resolve("exec"), executor.directTimeout(),
                         executor.outputCapBytes()),
-                new Users(database.jdbi(), clock, new Passwords(PASSWORD_COST), new Jwt(jwtKey.bytes(), "vectis", clock),
+                new Users(database.jdbi(), clock, new Passwords(PASSWORD_COST), jwt,
                         Duration.ofHours(settings.jwt().expiryHours())),
                 new Ledger(database.jdbi(), clock, keys),
                 marketWorkers,

@@ -1,27 +1,43 @@
 package dev.vectis.auth;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.BadJWSException;
+import com.nimbusds.jose.proc.JWSKeySelector;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import com.nimbusds.jwt.proc.ExpiredJWTException;
 import dev.vectis.error.AuthenticationException;
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HS256 JSON Web Tokens, and nothing else: the algorithm is pinned, so "none" or a
- * public-key algorithm in the header is refused rather than obeyed. Every token carries and
- * is checked for iss, aud, sub, exp, iat and jti.
+ * HS256 JSON Web Tokens, and nothing else: the algorithm is pinned, so "none", a public-key
+ * algorithm or any other one in the header is refused rather than obeyed. Every token carries
+ * and is checked for iss, aud, sub, exp, iat and jti, and names its key in {@code kid}: the
+ * current key signs, previous keys still verify, so a key can be rotated without logging
+ * everyone out. Tokens without a kid (issued before kids existed) are tried against every key.
  */
 public final class Jwt {
 
@@ -32,47 +48,55 @@ public final class Jwt {
                          Map<String, Object> all) {
     }
 
-    private static final String HEADER = Base64.getUrlEncoder().withoutPadding()
-            .encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
-
-    /** 9999-12-31T23:59:59Z: later NumericDates are not times any token is meant to carry. */
-    private static final long LATEST = 253_402_300_799L;
-
-    /** What subjects and token ids Vectis issues look like: short printable ASCII. */
-    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[\\x21-\\x7e]{1,128}");
-
-    private final byte[] key;
+    private final MACSigner signer;
+    private final JWSHeader header;
+    private final Set<String> keyIds;
+    private final JWSKeySelector<JwtChecks.Sent> keys;
     private final String issuer;
     private final Clock clock;
-    private final ObjectMapper mapper = new ObjectMapper();
 
+    /** One key that both signs and verifies. */
     public Jwt(byte[] key, String issuer, Clock clock) {
-        this.key = key.clone();
+        this(JwtKey.of(key, List.of()), issuer, clock);
+    }
+
+    public Jwt(JwtKey key, String issuer, Clock clock) {
+        OctetSequenceKey current = jwk(key.bytes());
+        List<JWK> all = new ArrayList<>(List.of(current));
+        for (byte[] previous : key.previous()) {
+            OctetSequenceKey jwk = jwk(previous);
+            if (all.stream().noneMatch(k -> k.getKeyID().equals(jwk.getKeyID()))) {
+                all.add(jwk);
+            }
+        }
+        try {
+            this.signer = new MACSigner(current);
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("an HS256 key needs at least 256 bits", e);
+        }
+        this.header = new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).keyID(current.getKeyID())
+                .build();
+        this.keyIds = Set.copyOf(all.stream().map(JWK::getKeyID).toList());
+        this.keys = new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableJWKSet<>(new JWKSet(all)));
         this.issuer = issuer;
         this.clock = clock;
     }
 
     public Issued issue(String subject, String audience, Duration ttl, Map<String, Object> extra) {
-        Instant now = clock.instant();
+        Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
         Instant expires = now.plus(ttl);
         String jti = UUID.randomUUID().toString();
-        Map<String, Object> claims = new LinkedHashMap<>(extra);
-        claims.put("iss", issuer);
-        claims.put("aud", audience);
-        claims.put("sub", subject);
-        claims.put("iat", now.getEpochSecond());
-        claims.put("exp", expires.getEpochSecond());
-        claims.put("jti", jti);
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder();
+        extra.forEach(claims::claim);
+        claims.issuer(issuer).audience(audience).subject(subject).issueTime(Date.from(now))
+                .expirationTime(Date.from(expires)).jwtID(jti);
+        SignedJWT token = new SignedJWT(header, claims.build());
         try {
-            String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(mapper.writeValueAsBytes(claims));
-            String signed = HEADER + "." + payload;
-            return new Issued(signed + "." + sign(signed), jti, Instant.ofEpochSecond(now.getEpochSecond()),
-                    Instant.ofEpochSecond(expires.getEpochSecond()));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("claims are plain values", e);
+            token.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
+        return new Issued(token.serialize(), jti, now, expires);
     }
 
     /** The token's claims when it is well-formed, correctly signed, ours, for this audience and current. */
@@ -80,74 +104,49 @@ public final class Jwt {
         if (token == null) {
             throw invalid("missing token");
         }
-        String[] parts = token.split("\\.", -1);
-        if (parts.length != 3) {
+        SignedJWT signed;
+        try {
+            signed = SignedJWT.parse(token);
+        } catch (ParseException | RuntimeException e) {
+            // RuntimeException too: a header that is JSON null gets a NullPointerException (nimbus-jose-jwt 10.10)
             throw invalid("malformed token");
         }
-        Map<String, Object> header = decode(parts[0]);
-        if (!"HS256".equals(header.get("alg"))) {
+        if (!JWSAlgorithm.HS256.equals(signed.getHeader().getAlgorithm())) {
             throw invalid("unsupported algorithm");
         }
-        byte[] expected = sign(parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
-        if (!MessageDigest.isEqual(expected, parts[2].getBytes(StandardCharsets.US_ASCII))) {
-            throw invalid("bad signature");
+        String kid = signed.getHeader().getKeyID();
+        if (kid != null && !keyIds.contains(kid)) {
+            throw invalid("signed with a key this server does not hold");
         }
-        Map<String, Object> claims = decode(parts[1]);
-        long now = clock.instant().getEpochSecond();
-        if (!issuer.equals(claims.get("iss"))) {
-            throw invalid("wrong issuer");
-        }
-        Object aud = claims.get("aud");
-        if (!(audience.equals(aud) || (aud instanceof List<?> list && list.contains(audience)))) {
-            throw invalid("wrong audience");
-        }
-        Long exp = time(claims.get("exp"));
-        Long iat = time(claims.get("iat"));
-        Long nbf = time(claims.get("nbf"));
-        if (exp == null || iat == null || !(claims.get("sub") instanceof String sub) || sub.isEmpty()
-                || !(claims.get("jti") instanceof String jti) || jti.isEmpty()) {
-            throw invalid("missing claims");
-        }
-        if (!ID.matcher(sub).matches() || !ID.matcher(jti).matches()) {
-            // Vectis issues short ASCII ids; anything else (a NUL, a megabyte) is not one of its tokens.
-            throw invalid("malformed claims");
-        }
-        if (exp <= now) {
-            throw invalid("token expired");
-        }
-        if (nbf != null && nbf > now) {
-            throw invalid("token not yet valid");
-        }
-        return new Claims(sub, audience, jti, Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp), claims);
-    }
-
-    private Map<String, Object> decode(String part) {
+        DefaultJWTProcessor<JwtChecks.Sent> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(keys);
+        processor.setJWTClaimsSetVerifier(new JwtChecks(issuer, audience, clock));
+        JWTClaimsSet claims;
         try {
-            return mapper.readValue(Base64.getUrlDecoder().decode(part), MAP);
-        } catch (IllegalArgumentException | java.io.IOException e) {
+            claims = processor.process(signed, new JwtChecks.Sent(
+                    Objects.requireNonNullElse(signed.getPayload().toJSONObject(), Map.of())));
+        } catch (ExpiredJWTException e) {
+            throw invalid("token expired");
+        } catch (BadJWSException e) {
+            throw invalid("bad signature");
+        } catch (BadJWTException e) {
+            // a parse failure's message may quote the payload; say only what kind of failure it was
+            throw invalid(e.getCause() instanceof ParseException ? "malformed claims" : e.getMessage());
+        } catch (BadJOSEException e) {
+            throw invalid(e.getMessage());
+        } catch (JOSEException e) {
             throw invalid("malformed token");
         }
+        return new Claims(claims.getSubject(), audience, claims.getJWTID(), claims.getIssueTime().toInstant(),
+                claims.getExpirationTime().toInstant(), new LinkedHashMap<>(claims.getClaims()));
     }
 
-    /** A NumericDate claim as seconds; anything that is not a time a calendar can hold is refused. */
-    private static Long time(Object v) {
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof Number n) || !(n.doubleValue() >= 0 && n.doubleValue() <= LATEST)) {
-            throw invalid("a time claim is out of range");
-        }
-        return n.longValue();
-    }
-
-    private String sign(String text) {
+    /** The key with its RFC 7638 thumbprint as kid: every node derives the same kid from the same key. */
+    private static OctetSequenceKey jwk(byte[] key) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(mac.doFinal(text.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+            return new OctetSequenceKey.Builder(key).algorithm(JWSAlgorithm.HS256).keyIDFromThumbprint().build();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 

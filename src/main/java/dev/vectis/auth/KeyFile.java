@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * A random key kept in a file under data_dir (base64, mode 0600): created on first use,
@@ -25,6 +26,19 @@ final class KeyFile {
             if (!Files.exists(file)) {
                 create(file, bytes);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return load(file, bytes);
+    }
+
+    /** The key in the file, or nothing when there is no such file; never creates one. */
+    static Optional<byte[]> loadIfPresent(Path file, int bytes) {
+        return Files.exists(file) ? Optional.of(load(file, bytes)) : Optional.empty();
+    }
+
+    private static byte[] load(Path file, int bytes) {
+        try {
             byte[] key = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).trim());
             if (key.length < bytes) {
                 throw new IllegalStateException(file + " holds fewer than " + bytes + " bytes; restore it from a backup");
@@ -33,7 +47,7 @@ final class KeyFile {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(file + " is not base64; restore it from a backup", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or write " + file, e);
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 

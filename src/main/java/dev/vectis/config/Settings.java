@@ -183,8 +183,9 @@ public record Settings(
             @Default("100MiB") long maxUploadBytes) {
     }
 
-    /** No secret: one is generated and kept under data_dir. */
-    public record Jwt(Optional<Secret> secret, @Default("24") @Range(min = 1, max = 8760) int expiryHours) {
+    /** No secret: one is generated and kept under data_dir. Previous secrets only verify (key rotation). */
+    public record Jwt(Optional<Secret> secret, @Default("") List<Secret> previousSecrets,
+                      @Default("24") @Range(min = 1, max = 8760) int expiryHours) {
 
         /** Shorter HS256 keys are brute-forceable; RFC 7518 asks for at least the hash size. */
         static final int MIN_SECRET_BYTES = 32;
@@ -193,6 +194,11 @@ public record Settings(
             if (secret.isPresent() && secret.get().bytes().length < MIN_SECRET_BYTES) {
                 throw ConfigException.forKey("jwt.secret", "must be at least " + MIN_SECRET_BYTES
                         + " bytes (256 bits); leave it unset to have one generated");
+            }
+            previousSecrets = List.copyOf(previousSecrets);
+            if (previousSecrets.stream().anyMatch(s -> s.bytes().length < MIN_SECRET_BYTES)) {
+                throw ConfigException.forKey("jwt.previous_secrets", "each must be at least " + MIN_SECRET_BYTES
+                        + " bytes (256 bits)");
             }
         }
     }

@@ -13,13 +13,10 @@ import org.jdbi.v3.core.Jdbi;
 public record ProviderServices(ProviderRules rules, ProviderRegistry registry, ProviderSessions sessions,
                                ProviderApprovals approvals) {
 
-    /** Tokens name "vectis" as issuer, as every Vectis JWT does; the audience keeps them to this contract. */
-    static final String ISSUER = "vectis";
-
-    public static ProviderServices create(Jdbi jdbi, Clock clock, EventLog events, byte[] jwtKey, Settings settings) {
+    /** The JWTs are the ones every contract uses; the audience keeps them to this contract. */
+    public static ProviderServices create(Jdbi jdbi, Clock clock, EventLog events, Jwt jwt, Settings settings) {
         ProviderStore store = new ProviderStore(jdbi);
         ApiKeys keys = new ApiKeys(new Passwords(settings.providers().bcryptCost()));
-        Jwt jwt = new Jwt(jwtKey, ISSUER, clock);
         return new ProviderServices(
                 new ProviderRules(new ObjectMapper()),
                 new ProviderRegistry(store, keys, events, clock),

@@ -1,24 +1,33 @@
 package dev.vectis.providers;
 
 import dev.vectis.error.Violation;
+import java.io.IOException;
+import java.io.StringReader;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.KeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.util.encoders.DecoderException;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemReader;
 
 /**
  * Provider public keys: PEM holding either a SubjectPublicKeyInfo ({@code BEGIN PUBLIC KEY},
  * PKIX) or a bare PKCS#1 RSAPublicKey ({@code BEGIN RSA PUBLIC KEY}); RSA only, 2048 bits
- * or more. Messages never quote the key.
+ * or more. Bouncy Castle reads the PEM and the ASN.1, the JDK's KeyFactory builds the key.
+ * Messages never quote the key.
  */
 final class PublicKeys {
 
@@ -27,18 +36,16 @@ final class PublicKeys {
     static final int MAX_BITS = 16384;
     static final int MAX_CHARS = 16384;
 
-    /** No two neighbouring parts match the same characters, so hostile input cannot make it backtrack for long. */
-    private static final Pattern PEM = Pattern.compile(
-            "\\A\\s*-----BEGIN ([A-Z0-9 ]{1,40})-----([A-Za-z0-9+/=\\s]*)-----END \\1-----\\s*\\z");
-    private static final byte[] RSA_ENCRYPTION = {0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 1, 1, 1};
-    /** Other algorithms people paste, by DER-encoded OID, so the refusal can say what was sent. */
+    private static final String ONE_BLOCK = "public_key must be one PEM block: -----BEGIN PUBLIC KEY----- "
+            + "(PKIX) or -----BEGIN RSA PUBLIC KEY----- (PKCS#1)";
+    /** Other algorithms people paste, by OID, so the refusal can say what was sent. */
     private static final Map<String, String> OTHER_ALGORITHMS = Map.of(
-            "2a8648ce3d0201", "an EC key",
-            "2b6570", "an Ed25519 key",
-            "2b6571", "an Ed448 key",
-            "2b656e", "an X25519 key",
-            "2a8648ce380401", "a DSA key",
-            "2a864886f70d01010a", "an RSASSA-PSS key (send a plain rsaEncryption key)");
+            "1.2.840.10045.2.1", "an EC key",
+            "1.3.101.112", "an Ed25519 key",
+            "1.3.101.113", "an Ed448 key",
+            "1.3.101.110", "an X25519 key",
+            "1.2.840.10040.4.1", "a DSA key",
+            "1.2.840.113549.1.1.10", "an RSASSA-PSS key (send a plain rsaEncryption key)");
 
     private PublicKeys() {
     }
@@ -48,68 +55,76 @@ final class PublicKeys {
         if (text.length() > MAX_CHARS) {
             return fail(field, "KEY_FORMAT", "public_key is longer than " + MAX_CHARS + " characters");
         }
-        Matcher pem = PEM.matcher(text);
-        if (!pem.matches()) {
-            return fail(field, "KEY_FORMAT", "public_key must be one PEM block: -----BEGIN PUBLIC KEY----- "
-                    + "(PKIX) or -----BEGIN RSA PUBLIC KEY----- (PKCS#1)");
+        PemObject pem;
+        try {
+            pem = oneBlock(text.strip());
+        } catch (IOException e) {
+            boolean base64 = e.getCause() instanceof DecoderException;
+            return fail(field, "KEY_FORMAT", base64 ? "public_key is not valid base64 inside its PEM block" : ONE_BLOCK);
         }
-        String label = pem.group(1);
+        if (pem == null) {
+            return fail(field, "KEY_FORMAT", ONE_BLOCK);
+        }
+        String label = pem.getType();
         if (label.contains("PRIVATE")) {
             return fail(field, "KEY_FORMAT", "public_key holds a private key; send only the public key");
         }
-        byte[] der;
-        try {
-            der = Base64.getDecoder().decode(pem.group(2).replaceAll("\\s", ""));
-        } catch (IllegalArgumentException e) {
-            return fail(field, "KEY_FORMAT", "public_key is not valid base64 inside its PEM block");
+        if (!label.equals("PUBLIC KEY") && !label.equals("RSA PUBLIC KEY")) {
+            String named = label.matches("[A-Z0-9 ]{1,40}") ? "a PEM \"" + label + "\" block" : "another PEM block";
+            return fail(field, "KEY_FORMAT", "public_key is " + named + "; expected PUBLIC KEY or RSA PUBLIC KEY");
         }
         try {
-            RSAPublicKey key;
-            if (label.equals("PUBLIC KEY")) {
-                String other = otherAlgorithm(der);
-                if (other != null) {
-                    return fail(field, "KEY_NOT_RSA", "public_key is " + other + "; an RSA key is required");
-                }
-                key = (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
-            } else if (label.equals("RSA PUBLIC KEY")) {
-                key = pkcs1(der);
-            } else {
-                return fail(field, "KEY_FORMAT", "public_key is a PEM \"" + label + "\" block; expected PUBLIC KEY "
-                        + "or RSA PUBLIC KEY");
+            byte[] der = pem.getContent();
+            ASN1Primitive asn1 = ASN1Primitive.fromByteArray(der);
+            if (!Arrays.equals(asn1.getEncoded(ASN1Encoding.DER), der)) {
+                return fail(field, "KEY_FORMAT", "public_key is not DER-encoded");
             }
-            return size(field, key);
-        } catch (IllegalArgumentException | GeneralSecurityException | ClassCastException e) {
+            KeySpec spec;
+            if (label.equals("PUBLIC KEY")) {
+                String algorithm = SubjectPublicKeyInfo.getInstance(asn1).getAlgorithm().getAlgorithm().getId();
+                if (!algorithm.equals(PKCSObjectIdentifiers.rsaEncryption.getId())) {
+                    return fail(field, "KEY_NOT_RSA", "public_key is " + OTHER_ALGORITHMS.getOrDefault(algorithm,
+                            "not an RSA key") + "; an RSA key is required");
+                }
+                spec = new X509EncodedKeySpec(der);
+            } else {
+                spec = pkcs1(ASN1Sequence.getInstance(asn1));
+            }
+            return size(field, (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(spec));
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            // Hostile bytes may trip any check inside the parsers; each one means the same to the caller.
             return fail(field, "KEY_FORMAT", "public_key is not a well-formed RSA public key");
         }
     }
 
-    /** Null for rsaEncryption; a description for a recognised other algorithm; throws when malformed. */
-    private static String otherAlgorithm(byte[] der) {
-        List<Der> spki = Der.parse(der).children();
-        if (spki.size() != 2) {
-            throw new IllegalArgumentException("SubjectPublicKeyInfo has two parts");
-        }
-        spki.get(1).expect(Der.BIT_STRING);
-        List<Der> algorithm = spki.get(0).children();
-        if (algorithm.isEmpty()) {
-            throw new IllegalArgumentException("no algorithm");
-        }
-        byte[] oid = algorithm.get(0).expect(Der.OID).content();
-        if (Arrays.equals(oid, RSA_ENCRYPTION)) {
+    /**
+     * The one PEM block that is all of {@code pem} (already stripped), or null. The reader
+     * skips text around blocks and takes headers; a public key has neither.
+     */
+    private static PemObject oneBlock(String pem) throws IOException {
+        if (!pem.startsWith("-----BEGIN ")) {
             return null;
         }
-        return OTHER_ALGORITHMS.getOrDefault(java.util.HexFormat.of().formatHex(oid), "not an RSA key");
+        try (PemReader reader = new PemReader(new StringReader(pem))) {
+            PemObject object = reader.readPemObject();
+            if (object == null || reader.readLine() != null || !object.getHeaders().isEmpty()
+                    || !pem.endsWith("-----END " + object.getType() + "-----")) {
+                return null;
+            }
+            return object;
+        }
     }
 
-    /** PKCS#1 RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }. */
-    private static RSAPublicKey pkcs1(byte[] der) throws GeneralSecurityException {
-        List<Der> parts = Der.parse(der).children();
+    /**
+     * PKCS#1 RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }, read as
+     * signed integers: Bouncy Castle's own RSAPublicKey would turn a negative modulus positive.
+     */
+    private static RSAPublicKeySpec pkcs1(ASN1Sequence parts) {
         if (parts.size() != 2) {
             throw new IllegalArgumentException("RSAPublicKey has two integers");
         }
-        BigInteger modulus = new BigInteger(parts.get(0).expect(Der.INTEGER).content());
-        BigInteger exponent = new BigInteger(parts.get(1).expect(Der.INTEGER).content());
-        return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(modulus, exponent));
+        return new RSAPublicKeySpec(ASN1Integer.getInstance(parts.getObjectAt(0)).getValue(),
+                ASN1Integer.getInstance(parts.getObjectAt(1)).getValue());
     }
 
     private static Optional<Violation> size(String field, RSAPublicKey key) {

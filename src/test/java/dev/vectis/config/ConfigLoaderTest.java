@@ -212,6 +212,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void previousJwtSecretsAreAListOfLongSecretsThatNeverShow() throws IOException {
+        assertThat(load(Map.of()).jwt().previousSecrets()).isEmpty();
+        Settings yaml = loadYaml("jwt:\n  previous_secrets: [\"" + "o".repeat(32) + "\", \"" + "p".repeat(40) + "\"]\n",
+                Map.of());
+        assertThat(yaml.jwt().previousSecrets()).extracting(Secret::reveal).containsExactly("o".repeat(32),
+                "p".repeat(40));
+        assertThat(load(Map.of("PROVIDER_REGISTRY_JWT_PREVIOUS_SECRETS", "o".repeat(32) + "," + "p".repeat(32)))
+                .jwt().previousSecrets()).hasSize(2);
+        assertThatThrownBy(() -> load(Map.of("VECTIS_JWT_PREVIOUS_SECRETS", "o".repeat(32) + ",too-short")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("jwt.previous_secrets: each must be")
+                .hasMessageNotContaining("too-short");
+        String summary = String.join("\n", ConfigLoader.load(Optional.empty(), dir,
+                Map.of("VECTIS_JWT_PREVIOUS_SECRETS", "q".repeat(32))).values().describe());
+        assertThat(summary).contains("jwt.previous_secrets = <1 redacted>").doesNotContain("qqqq");
+    }
+
+    @Test
     void shortAdminTokenStopsStart() throws IOException {
         assertThatThrownBy(() -> load(Map.of("VECTIS_ADMIN_TOKEN", "a".repeat(31))))
                 .isInstanceOf(ConfigException.class)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vectis.auth.Jwt;
 import dev.vectis.config.ConfigLoader;
 import dev.vectis.db.Database;
 import dev.vectis.db.Page;
@@ -30,7 +31,8 @@ class ProviderStoreTest {
     private final MutableClock clock = new MutableClock();
 
     private ProviderServices services(Database db) {
-        return ProviderServices.create(db.jdbi(), clock, new EventLog(db.jdbi(), clock), new byte[32],
+        return ProviderServices.create(db.jdbi(), clock, new EventLog(db.jdbi(), clock),
+                new Jwt(new byte[32], "vectis", clock),
                 ConfigLoader.fromEnvironment(Path.of("."), Map.of("VECTIS_PROVIDERS_BCRYPT_COST", "4")));
     }
 

@@ -83,6 +83,66 @@ class PublicKeysTest {
     }
 
     @Test
+    void onlyTheBlockItselfIsRead() {
+        String pkix = TestKeys.pkix(TestKeys.rsa(2048));
+        String body = pkix.substring(pkix.indexOf('\n') + 1, pkix.indexOf("-----END"));
+        byte[] der = TestKeys.rsa(2048).getEncoded();
+        // the same key with a BER indefinite length in place of the outer DER length
+        byte[] ber = new byte[der.length];
+        System.arraycopy(der, 4, ber, 2, der.length - 4);
+        ber[0] = 0x30;
+        ber[1] = (byte) 0x80;
+        byte[] indefinite = java.util.Arrays.copyOf(ber, der.length);
+        for (String bad : new String[] {
+            "text before\n" + pkix,
+            pkix + "text after",
+            pkix.replace("-----END PUBLIC KEY-----", "-----END PUBLIC KEY-----trailing"),
+            pkix.replace("-----BEGIN PUBLIC KEY-----\n", "-----BEGIN PUBLIC KEY-----\nProc-Type: 4,ENCRYPTED\n\n"),
+            TestKeys.pem("PUBLIC KEY", indefinite),
+            TestKeys.pem("public key", der),
+            "-----BEGIN " + "X".repeat(5000) + "-----\n" + body + "-----END " + "X".repeat(5000) + "-----",
+        }) {
+            Violation v = PublicKeys.check("public_key", bad).orElseThrow();
+            assertThat(v.code()).as(bad.length() > 80 ? bad.substring(0, 80) : bad).isEqualTo("KEY_FORMAT");
+            assertThat(v.message()).doesNotContain("XXXX").doesNotContain(body.substring(0, 20));
+        }
+        assertThat(PublicKeys.check("public_key", pkix.replace(body.substring(10, 30), "!!!!!!!!!!!!!!!!!!!!"))
+                .orElseThrow().message()).contains("base64");
+        assertThat(PublicKeys.check("public_key", TestKeys.pem("PUBLIC KEY", indefinite)).orElseThrow().message())
+                .contains("DER");
+    }
+
+    @Test
+    void mangledKeysGetAKeyCodeNeverAnException() {
+        RSAPublicKey key = TestKeys.rsa(2048);
+        java.util.Random random = new java.util.Random(7);
+        for (String pem : new String[] {TestKeys.pkix(key), TestKeys.pkcs1(key), TestKeys.ecPkix()}) {
+            String label = pem.substring("-----BEGIN ".length(), pem.indexOf("-----", 5));
+            byte[] der = Base64.getMimeDecoder().decode(pem.substring(pem.indexOf('\n') + 1, pem.indexOf("-----END")));
+            for (int i = 0; i < 1500; i++) {
+                byte[] mangled = java.util.Arrays.copyOf(der, 1 + random.nextInt(der.length + 8));
+                for (int flips = random.nextInt(4); flips >= 0; flips--) {
+                    mangled[random.nextInt(mangled.length)] ^= (byte) (1 << random.nextInt(8));
+                }
+                String text = i % 3 == 0 ? TestKeys.pem(label, mangled)
+                        : mangleText(TestKeys.pem(label, der), random);
+                assertThat(PublicKeys.check("public_key", text).map(Violation::code))
+                        .as(text).satisfiesAnyOf(c -> assertThat(c).isEmpty(),
+                                c -> assertThat(c.get()).isIn("KEY_FORMAT", "KEY_NOT_RSA", "KEY_TOO_SMALL"));
+            }
+        }
+    }
+
+    private static String mangleText(String pem, java.util.Random random) {
+        String replacements = "A-/=+ \n\r:\u0000\u00e9Z";
+        char[] chars = pem.toCharArray();
+        for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+            chars[random.nextInt(chars.length)] = replacements.charAt(random.nextInt(replacements.length()));
+        }
+        return new String(chars, 0, random.nextInt(chars.length + 1));
+    }
+
+    @Test
     void hugeWhitespaceRunsAreRefusedQuickly() {
         String spaces = " ".repeat(PublicKeys.MAX_CHARS - 100);
         long start = System.nanoTime();

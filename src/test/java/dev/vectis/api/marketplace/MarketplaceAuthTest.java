@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectis.testing.DbTest;
+import dev.vectis.testing.HandSigned;
 import dev.vectis.testing.Http;
 import dev.vectis.testing.TestApp;
 import dev.vectis.testing.TestDatabase;
@@ -134,6 +135,25 @@ class MarketplaceAuthTest {
                 assertThat(r.status()).as(r.body()).isEqualTo(401);
             }
             assertThat(Market.balance(app, id)).isEqualTo(10);
+        }
+    }
+
+    @DbTest
+    void aLoginJwtWithSenselessTimesIsA401InTheHouseShape(TestDatabase db) {
+        try (TestApp app = Market.start(db)) {
+            String id = Market.user(app, "times@example.com", 1).get("id").asText();
+            long now = System.currentTimeMillis() / 1000;
+            String base = "{\"iss\":\"vectis\",\"aud\":\"vectis-users\",\"sub\":\"" + id + "\",\"jti\":\"j1\",\"iat\":"
+                    + now;
+            for (String claims : List.of(base + ",\"exp\":1e30}", base + ",\"exp\":\"tomorrow\"}",
+                    base + ",\"exp\":" + (now + 60) + ",\"nbf\":1e30}")) {
+                String token = HandSigned.jwt(claims, app.app().jwtKey().bytes());
+                Http.Response r = app.http.get("/me", Market.bearer(token));
+                assertThat(r.status()).as(claims + ": " + r.body()).isEqualTo(401);
+                assertThat(r.json().get("error").asText()).isEqualTo("unauthorized");
+                assertThat(r.json().get("message").asText()).startsWith("Invalid or expired token");
+                assertThat(app.http.post("/auth/logout", "", Market.bearer(token)).status()).isEqualTo(401);
+            }
         }
     }
 
