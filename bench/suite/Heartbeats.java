@@ -5,7 +5,7 @@ import java.time.Instant;
  * (session-worker-gateway.md §2), or the cheapest existing endpoint for comparison, as a
  * closed loop on THREADS connections. target=heartbeat sends PUT /api/v1/workers/{id}/heartbeat
  * for WORKERS registered gateway workers named PREFIX000000…, in turn; target=noop sends
- * GET NOOP_PATH without credentials.
+ * GET NOOP_PATH (default /livez, which does nothing but answer) without credentials.
  */
 public final class Heartbeats {
 
@@ -19,7 +19,7 @@ public final class Heartbeats {
         int workers = run.integer("workers", 100);
         String prefix = run.text("prefix", "gw-");
         String token = run.text("worker_token");
-        String noop = run.text("noop_path", "/health");
+        String noop = run.text("noop_path", "/livez");
         if (target.equals("heartbeat")) {
             Load.closed(run, "PUT /api/v1/workers/{id}/heartbeat", threads, (h, t, n) -> {
                 long i = (n * threads + t) % workers;

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class RateLimiter {
 
     /** Probes and scrapers must see the server however busy a client is. */
-    static final Set<String> EXEMPT = Set.of("/health", "/metrics", "/api/v1/registration/health");
+    static final Set<String> EXEMPT = Set.of("/livez", "/health", "/metrics", "/api/v1/registration/health");
     /** Memory stays bounded under a flood of distinct keys; beyond this, newcomers share one bucket per policy. */
     static final int MAX_BUCKETS = 100_000;
     static final String OVERFLOW = "overflow";

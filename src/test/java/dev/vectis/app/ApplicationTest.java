@@ -38,6 +38,18 @@ class ApplicationTest {
     }
 
     @DbTest
+    void livezAnswersWithoutTheDatabase(TestDatabase db) {
+        try (TestApp app = TestApp.start(db)) {
+            app.app().database().close();
+            Http.Response r = app.http.get("/livez");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().get("status").asText()).isEqualTo("alive");
+            assertThat(r.header("Cache-Control")).isEqualTo("no-store");
+            assertThat(app.http.get("/health").status()).as("while readiness fails").isEqualTo(503);
+        }
+    }
+
+    @DbTest
     void metricsExposeJvmPoolAndHttpLatency(TestDatabase db) {
         try (TestApp app = TestApp.start(db)) {
             app.http.get("/health");

@@ -17,7 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** GET /health (liveness and database reachability) and GET /metrics (Prometheus text). */
+/**
+ * GET /livez (the process answers: nothing else is asked), GET /health (and the database
+ * answers too) and GET /metrics (Prometheus text). An orchestrator restarts a node whose
+ * /livez fails and stops sending it traffic while /health fails: restarting every node because
+ * the shared database is away would not bring it back.
+ */
 public final class HealthApi implements ContractApi {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HealthApi.class);
@@ -42,7 +47,7 @@ public final class HealthApi implements ContractApi {
 
     @Override
     public boolean owns(String path) {
-        return path.equals("/health") || path.equals("/metrics");
+        return path.equals("/livez") || path.equals("/health") || path.equals("/metrics");
     }
 
     @Override
@@ -52,8 +57,14 @@ public final class HealthApi implements ContractApi {
 
     @Override
     public void routes(RoutesConfig routes) {
+        routes.get("/livez", this::live);
         routes.get("/health", this::health);
         routes.get("/metrics", this::metrics);
+    }
+
+    private void live(Context ctx) {
+        ctx.header("Cache-Control", "no-store");
+        ctx.json(Map.of("status", "alive"));
     }
 
     public void health(Context ctx) {
