@@ -64,6 +64,7 @@ final class OperatorRoutes {
         routes.get("/api/v1/workers/{workerId}", this::show);
         routes.get("/api/v1/workers/{workerId}/metrics", this::metrics);
         routes.get("/api/v1/workers/{workerId}/events", this::events);
+        routes.get("/api/v1/sessions", this::sessions);
         routes.get("/api/v1/sessions/{sessionId}", this::session);
         routes.get("/api/v1/events/stream", this::stream);
         routes.post("/admin/workers/{workerId}/commands", this::queueCommand);
@@ -122,6 +123,33 @@ final class OperatorRoutes {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("events", events.stream().map(this::event).toList());
         data.put("nextCursor", more ? Long.toString(events.get(limit - 1).id()) : null);
+        ctx.json(GatewayApi.ok(data));
+    }
+
+    /** Ours, not the spec's: every chat session, by id, optionally of one worker or in one status. */
+    private void sessions(Context ctx) {
+        callers.require(ctx, Permission.READ);
+        String workerId = QueryParams.text(ctx, "workerId");
+        String status = QueryParams.text(ctx, "status");
+        InvalidInputException.maxLength(workerId, "workerId", 100);
+        InvalidInputException.maxLength(status, "status", 50);
+        String cursor = QueryParams.text(ctx, "cursor");
+        InvalidInputException.maxLength(cursor, "cursor", 200);
+        Page<ChatSession> page = f.chatSessions().page(workerId, status, cursor,
+                QueryParams.integer(ctx, "limit", 100, 1, 1000));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("sessions", page.items().stream().map(s -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("sessionId", s.id());
+            m.put("workerId", s.workerId());
+            m.put("status", s.status());
+            m.put("phoneNumber", s.phoneNumber());
+            m.put("createdAt", Instant.ofEpochMilli(s.createdAt()).toString());
+            m.put("updatedAt", Instant.ofEpochMilli(s.updatedAt()).toString());
+            return m;
+        }).toList());
+        data.put("count", page.total());
+        data.put("nextCursor", page.nextCursor());
         ctx.json(GatewayApi.ok(data));
     }
 
