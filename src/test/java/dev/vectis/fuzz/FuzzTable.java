@@ -84,6 +84,7 @@ final class FuzzTable {
                 .optional("limit", "cursor"));
         r.add(get("/api/v1/sessions").as(Auth.ADMIN).optional("workerId", "status", "cursor", "limit"));
         r.add(get("/api/v1/sessions/{sessionId}").as(Auth.ADMIN).param("sessionId", f -> CHAT_SESSION));
+        r.add(get("/api/v1/events").as(Auth.ADMIN).optional("type", "workerId", "sessionId", "cursor", "limit"));
         r.add(get("/api/v1/events/stream").as(Auth.ADMIN).stream().optional("lastEventId", "ticket"));
         r.add(post("/admin/workers/{workerId}/commands").as(Auth.ADMIN).param("workerId", f -> GATEWAY_WORKER)
                 .json(f -> obj("type", "restart", "payload", obj("reason", "fuzz"))));

@@ -9,6 +9,7 @@ import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
 import dev.vectis.events.Event;
+import dev.vectis.events.EventLog;
 import dev.vectis.events.Feed;
 import dev.vectis.events.FeedItem;
 import dev.vectis.http.Callers;
@@ -66,6 +67,7 @@ final class OperatorRoutes {
         routes.get("/api/v1/workers/{workerId}/events", this::events);
         routes.get("/api/v1/sessions", this::sessions);
         routes.get("/api/v1/sessions/{sessionId}", this::session);
+        routes.get("/api/v1/events", this::history);
         routes.get("/api/v1/events/stream", this::stream);
         routes.post("/admin/workers/{workerId}/commands", this::queueCommand);
     }
@@ -166,6 +168,36 @@ final class OperatorRoutes {
         data.put("qrString", s.qrString());
         data.put("createdAt", Instant.ofEpochMilli(s.createdAt()).toString());
         data.put("updatedAt", Instant.ofEpochMilli(s.updatedAt()).toString());
+        ctx.json(GatewayApi.ok(data));
+    }
+
+    /**
+     * Ours, not the spec's: the event log, newest first, filtered; {@code latestId} is where the
+     * stream (Last-Event-ID) takes over without a gap.
+     */
+    private void history(Context ctx) {
+        callers.require(ctx, Permission.READ);
+        int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
+        String cursor = QueryParams.text(ctx, "cursor");
+        Long before;
+        try {
+            before = cursor == null ? null : Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
+        }
+        EventLog.Filter filter = new EventLog.Filter(QueryParams.text(ctx, "type"), QueryParams.text(ctx, "workerId"),
+                QueryParams.text(ctx, "sessionId"));
+        InvalidInputException.maxLength(filter.type(), "type", 100);
+        InvalidInputException.maxLength(filter.workerId(), "workerId", 100);
+        InvalidInputException.maxLength(filter.sessionId(), "sessionId", 200);
+        EventLog.History page = f.events().history(filter, before, limit + 1);
+        List<Event> events = page.events();
+        boolean more = events.size() > limit;
+        events = more ? events.subList(0, limit) : events;
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("events", events.stream().map(this::event).toList());
+        data.put("nextCursor", more ? Long.toString(events.get(limit - 1).id()) : null);
+        data.put("latestId", page.latest());
         ctx.json(GatewayApi.ok(data));
     }
 

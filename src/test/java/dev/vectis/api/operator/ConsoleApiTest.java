@@ -156,6 +156,46 @@ class ConsoleApiTest {
         }
     }
 
+    @DbTest
+    void theEventHistoryIsFilteredAndHandsOverToTheStream(TestDatabase db) {
+        try (TestApp app = TestApp.start(db)) {
+            for (String w : List.of("chat-1", "chat-2")) {
+                assertThat(app.http.post("/api/v1/workers/register", "{\"workerId\": \"" + w + "\", \"endpoint\": "
+                        + "\"http://127.0.0.1:" + (w.equals("chat-1") ? 1 : 2) + "\", \"maxSessions\": 5}",
+                        TestApp.worker()).status()).isEqualTo(200);
+            }
+            assertThat(app.http.post("/api/v1/fleet/workers/chat-2/drain", "", TestApp.admin()).status())
+                    .isEqualTo(200);
+            JsonNode all = app.http.get("/api/v1/events", TestApp.admin()).json().get("data");
+            List<String> types = new ArrayList<>();
+            all.get("events").forEach(e -> types.add(e.get("type").asText()));
+            // Newest first; draining an idle worker drains it at once, which may already be written.
+            assertThat(types.subList(types.size() - 3, types.size()))
+                    .containsExactly("worker.draining", "worker.registered", "worker.registered");
+            long latest = all.get("latestId").asLong();
+            assertThat(all.get("events").get(0).get("id").asLong()).isEqualTo(latest);
+
+            JsonNode ofWorker = app.http.get("/api/v1/events?workerId=chat-1", TestApp.admin()).json().get("data");
+            assertThat(ofWorker.get("events").size()).isEqualTo(1);
+            assertThat(ofWorker.get("latestId").asLong()).isEqualTo(latest);
+            JsonNode prefix = app.http.get("/api/v1/events?type=worker.", TestApp.admin()).json().get("data");
+            assertThat(prefix.get("events").size()).isEqualTo(types.size());
+            JsonNode exact = app.http.get("/api/v1/events?type=worker.registered", TestApp.admin()).json()
+                    .get("data");
+            assertThat(exact.get("events").size()).isEqualTo(2);
+            assertThat(app.http.get("/api/v1/events?type=job.", TestApp.admin()).json().get("data").get("events")
+                    .size()).isZero();
+            JsonNode first = app.http.get("/api/v1/events?limit=2", TestApp.admin()).json().get("data");
+            JsonNode rest = app.http.get("/api/v1/events?limit=2&cursor=" + first.get("nextCursor").asText(),
+                    TestApp.admin()).json().get("data");
+            assertThat(rest.get("events").get(0).get("id").asLong())
+                    .isLessThan(first.get("events").get(1).get("id").asLong());
+            assertThat(app.http.get("/api/v1/events?cursor=x", TestApp.admin()).status()).isEqualTo(400);
+            Operators.Issued submitter = Operators.token(app, "ci", "submitter");
+            Operators.assertError(app.http.get("/api/v1/events", submitter.bearer()), 403, null);
+        }
+    }
+
     private static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
