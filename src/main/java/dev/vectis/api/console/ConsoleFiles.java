@@ -45,11 +45,18 @@ public final class ConsoleFiles implements ContractApi {
     record Asset(byte[] bytes, String type, String etag) {
     }
 
-    private final Map<String, Optional<Asset>> cache = new ConcurrentHashMap<>();
+    /** Only files that exist are kept: a request for a missing one must not grow the map. */
+    private final Map<String, Asset> cache = new ConcurrentHashMap<>();
 
     @Override
     public boolean owns(String path) {
         return path.equals("/") || path.equals(BASE) || path.startsWith(BASE + "/");
+    }
+
+    /** One load of the console fetches some twenty files; the API calls it then makes are counted as usual. */
+    @Override
+    public boolean unmetered() {
+        return true;
     }
 
     @Override
@@ -84,23 +91,30 @@ public final class ConsoleFiles implements ContractApi {
     }
 
     private Optional<Asset> load(String resource) {
-        return cache.computeIfAbsent(resource, r -> {
-            String ext = r.substring(r.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-            String type = TYPES.get(ext);
-            if (type == null) {
+        Asset known = cache.get(resource);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Asset> read = read(resource);
+        read.ifPresent(a -> cache.put(resource, a));
+        return read;
+    }
+
+    private static Optional<Asset> read(String r) {
+        String type = TYPES.get(r.substring(r.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT));
+        if (type == null) {
+            return Optional.empty();
+        }
+        try (InputStream in = ConsoleFiles.class.getClassLoader().getResourceAsStream(r)) {
+            if (in == null) {
                 return Optional.empty();
             }
-            try (InputStream in = ConsoleFiles.class.getClassLoader().getResourceAsStream(r)) {
-                if (in == null) {
-                    return Optional.empty();
-                }
-                byte[] bytes = in.readAllBytes();
-                String etag = "\"" + HexFormat.of().formatHex(Tokens.sha256(bytes), 0, 12) + "\"";
-                return Optional.of(new Asset(bytes, type, etag));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+            byte[] bytes = in.readAllBytes();
+            String etag = "\"" + HexFormat.of().formatHex(Tokens.sha256(bytes), 0, 12) + "\"";
+            return Optional.of(new Asset(bytes, type, etag));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void send(Context ctx, Asset asset) {

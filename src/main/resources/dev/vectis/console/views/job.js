@@ -38,7 +38,8 @@ export async function render(root, {params, can, navigate}) {
       });
       actions.append(b);
     }
-    clear(head, h('h1', 'Job ', h('span.mono', id), ' ', h('span', {id: 'job-status'}, badge(j.status))), actions);
+    clear(head, h('p.crumbs', link('/console/jobs', '← Jobs')),
+      h('h1', 'Job ', h('span.mono', id), ' ', h('span', {id: 'job-status'}, badge(j.status))), actions);
     clear(facts, h('dl.facts',
       [h('dt', 'command'), h('dd', h('code', j.command))], [h('dt', 'bundle'), h('dd', j.filename || '—')],
       [h('dt', 'worker'), h('dd', j.workerId ? link('/console/fleet/' + encodeURIComponent(j.workerId), j.workerId) : '—')],

@@ -33,7 +33,7 @@ async function vps(root, id, can, hub) {
         actions.append(b);
       }
     }
-    clear(head, h('h1', 'VPS session ', h('span.mono', id), ' ', badge(s.status)), actions);
+    clear(head, h('p.crumbs', link('/console/sessions', '← Sessions')), h('h1', 'VPS session ', h('span.mono', id), ' ', badge(s.status)), actions);
     clear(facts, h('dl.facts',
       [h('dt', 'product'), h('dd', s.product.name || s.product.id)],
       [h('dt', 'user'), h('dd', s.user_id ? link('/console/money/users/' + encodeURIComponent(s.user_id), s.user_id) : '—')],
@@ -65,7 +65,7 @@ async function chat(root, id, hub) {
     const s = await data('/api/v1/sessions/' + encodeURIComponent(id));
     const qr = typeof s.qrCode === 'string' && /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/.test(s.qrCode)
       ? h('img.qr', {src: s.qrCode, alt: 'QR code to link the phone of session ' + id, id: 'qr'}) : null;
-    clear(body, h('h1', 'Chat session ', id, ' ', badge(s.status)), h('div.grid',
+    clear(body, h('p.crumbs', link('/console/sessions', '← Sessions')), h('h1', 'Chat session ', id, ' ', badge(s.status)), h('div.grid',
       section('Session', h('dl.facts',
         [h('dt', 'status'), h('dd', s.status)], [h('dt', 'phone number'), h('dd', s.phoneNumber || '—')],
         [h('dt', 'worker'), h('dd', s.workerId ? link('/console/fleet/' + encodeURIComponent(s.workerId), s.workerId) : '—')],

@@ -2,7 +2,7 @@
 // (PATCH /admin/users/{id}/coins) with an Idempotency-Key made here, so a retry is applied once.
 
 import {api, idempotencyKey} from '../lib/api.js';
-import {clear, field, h, notify, section, time} from '../lib/dom.js';
+import {clear, field, h, link, notify, section, time} from '../lib/dom.js';
 import {pagedTable} from '../lib/ui.js';
 
 export async function render(root, {params, can}) {
@@ -24,7 +24,7 @@ export async function render(root, {params, can}) {
 
   async function refresh() {
     const u = await api(path);
-    clear(head, h('h1', u.name || u.id), h('p', h('span.muted', u.email + ' · '), 'Balance: ',
+    clear(head, h('p.crumbs', link('/console/money', '← Money')), h('h1', u.name || u.id), h('p', h('span.muted', u.email + ' · '), 'Balance: ',
       h('strong', {id: 'balance'}, String(u.coins)), ' coins'));
   }
 

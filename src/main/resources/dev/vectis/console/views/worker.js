@@ -36,7 +36,7 @@ export async function render(root, {params, can, hub}) {
         actions.append(b);
       }
     }
-    clear(head, h('h1', 'Worker ', w.name || w.id, ' ', badge(w.state)), actions);
+    clear(head, h('p.crumbs', link('/console/fleet', '← Fleet')), h('h1', 'Worker ', w.name || w.id, ' ', badge(w.state)), actions);
     clear(facts, h('dl.facts',
       fact('id', h('span.mono', w.id)), fact('contracts', w.contracts.join(', ')),
       fact('online', w.online ? 'yes' : 'no'), fact('last heard', `${ago(w.lastHeardAt)} (${time(w.lastHeardAt)})`),

@@ -65,6 +65,21 @@ class ConsoleFilesTest {
     }
 
     @DbTest
+    void theFilesAreNotRateLimitedButTheApiStillIs(TestDatabase db) {
+        try (TestApp app = TestApp.start(db, java.util.Map.of("VECTIS_RATE_LIMIT_ENABLED", "true",
+                "VECTIS_RATE_LIMIT_ANONYMOUS_REQUESTS_PER_MINUTE", "5"))) {
+            for (int i = 0; i < 30; i++) {
+                assertThat(app.http.get(i % 2 == 0 ? "/console/app.js" : "/console/fleet").status()).isEqualTo(200);
+            }
+            int refused = 0;
+            for (int i = 0; i < 10; i++) {
+                refused += app.http.get("/api/v1/nothing-here").status() == 429 ? 1 : 0;
+            }
+            assertThat(refused).isPositive();
+        }
+    }
+
+    @DbTest
     void scriptsStylesAndUPlotAreServedWithTheirTypes(TestDatabase db) {
         try (TestApp app = TestApp.start(db)) {
             Http.Response js = app.http.get("/console/app.js");

@@ -34,6 +34,16 @@ class ConsoleApiTest {
             assertThat(texts(app.http.get("/api/v1/whoami", submitter.bearer()).json().get("data")
                     .get("permissions"))).containsExactly("submit");
 
+            Operators.Issued viewer = Operators.token(app, "wall", "viewer");
+            assertThat(texts(app.http.get("/api/v1/whoami", viewer.bearer()).json().get("data")
+                    .get("permissions"))).containsExactly("read");
+            assertThat(app.http.get("/api/v1/fleet/workers", viewer.bearer()).status()).isEqualTo(200);
+            assertThat(app.http.get("/api/jobs/create", viewer.bearer()).status()).isEqualTo(200);
+            Operators.assertError(app.http.post("/api/v1/fleet/workers/nobody/drain", "{}", viewer.bearer()), 403,
+                    "ROLE_REQUIRED");
+            Operators.assertError(app.http.post("/api/v1/tokens", "{\"name\": \"x\", \"role\": \"viewer\"}",
+                    viewer.bearer()), 403, "ADMIN_REQUIRED");
+
             Operators.assertError(app.http.get("/api/v1/whoami"), 401, null);
             Operators.assertError(app.http.get("/api/v1/whoami", Operators.bearer("not-a-token")), 401, null);
             Operators.assertError(app.http.get("/api/v1/whoami", TestApp.worker()), 403, null);
