@@ -7,7 +7,7 @@
 import {api} from './api.js';
 
 const QUIET_LIMIT_MS = 15000; // the server writes at least every 5 s
-const MAX_BACKOFF_MS = 5000;
+const MAX_BACKOFF_MS = 3000;
 
 export class LiveStream {
   /**
