@@ -64,6 +64,11 @@ export async function render(root, {can, hub, navigate}) {
     section('Jobs', tabs, h('form.row', {role: 'search', onsubmit: (e) => e.preventDefault()}, field('Worker', worker)), table.el));
   await table.reset();
   const again = throttle(() => table.reload(), 1500);
+  if (!can('read')) {
+    // A submitter does not see the operator stream: its list is read again every few seconds.
+    const timer = setInterval(() => table.reload(), 5000);
+    return () => clearInterval(timer);
+  }
   return hub.on((e) => {
     if (e.event.startsWith('job.')) again();
   });

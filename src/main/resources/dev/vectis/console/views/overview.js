@@ -53,7 +53,7 @@ export async function render(root, {hub}) {
   }
 
   await refresh();
-  const soon = throttle(() => refresh().catch(() => {}), 2000);
+  const soon = throttle(() => refresh().catch(() => {}), 3000);
   const off = hub.on(soon);
   const timer = setInterval(() => refresh().catch(() => {}), 10000);
   return () => {
