@@ -6,11 +6,14 @@ import dev.vectis.api.fleet.FleetApi;
 import dev.vectis.api.gateway.GatewayApi;
 import dev.vectis.api.health.HealthApi;
 import dev.vectis.api.marketplace.MarketplaceApi;
+import dev.vectis.api.console.ConsoleFiles;
 import dev.vectis.api.operator.AccessApi;
+import dev.vectis.api.operator.ConsoleApi;
 import dev.vectis.api.operator.LabelsApi;
 import dev.vectis.api.operator.FleetViewApi;
 import dev.vectis.api.provider.ProviderApi;
 import dev.vectis.audit.AuditLog;
+import dev.vectis.auth.StreamTickets;
 import dev.vectis.auth.TokenRevocations;
 import dev.vectis.auth.Tokens;
 import dev.vectis.auth.AdminCredential;
@@ -60,6 +63,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,7 +142,7 @@ public final class Application implements AutoCloseable {
             Features features = Features.create(settings, database, clock, jwt,
                     session -> MarketplaceApi.render(mapper, session));
             WorkerSignatures signatures = new WorkerSignatures(features.secrets(), clock);
-            Callers callers = new Callers(credentials, signatures);
+            Callers callers = new Callers(credentials, signatures, new StreamTickets(database.jdbi(), clock));
             ProviderServices providers = ProviderServices.create(database.jdbi(), clock, features.events(),
                     jwt, settings);
 
@@ -149,6 +153,7 @@ public final class Application implements AutoCloseable {
             Streams streams = new Streams(new FeedReader(), new StreamLimits(settings.streams(), clients, registry));
             HealthApi health = new HealthApi(database, registry, BuildInfo.version(), clock,
                     settings.metricsToken().map(t -> Tokens.sha256Hex(t.reveal())));
+            AtomicReference<List<BackgroundLoop>> started = new AtomicReference<>(List.of());
             List<ContractApi> apis = List.of(
                     health,
                     new FleetApi(credentials, new JsonBody(mapper), features.enrolments(), features.workers().pace()),
@@ -161,7 +166,9 @@ public final class Application implements AutoCloseable {
                             features.products(), features.vpsSessions(), streams, node.registry()),
                     new AccessApi(callers, new JsonBody(mapper), tokens, new AuditLog(database.jdbi(), clock), clock),
                     new LabelsApi(callers, new JsonBody(mapper), features.workers().labels(), features.events()),
-                    new FleetViewApi(callers, mapper, features));
+                    new FleetViewApi(callers, mapper, features),
+                    new ConsoleApi(callers, new JsonBody(mapper), database.jdbi(), clock, () -> loopsHealth(started)),
+                    new ConsoleFiles());
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
                     apis, errors, new RateLimiter(settings.rateLimit(), clock,
@@ -173,6 +180,7 @@ public final class Application implements AutoCloseable {
                 features.metrics().prune();
                 features.idempotencyKeys().prune();
                 database.jdbi().useHandle(h -> TokenRevocations.prune(h, clock.millis()));
+                new StreamTickets(database.jdbi(), clock).prune();
                 features.events().prune(settings.eventsRetention());
             });
             List<BackgroundLoop> loops = List.of(
@@ -195,6 +203,7 @@ public final class Application implements AutoCloseable {
                         features.reaper().expireOverdue();
                         features.fleet().settle();
                     })).start());
+            started.set(loops);
             Metrics.bind(registry, database.jdbi(), clock, features, loops);
             try {
                 http.start();
@@ -230,6 +239,11 @@ public final class Application implements AutoCloseable {
         features.events().appended().onFire(loop::wake);
         features.jobs().events().changed().onFire(loop::wake);
         return loop.start();
+    }
+
+    private static List<ConsoleApi.LoopHealth> loopsHealth(AtomicReference<List<BackgroundLoop>> loops) {
+        return loops.get().stream()
+                .map(l -> new ConsoleApi.LoopHealth(l.name(), l.lastSuccessMillis(), l.failures())).toList();
     }
 
     /** What the rate limiter can tell about a caller before a handler runs; see CallerIdentities. */

@@ -19,7 +19,7 @@ public final class Credentials {
 
     /** What a token may do; see {@link Permission} for which role each kind of endpoint needs. */
     public enum Role {
-        ADMIN, OPERATOR, SUBMITTER, WORKER, NONE;
+        ADMIN, OPERATOR, VIEWER, SUBMITTER, WORKER, NONE;
 
         /** The role as the tokens API writes it: {@code admin}, {@code operator}, ... */
         public String wire() {

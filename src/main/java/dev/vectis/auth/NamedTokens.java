@@ -94,7 +94,7 @@ public final class NamedTokens {
             throw new InvalidInputException("name", "name must not contain control characters");
         }
         if (role == null || role == Credentials.Role.NONE) {
-            throw new InvalidInputException("role", "role must be admin, operator, submitter or worker");
+            throw new InvalidInputException("role", "role must be admin, operator, viewer, submitter or worker");
         }
         long now = clock.millis();
         if (expiresAt != null && expiresAt <= now) {

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  */
 public enum Permission {
     /** Read what operators see: workers, jobs, sessions, users, ledgers, providers, nodes, the audit log. */
-    READ(Role.ADMIN, Role.OPERATOR),
+    READ(Role.ADMIN, Role.OPERATOR, Role.VIEWER),
     /** Take work out of rotation or stop it: drain, resume, disable a worker, cancel a job. */
     OPERATE(Role.ADMIN, Role.OPERATOR),
     /** Create and run jobs (and read the jobs one's own token created). */

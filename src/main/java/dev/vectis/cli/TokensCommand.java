@@ -18,7 +18,7 @@ final class TokensCommand {
     @Command(name = "create",
             description = "Issue a token; its secret is printed on stdout, this once only.")
     int create(@Option(names = "--name", required = true, paramLabel = "NAME", description = "who or what holds it") String name,
-               @Option(names = "--role", required = true, paramLabel = "ROLE", description = "admin, operator, submitter or worker")
+               @Option(names = "--role", required = true, paramLabel = "ROLE", description = "admin, operator, viewer, submitter or worker")
                String role,
                @Option(names = "--expires", paramLabel = "TIME", description = "RFC 3339 time, e.g. 2031-01-01T00:00:00Z")
                String expires) {

@@ -116,6 +116,59 @@ public final class EventLog {
         return horizon;
     }
 
+    /** What the operator's history shows: events of a type (or types starting with a prefix ending in "."), a worker, a session. */
+    public record Filter(String type, String workerId, String sessionId) {
+    }
+
+    /** A page of history, newest first, and the newest final id: a stream from there misses nothing later. */
+    public record History(List<Event> events, long latest) {
+    }
+
+    /**
+     * Newest first, as far as the log is final, before the cursor (an id) when given. The page
+     * and {@code latest} are read under one bound, so a stream resumed from {@code latest}
+     * sends exactly what the page could not show.
+     */
+    public History history(Filter f, Long beforeId, int limit) {
+        return jdbi.withHandle(h -> {
+            Horizon.Bound bound = horizon.bound(h);
+            long latest = bound.bind(h.createQuery("SELECT COALESCE(MAX(id), 0) FROM events WHERE "
+                    + bound.condition())).mapTo(Long.class).one();
+            StringBuilder where = new StringBuilder("id <= :latest");
+            if (beforeId != null) {
+                where.append(" AND id < :before");
+            }
+            boolean prefix = f.type() != null && f.type().endsWith(".");
+            if (f.type() != null) {
+                where.append(prefix ? " AND LEFT(type, :typeLength) = :type" : " AND type = :type");
+            }
+            if (f.workerId() != null) {
+                where.append(" AND worker_id = :w");
+            }
+            if (f.sessionId() != null) {
+                where.append(" AND session_id = :s");
+            }
+            var q = h.createQuery(SELECT + "WHERE " + where + " ORDER BY id DESC LIMIT :limit")
+                    .bind("latest", latest).bind("limit", limit);
+            if (beforeId != null) {
+                q.bind("before", beforeId);
+            }
+            if (f.type() != null) {
+                q.bind("type", f.type());
+                if (prefix) {
+                    q.bind("typeLength", f.type().length());
+                }
+            }
+            if (f.workerId() != null) {
+                q.bind("w", f.workerId());
+            }
+            if (f.sessionId() != null) {
+                q.bind("s", f.sessionId());
+            }
+            return new History(q.map(EventLog::row).list(), latest);
+        });
+    }
+
     /** Newest first, one worker's, before the cursor (an id) when given. */
     public List<Event> forWorker(String workerId, Long beforeId, int limit) {
         return jdbi.withHandle(h -> h.createQuery(SELECT + "WHERE worker_id = :w AND (:before IS NULL OR id < :before) "

@@ -78,7 +78,7 @@ public final class CallerIdentities {
         }
         Principal principal = principals.apply(presented.sha256());
         switch (principal.role()) {
-            case ADMIN, OPERATOR, SUBMITTER -> {
+            case ADMIN, OPERATOR, VIEWER, SUBMITTER -> {
                 return Optional.of(new Caller(RatePolicy.ADMIN, principal.subject()));
             }
             case WORKER -> {

@@ -3,6 +3,7 @@ package dev.vectis.http;
 import dev.vectis.auth.Credentials;
 import dev.vectis.auth.Permission;
 import dev.vectis.auth.Principal;
+import dev.vectis.auth.StreamTickets;
 import dev.vectis.error.AuthenticationException;
 import dev.vectis.error.ForbiddenException;
 import io.javalin.http.Context;
@@ -11,16 +12,22 @@ import io.javalin.http.Context;
  * Who may call worker and operator endpoints: worker calls take a worker token, an admin
  * token or an enrolled worker's signature, and act only for the workers that credential may
  * speak for; operator calls take a token whose role grants the endpoint's {@link Permission}.
- * An unknown token is 401; a known one without the role is 403.
+ * An unknown token is 401; a known one without the role is 403. An event stream opened by a
+ * browser may present a stream ticket ({@code ?ticket=}) instead of the header: it acts as the
+ * token that asked for it ({@link StreamTickets}).
  */
 public final class Callers {
 
+    private static final String TICKET_HOLDER = "vectis.ticket_holder";
+
     private final Credentials credentials;
     private final WorkerSignatures signatures;
+    private final StreamTickets tickets;
 
-    public Callers(Credentials credentials, WorkerSignatures signatures) {
+    public Callers(Credentials credentials, WorkerSignatures signatures, StreamTickets tickets) {
         this.credentials = credentials;
         this.signatures = signatures;
+        this.tickets = tickets;
     }
 
     public void worker(Context ctx) {
@@ -77,8 +84,20 @@ public final class Callers {
         signatures.verify(ctx);
     }
 
+    /** A ticket for an event stream at {@code path}, acting as the token this request presents. */
+    public StreamTickets.Issued ticketFor(Context ctx, String path) {
+        byte[] sha256 = PresentedToken.of(ctx).sha256();
+        if (sha256 == null) {
+            throw new AuthenticationException("A stream ticket is issued for a token sent in the Authorization header");
+        }
+        return tickets.issue(sha256, path);
+    }
+
     private Principal principal(Context ctx, String expected) {
         String header = ctx.header("Authorization");
+        if ((header == null || header.isBlank()) && ctx.queryParam("ticket") != null) {
+            return ticketHolder(ctx);
+        }
         if (header == null || header.isBlank()) {
             throw new AuthenticationException("Missing Authorization header: send 'Authorization: Bearer <token>' with "
                     + expected);
@@ -87,6 +106,27 @@ public final class Callers {
         if (p.role() == Credentials.Role.NONE) {
             throw new AuthenticationException("Invalid token in the Authorization header");
         }
+        return p;
+    }
+
+    /**
+     * Who the request's stream ticket acts for. A ticket is spent on first use, so the answer is
+     * kept on the request for the handler's later checks.
+     */
+    private Principal ticketHolder(Context ctx) {
+        Principal known = ctx.attribute(TICKET_HOLDER);
+        if (known != null) {
+            return known;
+        }
+        Principal p = ctx.method().name().equals("GET")
+                ? tickets.redeem(ctx.queryParam("ticket"), ctx.path()).map(credentials::principalOfSha256)
+                        .orElse(Principal.NOBODY)
+                : Principal.NOBODY;
+        if (p.role() == Credentials.Role.NONE) {
+            throw new AuthenticationException("Invalid, expired or already used stream ticket: ask for a new one "
+                    + "with POST /api/v1/stream-tickets");
+        }
+        ctx.attribute(TICKET_HOLDER, p);
         return p;
     }
 }

@@ -23,6 +23,14 @@ public interface ContractApi {
     default void routes(RoutesConfig routes) {
     }
 
+    /**
+     * True for a contract whose calls no rate-limit policy counts: files served from memory that a
+     * page loads by the dozen. The per-address caps on connections and requests in flight still apply.
+     */
+    default boolean unmetered() {
+        return false;
+    }
+
     /** The rate-limit policy that counts calls to this path without a verified credential, per address. */
     default RatePolicy addressPolicy(String method, String path) {
         return RatePolicy.ANONYMOUS;

@@ -90,7 +90,7 @@ public final class RateLimiter {
      * @param contract the contract that owns the path, or null when none does
      */
     void apply(Context ctx, String address, ContractApi contract) {
-        if (!enabled || EXEMPT.contains(ctx.path())) {
+        if (!enabled || EXEMPT.contains(ctx.path()) || (contract != null && contract.unmetered())) {
             return;
         }
         String method = ctx.method().name();

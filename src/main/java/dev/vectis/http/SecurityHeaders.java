@@ -6,8 +6,9 @@ import io.javalin.http.Context;
 final class SecurityHeaders {
 
     static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
+    /** No inline script or style, nothing from elsewhere; data: images are the chat sessions' QR codes. */
     static final String HTML_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            + "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+            + "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
     /** The headers that do not depend on the request. */
     static final String[][] STATIC = {

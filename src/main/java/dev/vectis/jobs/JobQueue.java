@@ -294,6 +294,25 @@ public final class JobQueue {
                 JobStore.countCreatedBy(h, readableBy)));
     }
 
+    /**
+     * A page of the jobs the filter matches, of those {@code readableBy} created when it is not
+     * null; the cursor is the seq of the previous page's last job.
+     */
+    public Page<Job> list(JobFilter filter, Long cursor, int limit, String readableBy) {
+        JobFilter f = readableBy == null ? filter : filter.createdBy(readableBy);
+        return jdbi.withHandle(h -> page(JobStore.page(h, f, cursor, limit + 1), limit, JobStore.count(h, f)));
+    }
+
+    /**
+     * A new job like an earlier one: the same command, bundle, labels, attempts and timeout,
+     * created by {@code createdBy}. The bundle must still be there for a worker to fetch it.
+     */
+    public Job rerun(String jobId, String readableBy, String createdBy) {
+        Job old = get(jobId, readableBy);
+        return create(new NewJob(old.command(), old.fileUrl(), old.filename(), old.maxAttempts(), old.timeoutSeconds(),
+                old.labels()), createdBy);
+    }
+
     /** One row more than asked tells whether a next page exists, so the last page has no cursor. */
     private static Page<Job> page(List<Job> items, int limit, long total) {
         boolean more = items.size() > limit;

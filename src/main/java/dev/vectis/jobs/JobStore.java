@@ -118,6 +118,37 @@ final class JobStore {
                 .bind("by", createdBy).bind("after", afterSeq).bind("limit", limit).map(JobStore::row).list();
     }
 
+    /** One page of the jobs the filter matches, in its order; {@code cursor}: the seq the page starts after. */
+    static List<Job> page(Handle h, JobFilter f, Long cursor, int limit) {
+        String sql = "SELECT " + COLUMNS + " FROM jobs WHERE " + f.where()
+                + (cursor == null ? "" : f.newestFirst() ? " AND seq < :cursor" : " AND seq > :cursor")
+                + " ORDER BY seq " + (f.newestFirst() ? "DESC" : "ASC") + " LIMIT :limit";
+        org.jdbi.v3.core.statement.Query q = h.createQuery(sql).bind("limit", limit);
+        bindFilter(q, f);
+        if (cursor != null) {
+            q.bind("cursor", cursor);
+        }
+        return q.map(JobStore::row).list();
+    }
+
+    static long count(Handle h, JobFilter f) {
+        org.jdbi.v3.core.statement.Query q = h.createQuery("SELECT COUNT(*) FROM jobs WHERE " + f.where());
+        bindFilter(q, f);
+        return q.mapTo(Long.class).one();
+    }
+
+    private static void bindFilter(org.jdbi.v3.core.statement.Query q, JobFilter f) {
+        if (!f.statuses().isEmpty()) {
+            q.bindList("statuses", f.statuses());
+        }
+        if (f.workerId() != null) {
+            q.bind("workerId", f.workerId());
+        }
+        if (f.createdBy() != null) {
+            q.bind("createdBy", f.createdBy());
+        }
+    }
+
     static long countCreatedBy(Handle h, String createdBy) {
         return h.createQuery("SELECT COUNT(*) FROM jobs WHERE created_by_token = :by").bind("by", createdBy)
                 .mapTo(Long.class).one();

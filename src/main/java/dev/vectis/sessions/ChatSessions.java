@@ -20,10 +20,44 @@ public final class ChatSessions {
 
     public Optional<ChatSession> find(String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM chat_sessions WHERE id = :id").bind("id", id)
-                .map((rs, ctx) -> new ChatSession(rs.getString("id"), rs.getString("worker_id"),
-                        rs.getString("status"), rs.getString("phone_number"), rs.getString("qr_code"),
-                        rs.getString("qr_string"), rs.getLong("created_at"), rs.getLong("updated_at")))
-                .findOne());
+                .map(ChatSessions::row).findOne());
+    }
+
+    /**
+     * One page of sessions by id, after {@code afterId} (null: from the start), optionally of one
+     * worker or in one status; the QR code is left out of listings (it is a whole image).
+     */
+    public dev.vectis.db.Page<ChatSession> page(String workerId, String status, String afterId, int limit) {
+        String where = " WHERE 1 = 1" + (workerId == null ? "" : " AND worker_id = :w")
+                + (status == null ? "" : " AND status = :s");
+        return jdbi.withHandle(h -> {
+            var q = h.createQuery("SELECT id, worker_id, status, phone_number, NULL AS qr_code, NULL AS qr_string, "
+                    + "created_at, updated_at FROM chat_sessions" + where + (afterId == null ? "" : " AND id > :after")
+                    + " ORDER BY id LIMIT :limit").bind("limit", limit + 1);
+            var c = h.createQuery("SELECT COUNT(*) FROM chat_sessions" + where);
+            for (var stmt : List.of(q, c)) {
+                if (workerId != null) {
+                    stmt.bind("w", workerId);
+                }
+                if (status != null) {
+                    stmt.bind("s", status);
+                }
+            }
+            if (afterId != null) {
+                q.bind("after", afterId);
+            }
+            List<ChatSession> rows = q.map(ChatSessions::row).list();
+            boolean more = rows.size() > limit;
+            rows = more ? rows.subList(0, limit) : rows;
+            return new dev.vectis.db.Page<>(rows, c.mapTo(Long.class).one(), more ? rows.get(limit - 1).id() : null);
+        });
+    }
+
+    private static ChatSession row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws java.sql.SQLException {
+        return new ChatSession(rs.getString("id"), rs.getString("worker_id"), rs.getString("status"),
+                rs.getString("phone_number"), rs.getString("qr_code"), rs.getString("qr_string"),
+                rs.getLong("created_at"), rs.getLong("updated_at"));
     }
 
     /** The states in which a session no longer occupies its worker. */

@@ -77,7 +77,7 @@ final class Draft {
     String target() {
         String p = path;
         for (Map.Entry<String, String> e : params.entrySet()) {
-            p = p.replace("{" + e.getKey() + "}", e.getValue());
+            p = p.replace("{" + e.getKey() + "}", e.getValue()).replace("<" + e.getKey() + ">", e.getValue());
         }
         StringBuilder t = new StringBuilder(String.format(targetShape, p));
         for (int i = 0; i < query.size(); i++) {

@@ -34,6 +34,7 @@ final class FuzzTable {
         marketplaceUser(r);
         access(r);
         fleetView(r);
+        console(r);
         return r;
     }
 
@@ -81,8 +82,10 @@ final class FuzzTable {
                 .optional("since", "limit"));
         r.add(get("/api/v1/workers/{workerId}/events").as(Auth.ADMIN).param("workerId", f -> GATEWAY_WORKER)
                 .optional("limit", "cursor"));
+        r.add(get("/api/v1/sessions").as(Auth.ADMIN).optional("workerId", "status", "cursor", "limit"));
         r.add(get("/api/v1/sessions/{sessionId}").as(Auth.ADMIN).param("sessionId", f -> CHAT_SESSION));
-        r.add(get("/api/v1/events/stream").as(Auth.ADMIN).stream().optional("lastEventId"));
+        r.add(get("/api/v1/events").as(Auth.ADMIN).optional("type", "workerId", "sessionId", "cursor", "limit"));
+        r.add(get("/api/v1/events/stream").as(Auth.ADMIN).stream().optional("lastEventId", "ticket"));
         r.add(post("/admin/workers/{workerId}/commands").as(Auth.ADMIN).param("workerId", f -> GATEWAY_WORKER)
                 .json(f -> obj("type", "restart", "payload", obj("reason", "fuzz"))));
     }
@@ -108,7 +111,8 @@ final class FuzzTable {
         r.add(post("/api/jobs/create").as(Auth.ADMIN).json(f -> obj("command", "echo fuzz", "fileUrl",
                 "https://example.com/bundle.zip", "filename", "bundle.zip", "maxAttempts", 3, "timeoutSeconds", 60,
                 "labels", obj("fuzz", "yes"))));
-        r.add(get("/api/jobs/create").as(Auth.ADMIN).optional("limit", "cursor"));
+        r.add(get("/api/jobs/create").as(Auth.ADMIN).optional("limit", "cursor", "status", "workerId", "order"));
+        r.add(post("/api/jobs/rerun").as(Auth.ADMIN).json(f -> obj("jobId", f.job)));
         r.add(get("/api/jobs/get-job").as(Auth.WORKER).query("workerId", f -> EXEC_WORKER).optional("wait")
                 .header("X-Worker-Id", f -> EXEC_WORKER));
         r.add(get("/api/jobs/get-job").as(Auth.SIGNED).optional("wait", "workerId"));
@@ -169,6 +173,15 @@ final class FuzzTable {
             r.add(post("/api/v1/fleet/workers/{workerId}/" + action).as(Auth.ADMIN)
                     .param("workerId", f -> f.marketWorkerToChange).json(f -> obj("reason", "fuzz")));
         }
+    }
+
+    private static void console(List<FuzzRoute> r) {
+        r.add(get("/"));
+        r.add(get("/console"));
+        r.add(get("/console/<path>").param("path", f -> "app.js"));
+        r.add(get("/api/v1/whoami").as(Auth.ADMIN));
+        r.add(get("/api/v1/overview").as(Auth.ADMIN));
+        r.add(post("/api/v1/stream-tickets").as(Auth.ADMIN).json(f -> obj("path", "/api/v1/events/stream")));
     }
 
     private static void marketplaceAdmin(List<FuzzRoute> r) {

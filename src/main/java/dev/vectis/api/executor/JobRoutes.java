@@ -9,6 +9,7 @@ import dev.vectis.http.AuditTrail;
 import dev.vectis.http.JsonBody;
 import dev.vectis.jobs.Claim;
 import dev.vectis.jobs.Job;
+import dev.vectis.jobs.JobFilter;
 import dev.vectis.jobs.JobQueue;
 import dev.vectis.jobs.JobResults;
 import dev.vectis.jobs.NewJob;
@@ -17,7 +18,9 @@ import dev.vectis.workers.WorkerRegistry;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Endpoints 4-9 and the queue's additions: stream-output, cancel, check-cancel. */
@@ -68,6 +71,7 @@ final class JobRoutes {
         routes.put("/api/jobs/submit-result", this::failure);
         routes.post("/api/jobs/stream-output", this::output);
         routes.post("/api/jobs/cancel", this::cancel);
+        routes.post("/api/jobs/rerun", this::rerun);
         routes.get("/api/jobs/check-cancel", this::checkCancel);
     }
 
@@ -103,6 +107,7 @@ final class JobRoutes {
                 Labels.fromJson(b.labels(), "labels"));
     }
 
+    /** Ours beside the spec's: ?status= (one or several, comma-separated), ?workerId=, ?order=desc. */
     private void list(Context ctx) {
         String readableBy = guard.jobReader(ctx);
         int limit = Params.integer(ctx, "limit", 100, 1, 1000);
@@ -115,7 +120,27 @@ final class JobRoutes {
                 throw new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
             }
         }
-        Page<Job> page = queue.list(after, limit, readableBy);
+        List<String> statuses = new ArrayList<>();
+        for (String raw : ctx.queryParams("status")) {
+            for (String s : raw.split(",")) {
+                if (s.isBlank()) {
+                    continue;
+                }
+                if (!JobFilter.STATUSES.contains(s.trim())) {
+                    throw new InvalidInputException("status",
+                            "status must be pending, running, completed, failed or cancelled");
+                }
+                statuses.add(s.trim());
+            }
+        }
+        String workerId = Params.blankToNull(ctx.queryParam("workerId"));
+        InvalidInputException.maxLength(workerId, "workerId", 100);
+        String order = Params.blankToNull(ctx.queryParam("order"));
+        if (order != null && !order.equals("asc") && !order.equals("desc")) {
+            throw new InvalidInputException("order", "order must be asc or desc");
+        }
+        Page<Job> page = queue.list(new JobFilter(statuses, workerId, null, "desc".equals(order)), after, limit,
+                readableBy);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("jobs", page.items().stream().map(ExecutorViews::job).toList());
         body.put("count", page.total());
@@ -217,6 +242,20 @@ final class JobRoutes {
         Job job = queue.cancel(b.jobId());
         Map<String, Object> body = ok(job.id(), "Job cancelled");
         body.put("status", job.status());
+        ctx.json(body);
+    }
+
+    /** Ours, not the spec's: a new job with the same command, bundle, labels and limits as the given one. */
+    private void rerun(Context ctx) {
+        Principal caller = guard.require(ctx, Permission.SUBMIT);
+        JobRef b = json.read(ctx, JobRef.class);
+        if (Params.blankToNull(b.jobId()) == null) {
+            throw new InvalidInputException("jobId", "jobId is required");
+        }
+        AuditTrail.target(ctx, "job:" + b.jobId());
+        Job job = queue.rerun(b.jobId(), guard.jobReader(ctx), ExecutorGuard.owner(caller));
+        Map<String, Object> body = ok(job.id(), "Job created successfully");
+        body.put("rerunOf", b.jobId());
         ctx.json(body);
     }
 

@@ -9,6 +9,7 @@ import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
 import dev.vectis.events.Event;
+import dev.vectis.events.EventLog;
 import dev.vectis.events.Feed;
 import dev.vectis.events.FeedItem;
 import dev.vectis.http.Callers;
@@ -64,7 +65,9 @@ final class OperatorRoutes {
         routes.get("/api/v1/workers/{workerId}", this::show);
         routes.get("/api/v1/workers/{workerId}/metrics", this::metrics);
         routes.get("/api/v1/workers/{workerId}/events", this::events);
+        routes.get("/api/v1/sessions", this::sessions);
         routes.get("/api/v1/sessions/{sessionId}", this::session);
+        routes.get("/api/v1/events", this::history);
         routes.get("/api/v1/events/stream", this::stream);
         routes.post("/admin/workers/{workerId}/commands", this::queueCommand);
     }
@@ -125,6 +128,33 @@ final class OperatorRoutes {
         ctx.json(GatewayApi.ok(data));
     }
 
+    /** Ours, not the spec's: every chat session, by id, optionally of one worker or in one status. */
+    private void sessions(Context ctx) {
+        callers.require(ctx, Permission.READ);
+        String workerId = QueryParams.text(ctx, "workerId");
+        String status = QueryParams.text(ctx, "status");
+        InvalidInputException.maxLength(workerId, "workerId", 100);
+        InvalidInputException.maxLength(status, "status", 50);
+        String cursor = QueryParams.text(ctx, "cursor");
+        InvalidInputException.maxLength(cursor, "cursor", 200);
+        Page<ChatSession> page = f.chatSessions().page(workerId, status, cursor,
+                QueryParams.integer(ctx, "limit", 100, 1, 1000));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("sessions", page.items().stream().map(s -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("sessionId", s.id());
+            m.put("workerId", s.workerId());
+            m.put("status", s.status());
+            m.put("phoneNumber", s.phoneNumber());
+            m.put("createdAt", Instant.ofEpochMilli(s.createdAt()).toString());
+            m.put("updatedAt", Instant.ofEpochMilli(s.updatedAt()).toString());
+            return m;
+        }).toList());
+        data.put("count", page.total());
+        data.put("nextCursor", page.nextCursor());
+        ctx.json(GatewayApi.ok(data));
+    }
+
     private void session(Context ctx) {
         callers.require(ctx, Permission.READ);
         ChatSession s = f.chatSessions().find(ctx.pathParam("sessionId"))
@@ -138,6 +168,36 @@ final class OperatorRoutes {
         data.put("qrString", s.qrString());
         data.put("createdAt", Instant.ofEpochMilli(s.createdAt()).toString());
         data.put("updatedAt", Instant.ofEpochMilli(s.updatedAt()).toString());
+        ctx.json(GatewayApi.ok(data));
+    }
+
+    /**
+     * Ours, not the spec's: the event log, newest first, filtered; {@code latestId} is where the
+     * stream (Last-Event-ID) takes over without a gap.
+     */
+    private void history(Context ctx) {
+        callers.require(ctx, Permission.READ);
+        int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
+        String cursor = QueryParams.text(ctx, "cursor");
+        Long before;
+        try {
+            before = cursor == null ? null : Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
+        }
+        EventLog.Filter filter = new EventLog.Filter(QueryParams.text(ctx, "type"), QueryParams.text(ctx, "workerId"),
+                QueryParams.text(ctx, "sessionId"));
+        InvalidInputException.maxLength(filter.type(), "type", 100);
+        InvalidInputException.maxLength(filter.workerId(), "workerId", 100);
+        InvalidInputException.maxLength(filter.sessionId(), "sessionId", 200);
+        EventLog.History page = f.events().history(filter, before, limit + 1);
+        List<Event> events = page.events();
+        boolean more = events.size() > limit;
+        events = more ? events.subList(0, limit) : events;
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("events", events.stream().map(this::event).toList());
+        data.put("nextCursor", more ? Long.toString(events.get(limit - 1).id()) : null);
+        data.put("latestId", page.latest());
         ctx.json(GatewayApi.ok(data));
     }
 

@@ -5,6 +5,7 @@ import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.QueryParams;
+import dev.vectis.sessions.SessionEvents;
 import dev.vectis.sessions.VpsSession;
 import dev.vectis.sessions.VpsSessions;
 import io.javalin.config.RoutesConfig;
@@ -40,7 +41,11 @@ final class AdminSessionRoutes {
         r.get("/admin/vps-sessions", this::list);
         r.get("/admin/vps-sessions/{sessionId}", ctx -> {
             access.require(ctx, Permission.READ);
-            ctx.json(MarketViews.adminSession(sessions.get(ctx.pathParam("sessionId"))));
+            VpsSession s = sessions.get(ctx.pathParam("sessionId"));
+            Map<String, Object> view = MarketViews.adminSession(s);
+            // The owner's stream shows this checklist; an operator reads it here (ours, not the spec's).
+            view.put("checklist", SessionEvents.checklist(s).get("items"));
+            ctx.json(view);
         });
         r.get("/admin/vps-sessions/{sessionId}/log", ctx -> {
             access.require(ctx, Permission.READ);

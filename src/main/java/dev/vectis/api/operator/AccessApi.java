@@ -80,9 +80,9 @@ public final class AccessApi implements ContractApi {
         Principal caller = callers.require(ctx, Permission.MANAGE);
         NewToken b = json.read(ctx, NewToken.class);
         Credentials.Role role = b.role() == null ? null : Credentials.Role.parse(b.role()).orElseThrow(() ->
-                new InvalidInputException("role", "role must be admin, operator, submitter or worker"));
+                new InvalidInputException("role", "role must be admin, operator, viewer, submitter or worker"));
         if (role == null) {
-            throw new InvalidInputException("role", "role is required: admin, operator, submitter or worker");
+            throw new InvalidInputException("role", "role is required: admin, operator, viewer, submitter or worker");
         }
         NamedTokens.Issued issued = tokens.create(b.name(), role, expiresAt(b.expiresAt()), caller.id(),
                 (h, t) -> audit.append(h, AuditTrail.entry(ctx, target(t.id()), 201)));
