@@ -1,12 +1,14 @@
 package dev.vectis.api.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectis.testing.DbTest;
 import dev.vectis.testing.Http;
 import dev.vectis.testing.TestApp;
 import dev.vectis.testing.TestDatabase;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -176,7 +178,13 @@ class ConsoleApiTest {
             }
             assertThat(app.http.post("/api/v1/fleet/workers/chat-2/drain", "", TestApp.admin()).status())
                     .isEqualTo(200);
-            JsonNode all = app.http.get("/api/v1/events", TestApp.admin()).json().get("data");
+            // History shows what is final (db/Horizon): on PostgreSQL another open transaction holds it back a while.
+            JsonNode[] seen = new JsonNode[1];
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                seen[0] = app.http.get("/api/v1/events", TestApp.admin()).json().get("data");
+                return seen[0].get("events").size() >= 3;
+            });
+            JsonNode all = seen[0];
             List<String> types = new ArrayList<>();
             all.get("events").forEach(e -> types.add(e.get("type").asText()));
             // Newest first; draining an idle worker drains it at once, which may already be written.
