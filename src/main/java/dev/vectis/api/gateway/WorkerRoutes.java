@@ -1,7 +1,6 @@
 package dev.vectis.api.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vectis.app.Features;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
 import dev.vectis.http.Callers;
@@ -36,9 +35,9 @@ final class WorkerRoutes {
     private final Callers callers;
     private final JsonBody json;
     private final ObjectMapper mapper;
-    private final Features f;
+    private final GatewayApi.Services f;
 
-    WorkerRoutes(Callers callers, JsonBody json, ObjectMapper mapper, Features features) {
+    WorkerRoutes(Callers callers, JsonBody json, ObjectMapper mapper, GatewayApi.Services features) {
         this.callers = callers;
         this.json = json;
         this.mapper = mapper;
