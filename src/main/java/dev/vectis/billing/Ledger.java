@@ -112,17 +112,15 @@ public final class Ledger {
             requireUser(h, userId);
             List<LedgerEntry> items = h.createQuery("SELECT * FROM ledger_entries WHERE user_id = :u "
                             + "AND (:before IS NULL OR id < :before) ORDER BY id DESC LIMIT :limit")
-                    .bind("u", userId).bind("before", beforeId).bind("limit", limit + 1)
+                    .bind("u", userId).bind("before", beforeId).bind("limit", Page.probe(limit))
                     .map((rs, ctx) -> new LedgerEntry(rs.getLong("id"), rs.getString("user_id"), rs.getLong("delta"),
                             rs.getLong("balance_after"), rs.getString("op"), rs.getString("reason"),
                             rs.getString("actor"), rs.getString("request_id"), rs.getString("session_id"),
                             rs.getLong("created_at")))
                     .list();
-            boolean more = items.size() > limit;
-            items = more ? items.subList(0, limit) : items;
             long total = h.createQuery("SELECT COUNT(*) FROM ledger_entries WHERE user_id = :u").bind("u", userId)
                     .mapTo(Long.class).one();
-            return new Page<>(items, total, more ? Long.toString(items.get(limit - 1).id()) : null);
+            return Page.of(items, limit, total, e -> Long.toString(e.id()));
         });
     }
 

@@ -7,6 +7,7 @@ import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.AuditTrail;
 import dev.vectis.http.JsonBody;
+import dev.vectis.http.QueryParams;
 import dev.vectis.jobs.Claim;
 import dev.vectis.jobs.Job;
 import dev.vectis.jobs.JobQueue;
@@ -105,17 +106,9 @@ final class JobRoutes {
 
     private void list(Context ctx) {
         String readableBy = guard.jobReader(ctx);
-        int limit = Params.integer(ctx, "limit", 100, 1, 1000);
-        String cursor = Params.blankToNull(ctx.queryParam("cursor"));
-        Long after = null;
-        if (cursor != null) {
-            try {
-                after = Long.parseLong(cursor);
-            } catch (NumberFormatException e) {
-                throw new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
-            }
-        }
-        Page<Job> page = queue.list(after, limit, readableBy);
+        int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
+        String cursor = QueryParams.text(ctx, "cursor");
+        Page<Job> page = queue.list(Page.numericCursor(cursor, "nextCursor"), limit, readableBy);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("jobs", page.items().stream().map(ExecutorViews::job).toList());
         body.put("count", page.total());
@@ -130,7 +123,7 @@ final class JobRoutes {
     private void next(Context ctx) throws InterruptedException {
         guard.worker(ctx);
         String workerId = guard.caller(ctx);
-        Duration wait = Duration.ofSeconds(Params.integer(ctx, "wait", 0, 0, 30));
+        Duration wait = Duration.ofSeconds(QueryParams.integer(ctx, "wait", 0, 0, 30));
         String from = address.of(ctx);
         Claim claim;
         if (workerId != null) {
@@ -239,7 +232,7 @@ final class JobRoutes {
     }
 
     static String requiredQuery(Context ctx, String name) {
-        String value = Params.blankToNull(ctx.queryParam(name));
+        String value = QueryParams.text(ctx, name);
         if (value == null) {
             throw new InvalidInputException(name, name + " is required");
         }

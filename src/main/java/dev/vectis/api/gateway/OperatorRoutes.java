@@ -113,18 +113,10 @@ final class OperatorRoutes {
         Worker w = worker(ctx);
         int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
         String cursor = QueryParams.text(ctx, "cursor");
-        Long before;
-        try {
-            before = cursor == null ? null : Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
-        }
-        List<Event> events = f.events().forWorker(w.id(), before, limit + 1);
-        boolean more = events.size() > limit;
-        events = more ? events.subList(0, limit) : events;
+        Page.Window<Event> events = f.events().forWorker(w.id(), Page.numericCursor(cursor, "nextCursor"), limit);
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("events", events.stream().map(this::event).toList());
-        data.put("nextCursor", more ? Long.toString(events.get(limit - 1).id()) : null);
+        data.put("events", events.items().stream().map(this::event).toList());
+        data.put("nextCursor", events.nextCursor());
         ctx.json(GatewayApi.ok(data));
     }
 

@@ -81,19 +81,11 @@ final class FleetRoutes {
         FleetWorker w = fleet.get(ctx.pathParam("workerId"));
         int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
         String cursor = QueryParams.text(ctx, "cursor");
-        Long before;
-        try {
-            before = cursor == null ? null : Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
-        }
-        List<Event> events = this.events.forWorker(w.id(), before, limit + 1);
-        boolean more = events.size() > limit;
-        events = more ? events.subList(0, limit) : events;
+        Page.Window<Event> page = events.forWorker(w.id(), Page.numericCursor(cursor, "nextCursor"), limit);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("workerId", w.id());
-        data.put("events", events.stream().map(views::event).toList());
-        data.put("nextCursor", more ? Long.toString(events.get(limit - 1).id()) : null);
+        data.put("events", page.items().stream().map(views::event).toList());
+        data.put("nextCursor", page.nextCursor());
         ctx.json(FleetViews.ok(data));
     }
 
