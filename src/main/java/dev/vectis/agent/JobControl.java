@@ -15,15 +15,15 @@ final class JobControl {
         AGENT_STOPPED
     }
 
-    private final Job job;
+    private final AssignedJob job;
     private Reason reason;
     private ShellRunner.Run run;
 
-    JobControl(Job job) {
+    JobControl(AssignedJob job) {
         this.job = job;
     }
 
-    Job job() {
+    AssignedJob job() {
         return job;
     }
 

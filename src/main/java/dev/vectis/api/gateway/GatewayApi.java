@@ -35,12 +35,12 @@ public final class GatewayApi implements ContractApi {
                            WorkerCommands commands, GatewayEvents gatewayEvents, JobReaper reaper, EventLog events) {
     }
 
-    private final WorkerRoutes workers;
+    private final ChatWorkerRoutes workers;
     private final OperatorRoutes operators;
 
     public GatewayApi(Callers callers, ObjectMapper mapper, Services services, Streams streams, Clock clock) {
         JsonBody json = new JsonBody(mapper);
-        this.workers = new WorkerRoutes(callers, json, mapper, services);
+        this.workers = new ChatWorkerRoutes(callers, json, mapper, services);
         this.operators = new OperatorRoutes(callers, json, mapper, services, streams, clock);
     }
 

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** The six endpoints a chat-session worker calls. */
-final class WorkerRoutes {
+final class ChatWorkerRoutes {
 
     record RegisterBody(String workerId, String endpoint, Integer maxSessions, String description, String status,
                         String version, String environment, String timestamp) {
@@ -36,7 +36,7 @@ final class WorkerRoutes {
     private final ObjectMapper mapper;
     private final GatewayApi.Services f;
 
-    WorkerRoutes(Callers callers, JsonBody json, ObjectMapper mapper, GatewayApi.Services features) {
+    ChatWorkerRoutes(Callers callers, JsonBody json, ObjectMapper mapper, GatewayApi.Services features) {
         this.callers = callers;
         this.json = json;
         this.mapper = mapper;
