@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.core.statement.Query;
 
 /** The audit log: written once per operator action, read newest first. */
@@ -73,10 +74,7 @@ public final class AuditLog {
             if (before != null) {
                 q.bind("before", before);
             }
-            List<AuditEntry> items = new ArrayList<>(q.bind("limit", Page.probe(limit)).map((rs, ctx) -> new AuditEntry(
-                    rs.getLong("id"), rs.getLong("at"), rs.getString("actor_id"), rs.getString("actor_name"),
-                    rs.getString("actor_role"), rs.getString("action"), rs.getString("target"),
-                    rs.getString("request_id"), rs.getInt("status"), rs.getString("outcome"))).list());
+            List<AuditEntry> items = new ArrayList<>(q.bind("limit", Page.probe(limit)).map(ConstructorMapper.of(AuditEntry.class)).list());
             Page.Window<AuditEntry> page = Page.window(items, limit, e -> Long.toString(e.id()));
             return new Entries(page.items(), page.nextCursor());
         });

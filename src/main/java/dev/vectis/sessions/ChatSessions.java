@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /** SQL for chat sessions and messages, kept as the gateway's workers report them. */
 public final class ChatSessions {
@@ -20,9 +21,7 @@ public final class ChatSessions {
 
     public Optional<ChatSession> find(String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM chat_sessions WHERE id = :id").bind("id", id)
-                .map((rs, ctx) -> new ChatSession(rs.getString("id"), rs.getString("worker_id"),
-                        rs.getString("status"), rs.getString("phone_number"), rs.getString("qr_code"),
-                        rs.getString("qr_string"), rs.getLong("created_at"), rs.getLong("updated_at")))
+                .map(ConstructorMapper.of(ChatSession.class))
                 .findOne());
     }
 
