@@ -14,7 +14,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The layers of DESIGN.md ("Shape of the code"), from the top:
  * wiring ({@code app}, the {@code Vectis} command line) → contract adapters ({@code api.*}) →
  * shared HTTP plumbing ({@code http}) → features → foundation ({@code db}, {@code config},
- * {@code error}, {@code net}). The agent and the admin CLI are separate programs beside the
+ * {@code error}, {@code net}, {@code process}). The agent and the admin CLI are separate programs beside the
  * server: they may use features and the foundation, never the server's adapters or wiring.
  * A dependency may only point down; each test below names the rule it keeps.
  */
@@ -26,7 +26,7 @@ class ArchitectureTest {
             "dev.vectis.providers..", "dev.vectis.events..", "dev.vectis.audit..", "dev.vectis.auth..",
             "dev.vectis.metrics..", "dev.vectis.nodes.."};
     private static final String[] FOUNDATION = {
-            "dev.vectis.db..", "dev.vectis.config..", "dev.vectis.error..", "dev.vectis.net.."};
+            "dev.vectis.db..", "dev.vectis.config..", "dev.vectis.error..", "dev.vectis.net..", "dev.vectis.process.."};
 
     private static JavaClasses classes;
 
@@ -81,7 +81,7 @@ class ArchitectureTest {
                 .and().doNotHaveFullyQualifiedName("dev.vectis.config.Settings$Marketplace")
                 .should().dependOnClassesThat().resideInAnyPackage(concat(concat(WIRING, FEATURES),
                         "dev.vectis.api..", "dev.vectis.http..", "dev.vectis.agent..", "dev.vectis.cli.."))
-                .because("db, config, error and net are the floor every other package stands on; "
+                .because("db, config, error, net and process are the floor every other package stands on; "
                         + "a dependency upwards would make the floor move with the rooms"));
     }
 

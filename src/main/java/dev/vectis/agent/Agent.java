@@ -2,7 +2,7 @@ package dev.vectis.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectis.http.Json;
-import dev.vectis.jobs.ShellRunner;
+import dev.vectis.process.ShellRunner;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.vectis.agent;
 
-import dev.vectis.jobs.ShellRunner;
+import dev.vectis.process.ShellRunner;
 
 /**
  * The stop switch of one running job. The first reason given wins; a run attached later is

@@ -1,7 +1,7 @@
 package dev.vectis.agent;
 
 import dev.vectis.error.InvalidInputException;
-import dev.vectis.jobs.ShellRunner;
+import dev.vectis.process.ShellRunner;
 import dev.vectis.jobs.ZipExtractor;
 import java.io.IOException;
 import java.io.UncheckedIOException;

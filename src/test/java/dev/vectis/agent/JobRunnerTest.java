@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectis.auth.HmacSignature;
-import dev.vectis.jobs.ShellRunner;
+import dev.vectis.process.ShellRunner;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
