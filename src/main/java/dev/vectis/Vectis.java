@@ -1,7 +1,7 @@
 package dev.vectis;
 
 import dev.vectis.agent.AgentCommand;
-import dev.vectis.app.BuildInfo;
+import dev.vectis.config.BuildInfo;
 import dev.vectis.app.MigrateCommand;
 import dev.vectis.app.ServerCommand;
 import dev.vectis.app.VersionCommand;

@@ -2,7 +2,7 @@ package dev.vectis.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectis.http.Json;
-import dev.vectis.jobs.ShellRunner;
+import dev.vectis.process.ShellRunner;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -138,11 +138,11 @@ final class Agent implements AutoCloseable {
             if (!poller.awaitIdle(settings.grace())) {
                 LOG.info("{} job(s) still running after {} s; stopping them", poller.running(),
                         settings.grace().toSeconds());
-                List<Job> stopped = poller.stopAll(JobControl.Reason.AGENT_STOPPED);
+                List<AssignedJob> stopped = poller.stopAll(JobControl.Reason.AGENT_STOPPED);
                 poller.awaitIdle(STOP_WINDOW);
                 // Leaving again hands back what is no longer running: retried elsewhere while attempts last.
                 if (!departure.leave(poller.runningIds())) {
-                    for (Job job : stopped) {
+                    for (AssignedJob job : stopped) {
                         reports.fail(job, "agent stopped");
                     }
                 }

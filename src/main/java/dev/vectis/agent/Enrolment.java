@@ -1,6 +1,7 @@
 package dev.vectis.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vectis.workers.WorkerId;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ final class Enrolment {
     private static WorkerConf conf(JsonNode json, String postedIp, String what) {
         String id = json.path("id").asText("");
         String subdomain = json.path("subdomain").asText("");
-        if (id.isBlank() || !id.matches("[A-Za-z0-9._:@-]{1,100}") || subdomain.contains("\n")) {
+        if (id.isBlank() || !WorkerId.isValid(id) || subdomain.contains("\n")) {
             throw new AgentException(what + " has no usable worker id");
         }
         String ip = json.path("ip").asText(postedIp);

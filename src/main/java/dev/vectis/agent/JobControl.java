@@ -1,6 +1,6 @@
 package dev.vectis.agent;
 
-import dev.vectis.jobs.ShellRunner;
+import dev.vectis.process.ShellRunner;
 
 /**
  * The stop switch of one running job. The first reason given wins; a run attached later is
@@ -15,15 +15,15 @@ final class JobControl {
         AGENT_STOPPED
     }
 
-    private final Job job;
+    private final AssignedJob job;
     private Reason reason;
     private ShellRunner.Run run;
 
-    JobControl(Job job) {
+    JobControl(AssignedJob job) {
         this.job = job;
     }
 
-    Job job() {
+    AssignedJob job() {
         return job;
     }
 

@@ -89,7 +89,7 @@ final class JobPoller {
     }
 
     /** Stops every running job for {@code reason}; each reports as its reason requires. The jobs stopped. */
-    List<Job> stopAll(JobControl.Reason reason) {
+    List<AssignedJob> stopAll(JobControl.Reason reason) {
         List<JobControl> running;
         synchronized (this) {
             running = new ArrayList<>(active);
@@ -151,7 +151,7 @@ final class JobPoller {
         if (r.status() == 200) {
             JsonNode job = r.json(server.mapper()).path("job");
             if (job.isObject()) {
-                dispatch(Job.from(job));
+                dispatch(AssignedJob.from(job));
                 return -1;
             }
         }
@@ -184,7 +184,7 @@ final class JobPoller {
         warnedBusy = busy;
     }
 
-    private void dispatch(Job job) {
+    private void dispatch(AssignedJob job) {
         JobControl control = new JobControl(job);
         synchronized (this) {
             active.add(control);

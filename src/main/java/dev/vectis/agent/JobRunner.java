@@ -1,7 +1,7 @@
 package dev.vectis.agent;
 
 import dev.vectis.error.InvalidInputException;
-import dev.vectis.jobs.ShellRunner;
+import dev.vectis.process.ShellRunner;
 import dev.vectis.jobs.ZipExtractor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +51,7 @@ final class JobRunner {
     }
 
     void run(JobControl control) throws InterruptedException {
-        Job job = control.job();
+        AssignedJob job = control.job();
         LOG.info("Job {} started (attempt {}, {})", job.jobId(), job.attempt(), job.filename());
         long started = System.nanoTime();
         Path dir = null;
@@ -77,7 +77,7 @@ final class JobRunner {
                 Duration.ofNanos(System.nanoTime() - started).toSeconds(), outcome);
     }
 
-    private Path prepare(Job job, Path dir) throws JobFailedException, IOException, InterruptedException {
+    private Path prepare(AssignedJob job, Path dir) throws JobFailedException, IOException, InterruptedException {
         Path files = dir.resolve("files");
         if (job.fileUrl().isBlank()) {
             Files.createDirectory(files);
@@ -97,7 +97,7 @@ final class JobRunner {
     }
 
     private String execute(JobControl control, Path files) throws InterruptedException {
-        Job job = control.job();
+        AssignedJob job = control.job();
         Runnable serverSaysStop = () -> control.stop(JobControl.Reason.SERVER);
         String name = "job-" + job.jobId();
         OutputBatcher live = new OutputBatcher(new StreamOutput(server, job, workerId), tuning.batchChars(),
@@ -140,7 +140,7 @@ final class JobRunner {
         return Optional.empty();
     }
 
-    private Duration timeout(Job job) {
+    private Duration timeout(AssignedJob job) {
         Integer s = job.timeoutSeconds();
         return s != null && s > 0 ? Duration.ofSeconds(s) : tuning.defaultTimeout();
     }

@@ -1,6 +1,6 @@
 package dev.vectis.agent;
 
-import dev.vectis.jobs.ShellRunner;
+import dev.vectis.process.ShellRunner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.vectis.agent;
 
-import dev.vectis.jobs.ShellRunner;
+import dev.vectis.process.ShellRunner;
 
 /**
  * Keeps a job's whole output for the final result (the runner already caps each stream and

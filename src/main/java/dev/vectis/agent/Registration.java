@@ -1,7 +1,7 @@
 package dev.vectis.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vectis.app.BuildInfo;
+import dev.vectis.config.BuildInfo;
 import dev.vectis.workers.Labels;
 import java.io.IOException;
 import java.net.InetAddress;

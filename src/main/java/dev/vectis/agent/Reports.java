@@ -23,7 +23,7 @@ final class Reports {
         this.workerId = workerId;
     }
 
-    void complete(Job job, String stdout, String stderr, int exitCode) throws InterruptedException {
+    void complete(AssignedJob job, String stdout, String stderr, int exitCode) throws InterruptedException {
         Map<String, Object> body = job.report(workerId);
         body.put("stdout", stdout);
         body.put("stderr", stderr);
@@ -31,13 +31,13 @@ final class Reports {
         send("POST", job, body);
     }
 
-    void fail(Job job, String errorMessage) throws InterruptedException {
+    void fail(AssignedJob job, String errorMessage) throws InterruptedException {
         Map<String, Object> body = job.report(workerId);
         body.put("errorMessage", errorMessage);
         send("PUT", job, body);
     }
 
-    private void send(String method, Job job, Map<String, Object> body) throws InterruptedException {
+    private void send(String method, AssignedJob job, Map<String, Object> body) throws InterruptedException {
         try {
             ServerClient.Response r = server.sendWithRetries(method, "/api/jobs/submit-result", body, TRIES);
             if (r.ok()) {

@@ -3,7 +3,7 @@ package dev.vectis.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import dev.vectis.app.BuildInfo;
+import dev.vectis.config.BuildInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

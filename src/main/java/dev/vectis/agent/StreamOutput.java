@@ -7,10 +7,10 @@ import java.util.Map;
 final class StreamOutput implements OutputBatcher.Sender {
 
     private final ServerClient server;
-    private final Job job;
+    private final AssignedJob job;
     private final String workerId;
 
-    StreamOutput(ServerClient server, Job job, String workerId) {
+    StreamOutput(ServerClient server, AssignedJob job, String workerId) {
         this.server = server;
         this.job = job;
         this.workerId = workerId;

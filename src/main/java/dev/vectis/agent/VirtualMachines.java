@@ -1,6 +1,6 @@
 package dev.vectis.agent;
 
-import dev.vectis.jobs.ShellRunner;
+import dev.vectis.process.ShellRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

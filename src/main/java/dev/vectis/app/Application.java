@@ -21,13 +21,13 @@ import dev.vectis.auth.Credentials;
 import dev.vectis.auth.Jwt;
 import dev.vectis.auth.JwtKey;
 import dev.vectis.auth.NamedTokens;
+import dev.vectis.config.BuildInfo;
 import dev.vectis.config.RatePolicy;
 import dev.vectis.config.Settings;
 import dev.vectis.db.Database;
 import dev.vectis.db.SingletonLocks;
 import dev.vectis.events.Feed;
 import dev.vectis.events.FeedReader;
-import dev.vectis.events.NewEvent;
 import dev.vectis.http.CallerIdentities;
 import dev.vectis.http.Callers;
 import dev.vectis.http.ClientAddress;
@@ -157,7 +157,9 @@ public final class Application implements AutoCloseable {
             List<ContractApi> apis = List.of(
                     health,
                     new FleetApi(credentials, new JsonBody(mapper), features.enrolments(), features.workers().pace()),
-                    new GatewayApi(callers, mapper, features, streams),
+                    new GatewayApi(callers, mapper, new GatewayApi.Services(features.workers(), features.chatSessions(),
+                            features.metrics(), features.commands(), features.gatewayEvents(), features.reaper(),
+                            features.events()), streams, clock),
                     new ExecutorApi(settings.executor(), callers, clients, mapper, features.workers(), features.jobs(),
                             features.results(), features.reaper(), features.bundles(), features.direct(), streams,
                             new Departures(database.jdbi(), clock, features.events(), features.reaper()::workerLeft)),
@@ -166,7 +168,7 @@ public final class Application implements AutoCloseable {
                             features.products(), features.vpsSessions(), streams, node.registry()),
                     new AccessApi(callers, new JsonBody(mapper), tokens, new AuditLog(database.jdbi(), clock), clock),
                     new LabelsApi(callers, new JsonBody(mapper), features.workers().labels(), features.events()),
-                    new FleetViewApi(callers, mapper, features),
+                    new FleetViewApi(callers, mapper, features.fleet(), features.events()),
                     new ConsoleApi(callers, new JsonBody(mapper), database.jdbi(), clock, () -> loopsHealth(started)),
                     new ConsoleFiles());
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
@@ -193,16 +195,8 @@ public final class Application implements AutoCloseable {
                             features.vpsSessions()::tick)).start(),
                     new BackgroundLoop("node-heartbeat", NodeRegistry.BEAT, node.registry()::beat).start(),
                     reader,
-                    new BackgroundLoop("liveness-sweeper", SWEEP, locks.guard("liveness-sweeper", () -> {
-                        features.workers().sweep((h, id, now) -> {
-                            features.reaper().workerOffline(h, id, now);
-                            features.events().append(h, NewEvent.of("worker.offline", "liveness", id,
-                                    java.util.Map.of("workerId", id, "at", now)));
-                            h.afterCommit(features.events()::notifyAppended);
-                        });
-                        features.reaper().expireOverdue();
-                        features.fleet().settle();
-                    })).start());
+                    new BackgroundLoop("liveness-sweeper", SWEEP,
+                            locks.guard("liveness-sweeper", features.liveness())).start());
             started.set(loops);
             Metrics.bind(registry, database.jdbi(), clock, features, loops);
             try {

@@ -17,6 +17,7 @@ import dev.vectis.jobs.JobEvents;
 import dev.vectis.jobs.JobQueue;
 import dev.vectis.jobs.JobReaper;
 import dev.vectis.jobs.JobResults;
+import dev.vectis.jobs.LivenessSweep;
 import dev.vectis.sessions.ChatSessions;
 import dev.vectis.sessions.GatewayEvents;
 import dev.vectis.sessions.ProvisionRules;
@@ -44,7 +45,8 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                        GatewayEvents gatewayEvents, JobQueue jobs, JobResults results, JobReaper reaper,
                        Bundles bundles, DirectExecutor direct, Users users, Ledger ledger,
                        MarketplaceWorkers marketWorkers, Products products, IdempotencyKeys idempotencyKeys,
-                       VpsSessions vpsSessions, Fleet fleet) {
+                       VpsSessions vpsSessions, Fleet fleet,
+                       LivenessSweep liveness) {
 
     /** bcrypt cost for user passwords: ~50 ms a check, enough against offline guessing of a leaked hash. */
     static final int PASSWORD_COST = 10;
@@ -69,6 +71,8 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
         IdempotencyKeys keys = new IdempotencyKeys(database.jdbi(), clock);
         Settings.Marketplace market = settings.marketplace();
         Products products = new Products(database.jdbi(), clock, marketWorkers, defaultRules(market));
+        JobReaper reaper = new JobReaper(database.jdbi(), clock, events);
+        Fleet fleet = new Fleet(database.jdbi(), clock, workerEvents, chatSessions.endedStates(), events::wakeEveryPoll);
         return new Features(
                 log,
                 workers,
@@ -80,7 +84,7 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                 new GatewayEvents(database.jdbi(), clock, log, workers, commands),
                 new JobQueue(database.jdbi(), database.dialect(), clock, events, executor.jobTimeout()),
                 new JobResults(database.jdbi(), clock, events, executor.outputCapBytes()),
-                new JobReaper(database.jdbi(), clock, events),
+                reaper,
                 new Bundles(settings.dataDir().resolve("uploads"), executor.maxUploadBytes()),
                 new DirectExecutor(settings.dataDir().resolve("exec"), executor.directTimeout(),
                         executor.outputCapBytes()),
@@ -96,7 +100,8 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                         new SessionEvents(database.jdbi(), log), log, keys, products,
                         new VpsSessions.WorkerCalls(market.workerTimeout(), market.stopRetryMax(),
                                 market.callsPerWorker(), market.callsInAll(), market.failureQuiet()), renderSession),
-                new Fleet(database.jdbi(), clock, workerEvents, chatSessions.endedStates(), events::wakeEveryPoll));
+                fleet,
+                new LivenessSweep(workers, workerEvents, reaper, fleet));
     }
 
     /** The log rules of products that set none of their own. */

@@ -1,5 +1,6 @@
 package dev.vectis.app;
 
+import dev.vectis.config.BuildInfo;
 import dev.vectis.config.ConfigLoader;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.vectis.app;
 
+import dev.vectis.config.BuildInfo;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 

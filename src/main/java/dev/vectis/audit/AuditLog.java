@@ -1,12 +1,13 @@
 package dev.vectis.audit;
 
 import dev.vectis.auth.Principal;
-import dev.vectis.error.InvalidInputException;
+import dev.vectis.db.Page;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
 
@@ -64,12 +65,7 @@ public final class AuditLog {
 
     /** Newest first; the cursor is the last entry's id from the previous page. */
     public Entries page(Filter f, String cursor, int limit) {
-        Long before;
-        try {
-            before = cursor == null ? null : Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
-        }
+        Long before = Page.numericCursor(cursor, "nextCursor");
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         if (f.actor() != null) {
             where.append(" AND (actor_id = :actor OR actor_name = :actor)");
@@ -88,13 +84,9 @@ public final class AuditLog {
             if (before != null) {
                 q.bind("before", before);
             }
-            List<AuditEntry> items = new ArrayList<>(q.bind("limit", limit + 1).map((rs, ctx) -> new AuditEntry(
-                    rs.getLong("id"), rs.getLong("at"), rs.getString("actor_id"), rs.getString("actor_name"),
-                    rs.getString("actor_role"), rs.getString("action"), rs.getString("target"),
-                    rs.getString("request_id"), rs.getInt("status"), rs.getString("outcome"))).list());
-            boolean more = items.size() > limit;
-            items = more ? items.subList(0, limit) : items;
-            return new Entries(items, more ? Long.toString(items.get(limit - 1).id()) : null);
+            List<AuditEntry> items = new ArrayList<>(q.bind("limit", Page.probe(limit)).map(ConstructorMapper.of(AuditEntry.class)).list());
+            Page.Window<AuditEntry> page = Page.window(items, limit, e -> Long.toString(e.id()));
+            return new Entries(page.items(), page.nextCursor());
         });
     }
 

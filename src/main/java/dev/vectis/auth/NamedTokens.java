@@ -6,7 +6,6 @@ import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -124,10 +123,7 @@ public final class NamedTokens {
             if (cursor != null && TokenStore.find(h, cursor, false).isEmpty()) {
                 throw new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
             }
-            List<NamedToken> items = TokenStore.page(h, cursor, limit + 1);
-            boolean more = items.size() > limit;
-            items = more ? new ArrayList<>(items.subList(0, limit)) : items;
-            return new Page<>(items, TokenStore.count(h), more ? items.get(limit - 1).id() : null);
+            return Page.of(TokenStore.page(h, cursor, Page.probe(limit)), limit, TokenStore.count(h), NamedToken::id);
         });
     }
 

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /**
  * Every change of a balance, by any path, goes through here: the user's row is locked, the
@@ -112,17 +113,12 @@ public final class Ledger {
             requireUser(h, userId);
             List<LedgerEntry> items = h.createQuery("SELECT * FROM ledger_entries WHERE user_id = :u "
                             + "AND (:before IS NULL OR id < :before) ORDER BY id DESC LIMIT :limit")
-                    .bind("u", userId).bind("before", beforeId).bind("limit", limit + 1)
-                    .map((rs, ctx) -> new LedgerEntry(rs.getLong("id"), rs.getString("user_id"), rs.getLong("delta"),
-                            rs.getLong("balance_after"), rs.getString("op"), rs.getString("reason"),
-                            rs.getString("actor"), rs.getString("request_id"), rs.getString("session_id"),
-                            rs.getLong("created_at")))
+                    .bind("u", userId).bind("before", beforeId).bind("limit", Page.probe(limit))
+                    .map(ConstructorMapper.of(LedgerEntry.class))
                     .list();
-            boolean more = items.size() > limit;
-            items = more ? items.subList(0, limit) : items;
             long total = h.createQuery("SELECT COUNT(*) FROM ledger_entries WHERE user_id = :u").bind("u", userId)
                     .mapTo(Long.class).one();
-            return new Page<>(items, total, more ? Long.toString(items.get(limit - 1).id()) : null);
+            return Page.of(items, limit, total, e -> Long.toString(e.id()));
         });
     }
 

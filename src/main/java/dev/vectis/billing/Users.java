@@ -98,11 +98,9 @@ public final class Users {
     public Page<User> list(String afterId, int limit) {
         return jdbi.withHandle(h -> {
             List<User> items = h.createQuery("SELECT * FROM users WHERE (:after IS NULL OR id > :after) ORDER BY id "
-                            + "LIMIT :limit").bind("after", afterId).bind("limit", limit + 1).map(Users::row).list();
-            boolean more = items.size() > limit;
-            items = more ? items.subList(0, limit) : items;
+                            + "LIMIT :limit").bind("after", afterId).bind("limit", Page.probe(limit)).map(Users::row).list();
             long total = h.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one();
-            return new Page<>(items, total, more ? items.get(limit - 1).id() : null);
+            return Page.of(items, limit, total, User::id);
         });
     }
 

@@ -1,7 +1,7 @@
 package dev.vectis.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.vectis.app.BuildInfo;
+import dev.vectis.config.BuildInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;

@@ -1,7 +1,49 @@
 package dev.vectis.db;
 
+import dev.vectis.error.InvalidInputException;
 import java.util.List;
+import java.util.function.Function;
 
-/** One page of a list: the items, how many there are in all, and where the next page starts (null at the end). */
+/**
+ * One page of a list: the items, how many there are in all, and where the next page starts (null at the end).
+ * Every list pages the same way: it fetches {@link #probe} rows, one more than asked, and the
+ * extra row's presence says a next page exists, so the last page carries no cursor.
+ */
 public record Page<T>(List<T> items, long total, String nextCursor) {
+
+    /** A page of a list that is not counted (it only grows, or counting it costs too much). */
+    public record Window<T>(List<T> items, String nextCursor) {
+    }
+
+    /** The rows to fetch for a page of {@code limit}. */
+    public static int probe(int limit) {
+        return limit + 1;
+    }
+
+    /** The page out of rows fetched with {@link #probe}; the cursor is {@code cursorOf} the last item kept. */
+    public static <T> Page<T> of(List<T> fetched, int limit, long total, Function<T, String> cursorOf) {
+        Window<T> w = window(fetched, limit, cursorOf);
+        return new Page<>(w.items(), total, w.nextCursor());
+    }
+
+    /** As {@link #of}, without a total. */
+    public static <T> Window<T> window(List<T> fetched, int limit, Function<T, String> cursorOf) {
+        if (fetched.size() <= limit) {
+            return new Window<>(fetched, null);
+        }
+        List<T> items = List.copyOf(fetched.subList(0, limit));
+        return new Window<>(items, cursorOf.apply(items.get(limit - 1)));
+    }
+
+    /**
+     * A cursor that is a row's number, as a previous page gave it (null: the first page).
+     * {@code nextCursorField} is what the contract calls the field the client took it from.
+     */
+    public static Long numericCursor(String cursor, String nextCursorField) {
+        try {
+            return cursor == null ? null : Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("cursor", "cursor must be a value from a previous page's " + nextCursorField);
+        }
+    }
 }

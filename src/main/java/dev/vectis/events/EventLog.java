@@ -3,6 +3,7 @@ package dev.vectis.events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectis.db.Horizon;
+import dev.vectis.db.Page;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -169,11 +170,12 @@ public final class EventLog {
         });
     }
 
-    /** Newest first, one worker's, before the cursor (an id) when given. */
-    public List<Event> forWorker(String workerId, Long beforeId, int limit) {
-        return jdbi.withHandle(h -> h.createQuery(SELECT + "WHERE worker_id = :w AND (:before IS NULL OR id < :before) "
-                        + "ORDER BY id DESC LIMIT :limit")
-                .bind("w", workerId).bind("before", beforeId).bind("limit", limit).map(EventLog::row).list());
+    /** Newest first, one worker's, before the cursor (an id) when given; the next cursor is the last id. */
+    public Page.Window<Event> forWorker(String workerId, Long beforeId, int limit) {
+        return Page.window(jdbi.withHandle(h -> h.createQuery(SELECT + "WHERE worker_id = :w "
+                        + "AND (:before IS NULL OR id < :before) ORDER BY id DESC LIMIT :limit")
+                .bind("w", workerId).bind("before", beforeId).bind("limit", Page.probe(limit)).map(EventLog::row).list()),
+                limit, e -> Long.toString(e.id()));
     }
 
     /**

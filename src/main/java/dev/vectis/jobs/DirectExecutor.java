@@ -1,5 +1,6 @@
 package dev.vectis.jobs;
 
+import dev.vectis.process.ShellRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

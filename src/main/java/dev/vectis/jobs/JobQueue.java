@@ -274,7 +274,7 @@ public final class JobQueue {
     }
 
     public Page<Job> list(Long afterSeq, int limit) {
-        return jdbi.withHandle(h -> page(JobStore.page(h, afterSeq, limit + 1), limit, JobStore.count(h)));
+        return jdbi.withHandle(h -> page(JobStore.page(h, afterSeq, Page.probe(limit)), limit, JobStore.count(h)));
     }
 
     /** The job, when {@code readableBy} is null or the token that created it; else 404, as if there were none. */
@@ -290,7 +290,7 @@ public final class JobQueue {
         if (readableBy == null) {
             return list(afterSeq, limit);
         }
-        return jdbi.withHandle(h -> page(JobStore.pageCreatedBy(h, readableBy, afterSeq, limit + 1), limit,
+        return jdbi.withHandle(h -> page(JobStore.pageCreatedBy(h, readableBy, afterSeq, Page.probe(limit)), limit,
                 JobStore.countCreatedBy(h, readableBy)));
     }
 
@@ -300,7 +300,7 @@ public final class JobQueue {
      */
     public Page<Job> list(JobFilter filter, Long cursor, int limit, String readableBy) {
         JobFilter f = readableBy == null ? filter : filter.createdBy(readableBy);
-        return jdbi.withHandle(h -> page(JobStore.page(h, f, cursor, limit + 1), limit, JobStore.count(h, f)));
+        return jdbi.withHandle(h -> page(JobStore.page(h, f, cursor, Page.probe(limit)), limit, JobStore.count(h, f)));
     }
 
     /**
@@ -313,12 +313,8 @@ public final class JobQueue {
                 old.labels()), createdBy);
     }
 
-    /** One row more than asked tells whether a next page exists, so the last page has no cursor. */
     private static Page<Job> page(List<Job> items, int limit, long total) {
-        boolean more = items.size() > limit;
-        items = more ? items.subList(0, limit) : items;
-        String next = more ? Long.toString(items.get(limit - 1).seq()) : null;
-        return new Page<>(items, total, next);
+        return Page.of(items, limit, total, j -> Long.toString(j.seq()));
     }
 
     /** Pending or running → cancelled; the worker learns it from check-cancel or stream-output. */

@@ -31,7 +31,7 @@ public final class ProviderRegistry {
         this.clock = clock;
     }
 
-    public Registration register(ProviderFields fields) {
+    public NewProvider register(ProviderFields fields) {
         // Checked first so a taken address costs no bcrypt; the unique index settles races.
         if (store.emailTaken(fields.email())) {
             throw emailTaken();
@@ -44,7 +44,7 @@ public final class ProviderRegistry {
                 events.append(h, event("provider.registered", id, Map.of("name", fields.name(), "status", "pending")));
                 return store.find(h, id).orElseThrow();
             });
-            return new Registration(provider, key.key());
+            return new NewProvider(provider, key.key());
         }, () -> store.emailTaken(fields.email()));
     }
 

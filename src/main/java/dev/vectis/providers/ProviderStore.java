@@ -118,7 +118,7 @@ final class ProviderStore {
         return jdbi.withHandle(h -> {
             Query page = h.createQuery("SELECT " + COLUMNS + " FROM providers WHERE 1 = 1" + filter
                     + (after == null ? "" : " AND (created_at < :at OR (created_at = :at AND id < :id))")
-                    + " ORDER BY created_at DESC, id DESC LIMIT :limit").bind("limit", limit + 1);
+                    + " ORDER BY created_at DESC, id DESC LIMIT :limit").bind("limit", Page.probe(limit));
             Query count = h.createQuery("SELECT COUNT(*) FROM providers WHERE 1 = 1" + filter);
             if (status != null) {
                 page.bind("status", status.wire());
@@ -127,12 +127,8 @@ final class ProviderStore {
             if (after != null) {
                 page.bind("at", after.createdAt()).bind("id", after.id());
             }
-            List<Provider> items = page.map(this::provider).list();
-            boolean more = items.size() > limit;
-            items = more ? items.subList(0, limit) : items;
-            String next = more ? new Cursor(items.get(limit - 1).createdAt().toEpochMilli(),
-                    items.get(limit - 1).id()).toString() : null;
-            return new Page<>(items, count.mapTo(Long.class).one(), next);
+            return Page.of(page.map(this::provider).list(), limit, count.mapTo(Long.class).one(),
+                    p -> new Cursor(p.createdAt().toEpochMilli(), p.id()).toString());
         });
     }
 

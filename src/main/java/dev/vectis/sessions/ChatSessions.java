@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /** SQL for chat sessions and messages, kept as the gateway's workers report them. */
 public final class ChatSessions {
@@ -20,7 +21,8 @@ public final class ChatSessions {
 
     public Optional<ChatSession> find(String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM chat_sessions WHERE id = :id").bind("id", id)
-                .map(ChatSessions::row).findOne());
+                .map(ConstructorMapper.of(ChatSession.class))
+                .findOne());
     }
 
     /**
@@ -33,7 +35,7 @@ public final class ChatSessions {
         return jdbi.withHandle(h -> {
             var q = h.createQuery("SELECT id, worker_id, status, phone_number, NULL AS qr_code, NULL AS qr_string, "
                     + "created_at, updated_at FROM chat_sessions" + where + (afterId == null ? "" : " AND id > :after")
-                    + " ORDER BY id LIMIT :limit").bind("limit", limit + 1);
+                    + " ORDER BY id LIMIT :limit").bind("limit", dev.vectis.db.Page.probe(limit));
             var c = h.createQuery("SELECT COUNT(*) FROM chat_sessions" + where);
             for (var stmt : List.of(q, c)) {
                 if (workerId != null) {
@@ -46,18 +48,9 @@ public final class ChatSessions {
             if (afterId != null) {
                 q.bind("after", afterId);
             }
-            List<ChatSession> rows = q.map(ChatSessions::row).list();
-            boolean more = rows.size() > limit;
-            rows = more ? rows.subList(0, limit) : rows;
-            return new dev.vectis.db.Page<>(rows, c.mapTo(Long.class).one(), more ? rows.get(limit - 1).id() : null);
+            return dev.vectis.db.Page.of(q.map(ConstructorMapper.of(ChatSession.class)).list(), limit,
+                    c.mapTo(Long.class).one(), ChatSession::id);
         });
-    }
-
-    private static ChatSession row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-            throws java.sql.SQLException {
-        return new ChatSession(rs.getString("id"), rs.getString("worker_id"), rs.getString("status"),
-                rs.getString("phone_number"), rs.getString("qr_code"), rs.getString("qr_string"),
-                rs.getLong("created_at"), rs.getLong("updated_at"));
     }
 
     /** The states in which a session no longer occupies its worker. */

@@ -97,12 +97,10 @@ public final class VpsSessions {
                 .filter(s -> s.userId().equals(userId)).orElse(null);
         return jdbi.withHandle(h -> {
             List<VpsSession> items = SessionStore.ofUser(h, userId, after == null ? null : after.id(),
-                    after == null ? 0 : after.createdAt(), limit + 1);
-            boolean more = items.size() > limit;
-            items = more ? items.subList(0, limit) : items;
+                    after == null ? 0 : after.createdAt(), Page.probe(limit));
             long total = h.createQuery("SELECT COUNT(*) FROM vps_sessions WHERE user_id = :u AND status <> 'deleted'")
                     .bind("u", userId).mapTo(Long.class).one();
-            return new Page<>(items, total, more ? items.get(limit - 1).id() : null);
+            return Page.of(items, limit, total, VpsSession::id);
         });
     }
 
@@ -111,10 +109,8 @@ public final class VpsSessions {
         VpsSession after = cursor == null ? null : jdbi.withHandle(h -> SessionStore.find(h, cursor)).orElse(null);
         return jdbi.withHandle(h -> {
             List<VpsSession> items = SessionStore.all(h, status, flagged, after == null ? null : after.id(),
-                    after == null ? 0 : after.createdAt(), limit + 1);
-            boolean more = items.size() > limit;
-            items = more ? items.subList(0, limit) : items;
-            return new Page<>(items, SessionStore.countAll(h, status, flagged), more ? items.get(limit - 1).id() : null);
+                    after == null ? 0 : after.createdAt(), Page.probe(limit));
+            return Page.of(items, limit, SessionStore.countAll(h, status, flagged), VpsSession::id);
         });
     }
 

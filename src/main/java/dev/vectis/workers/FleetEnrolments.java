@@ -42,9 +42,9 @@ public final class FleetEnrolments {
      * {@code ip} must already be in canonical form, so one machine cannot enrol twice under two
      * spellings. {@code hostname} may be null; a machine enrolling again updates it.
      */
-    public Enrolment enrol(String ip, String secret, String hostname) {
+    public FleetEnrolment enrol(String ip, String secret, String hostname) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Optional<Enrolment> existing = existing(ip, secret);
+            Optional<FleetEnrolment> existing = existing(ip, secret);
             if (existing.isPresent()) {
                 if (existing.get().secretMatches()) {
                     reenrolled(existing.get(), hostname);
@@ -63,7 +63,7 @@ public final class FleetEnrolments {
                             .bind("hostname", hostname).bind("now", now).execute();
                     events.registered(h, id, WorkerContracts.FLEET, false, details(ip, hostname));
                 });
-                return new Enrolment(true, id, subdomain, ip, true);
+                return new FleetEnrolment(true, id, subdomain, ip, true);
             } catch (StatementException e) {
                 if (!UniqueViolation.in(e)) {
                     throw e;
@@ -75,14 +75,14 @@ public final class FleetEnrolments {
         throw new IllegalStateException("could not allocate a unique worker id and subdomain in " + ATTEMPTS + " tries");
     }
 
-    private Optional<Enrolment> existing(String ip, String secret) {
-        return jdbi.withHandle(h -> find(h, ip)).map(row -> new Enrolment(false, row[0], row[1], ip,
+    private Optional<FleetEnrolment> existing(String ip, String secret) {
+        return jdbi.withHandle(h -> find(h, ip)).map(row -> new FleetEnrolment(false, row[0], row[1], ip,
                 row[2] != null && MessageDigest.isEqual(box.open(row[2]).getBytes(StandardCharsets.UTF_8),
                         secret.getBytes(StandardCharsets.UTF_8))));
     }
 
     /** The same machine enrolled again, proving it with its secret; a new hostname replaces the old. */
-    private void reenrolled(Enrolment e, String hostname) {
+    private void reenrolled(FleetEnrolment e, String hostname) {
         jdbi.useTransaction(h -> {
             if (hostname != null) {
                 h.createUpdate("UPDATE workers SET hostname = :hostname, updated_at = :now "

@@ -59,6 +59,11 @@ public final class WorkerEvents {
         append(h, NewEvent.of(WorkerState.eventType(to), "fleet", workerId, data));
     }
 
+    /** The liveness sweep found the worker silent for too long. */
+    public void offline(Handle h, String workerId, long now) {
+        append(h, NewEvent.of("worker.offline", "liveness", workerId, Map.of("workerId", workerId, "at", now)));
+    }
+
     private void append(Handle h, NewEvent e) {
         log.append(h, e);
         h.afterCommit(log::notifyAppended);

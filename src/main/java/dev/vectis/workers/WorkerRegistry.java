@@ -245,12 +245,8 @@ public final class WorkerRegistry {
     /** {@code jobRunnersOnly}: the workers that run command-executor jobs (registered there, or enrolled agents). */
     public Page<Worker> list(String afterId, int limit, boolean jobRunnersOnly) {
         return jdbi.withHandle(h -> {
-            // One row more than asked tells whether a next page exists, so the last page has no cursor.
-            List<Worker> items = WorkerStore.page(h, afterId, limit + 1, jobRunnersOnly);
-            boolean more = items.size() > limit;
-            items = more ? items.subList(0, limit) : items;
-            String next = more ? items.get(limit - 1).id() : null;
-            return new Page<>(items, WorkerStore.count(h, jobRunnersOnly), next);
+            List<Worker> items = WorkerStore.page(h, afterId, Page.probe(limit), jobRunnersOnly);
+            return Page.of(items, limit, WorkerStore.count(h, jobRunnersOnly), Worker::id);
         });
     }
 

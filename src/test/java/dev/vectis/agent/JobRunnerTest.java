@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectis.auth.HmacSignature;
-import dev.vectis.jobs.ShellRunner;
+import dev.vectis.process.ShellRunner;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -200,11 +200,11 @@ class JobRunnerTest {
         server.on("GET", path, r -> FakeServer.Reply.bytes(zip));
     }
 
-    private static Job job(String command, String fileUrl, Integer timeoutSeconds) {
-        return new Job("job-1", command, fileUrl, "b.zip", 2, timeoutSeconds);
+    private static AssignedJob job(String command, String fileUrl, Integer timeoutSeconds) {
+        return new AssignedJob("job-1", command, fileUrl, "b.zip", 2, timeoutSeconds);
     }
 
-    private void run(Job job) throws Exception {
+    private void run(AssignedJob job) throws Exception {
         runner().run(new JobControl(job));
     }
 

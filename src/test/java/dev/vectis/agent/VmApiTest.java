@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.vectis.auth.HmacSignature;
 import dev.vectis.http.Json;
-import dev.vectis.jobs.ShellRunner;
+import dev.vectis.process.ShellRunner;
 import dev.vectis.testing.Http;
 import java.net.URI;
 import java.net.http.HttpRequest;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectis.http.Json;
-import dev.vectis.jobs.ShellRunner;
+import dev.vectis.process.ShellRunner;
 import dev.vectis.testing.DbTest;
 import dev.vectis.testing.Http;
 import dev.vectis.testing.MutableClock;

@@ -3,6 +3,7 @@ package dev.vectis.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vectis.config.BuildInfo;
 import dev.vectis.testing.DbTest;
 import dev.vectis.testing.Http;
 import dev.vectis.testing.TestApp;

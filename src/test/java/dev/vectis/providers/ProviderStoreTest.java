@@ -121,7 +121,7 @@ class ProviderStoreTest {
     void aRotatedKeyReplacesTheOldOneInOneStep(TestDatabase tdb) {
         try (Database db = tdb.open()) {
             ProviderServices s = services(db);
-            Registration r = s.registry().register(fields(s, "a@acme.com"));
+            NewProvider r = s.registry().register(fields(s, "a@acme.com"));
             String fresh = s.registry().rotateKey(r.provider());
             assertThatThrownBy(() -> s.sessions().authenticate(r.provider().id(), r.apiKey()))
                     .hasMessageContaining("Invalid provider ID or API key");

@@ -7,6 +7,7 @@ import dev.vectis.error.ForbiddenException;
 import dev.vectis.http.AuditTrail;
 import dev.vectis.http.Callers;
 import dev.vectis.http.WorkerSignatures;
+import dev.vectis.workers.WorkerId;
 import io.javalin.http.Context;
 
 /**
@@ -73,7 +74,7 @@ final class ExecutorGuard {
 
     /** A worker named in the body: an X-Worker-Id sent beside it must agree, and the caller may act for it. */
     String actingFor(Context ctx, String workerId) {
-        Params.workerId(workerId, "workerId");
+        WorkerId.check(workerId);
         String header = Params.blankToNull(ctx.header("X-Worker-Id"));
         if (header != null && !header.equals(workerId)) {
             throw new ForbiddenException("NOT_ASSIGNED", "Worker is not assigned to this job");

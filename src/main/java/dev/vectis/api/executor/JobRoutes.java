@@ -7,6 +7,7 @@ import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.AuditTrail;
 import dev.vectis.http.JsonBody;
+import dev.vectis.http.QueryParams;
 import dev.vectis.jobs.Claim;
 import dev.vectis.jobs.Job;
 import dev.vectis.jobs.JobFilter;
@@ -110,16 +111,8 @@ final class JobRoutes {
     /** Ours beside the spec's: ?status= (one or several, comma-separated), ?workerId=, ?order=desc. */
     private void list(Context ctx) {
         String readableBy = guard.jobReader(ctx);
-        int limit = Params.integer(ctx, "limit", 100, 1, 1000);
-        String cursor = Params.blankToNull(ctx.queryParam("cursor"));
-        Long after = null;
-        if (cursor != null) {
-            try {
-                after = Long.parseLong(cursor);
-            } catch (NumberFormatException e) {
-                throw new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
-            }
-        }
+        int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
+        Long after = Page.numericCursor(QueryParams.text(ctx, "cursor"), "nextCursor");
         List<String> statuses = new ArrayList<>();
         for (String raw : ctx.queryParams("status")) {
             for (String s : raw.split(",")) {
@@ -133,9 +126,9 @@ final class JobRoutes {
                 statuses.add(s.trim());
             }
         }
-        String workerId = Params.blankToNull(ctx.queryParam("workerId"));
+        String workerId = QueryParams.text(ctx, "workerId");
         InvalidInputException.maxLength(workerId, "workerId", 100);
-        String order = Params.blankToNull(ctx.queryParam("order"));
+        String order = QueryParams.text(ctx, "order");
         if (order != null && !order.equals("asc") && !order.equals("desc")) {
             throw new InvalidInputException("order", "order must be asc or desc");
         }
@@ -155,7 +148,7 @@ final class JobRoutes {
     private void next(Context ctx) throws InterruptedException {
         guard.worker(ctx);
         String workerId = guard.caller(ctx);
-        Duration wait = Duration.ofSeconds(Params.integer(ctx, "wait", 0, 0, 30));
+        Duration wait = Duration.ofSeconds(QueryParams.integer(ctx, "wait", 0, 0, 30));
         String from = address.of(ctx);
         Claim claim;
         if (workerId != null) {
@@ -278,7 +271,7 @@ final class JobRoutes {
     }
 
     static String requiredQuery(Context ctx, String name) {
-        String value = Params.blankToNull(ctx.queryParam(name));
+        String value = QueryParams.text(ctx, name);
         if (value == null) {
             throw new InvalidInputException(name, name + " is required");
         }

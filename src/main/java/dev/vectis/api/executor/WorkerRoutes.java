@@ -5,6 +5,7 @@ import dev.vectis.auth.Permission;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.http.JsonBody;
+import dev.vectis.http.QueryParams;
 import dev.vectis.jobs.JobReaper;
 import dev.vectis.http.WorkerSignatures;
 import dev.vectis.workers.Departures;
@@ -148,8 +149,8 @@ final class WorkerRoutes {
 
     private void list(Context ctx) {
         guard.require(ctx, Permission.READ);
-        int limit = Params.integer(ctx, "limit", 100, 1, 1000);
-        String cursor = Params.blankToNull(ctx.queryParam("cursor"));
+        int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
+        String cursor = QueryParams.text(ctx, "cursor");
         Page<Worker> page = registry.list(cursor, limit, true);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("workers", page.items().stream().map(ExecutorViews::worker).toList());

@@ -1,6 +1,5 @@
 package dev.vectis.api.fleet;
 
-import dev.vectis.Vectis;
 import dev.vectis.error.NotFoundException;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -37,7 +36,7 @@ final class Downloads {
 
     static Optional<Path> runningJar() {
         try {
-            Path location = Path.of(Vectis.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path location = Path.of(Downloads.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return Files.isRegularFile(location) && location.toString().endsWith(".jar")
                     ? Optional.of(location) : Optional.empty();
         } catch (URISyntaxException | SecurityException | NullPointerException e) {

@@ -10,7 +10,7 @@ import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
 import dev.vectis.http.JsonBody;
 import dev.vectis.net.IpLiteral;
-import dev.vectis.workers.Enrolment;
+import dev.vectis.workers.FleetEnrolment;
 import dev.vectis.workers.FleetEnrolments;
 import dev.vectis.workers.Pace;
 import io.javalin.config.RoutesConfig;
@@ -88,7 +88,7 @@ public final class FleetApi implements ContractApi {
         if (body.secret().length() < MIN_SECRET || body.secret().length() > MAX_SECRET) {
             throw new InvalidInputException("secret", "Secret must be " + MIN_SECRET + " to " + MAX_SECRET + " characters");
         }
-        Enrolment e = enrolments.enrol(IpLiteral.canonical(ip), body.secret(), hostname(body.hostname()));
+        FleetEnrolment e = enrolments.enrol(IpLiteral.canonical(ip), body.secret(), hostname(body.hostname()));
         if (!e.created() && !e.secretMatches()) {
             // Nothing about the first machine: the caller has not proved it is that machine.
             throw new ConflictException("WORKER_EXISTS", "A worker with this IP is already registered");

@@ -1,14 +1,22 @@
 package dev.vectis.api.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vectis.app.Features;
+import dev.vectis.events.EventLog;
 import dev.vectis.http.Callers;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.PathPrefix;
 import dev.vectis.http.Streams;
+import dev.vectis.http.SuccessEnvelope;
+import dev.vectis.jobs.JobReaper;
+import dev.vectis.sessions.ChatSessions;
+import dev.vectis.sessions.GatewayEvents;
+import dev.vectis.workers.WorkerCommands;
+import dev.vectis.workers.WorkerMetrics;
+import dev.vectis.workers.WorkerRegistry;
 import io.javalin.config.RoutesConfig;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,13 +30,18 @@ public final class GatewayApi implements ContractApi {
         new PathPrefix("/api/v1/webhooks"), new PathPrefix("/api/v1/sessions"), new PathPrefix("/api/v1/events")
     };
 
-    private final WorkerRoutes workers;
+    /** The feature services the gateway's routes call. */
+    public record Services(WorkerRegistry workers, ChatSessions chatSessions, WorkerMetrics metrics,
+                           WorkerCommands commands, GatewayEvents gatewayEvents, JobReaper reaper, EventLog events) {
+    }
+
+    private final ChatWorkerRoutes workers;
     private final OperatorRoutes operators;
 
-    public GatewayApi(Callers callers, ObjectMapper mapper, Features features, Streams streams) {
+    public GatewayApi(Callers callers, ObjectMapper mapper, Services services, Streams streams, Clock clock) {
         JsonBody json = new JsonBody(mapper);
-        this.workers = new WorkerRoutes(callers, json, mapper, features);
-        this.operators = new OperatorRoutes(callers, json, mapper, features, streams);
+        this.workers = new ChatWorkerRoutes(callers, json, mapper, services);
+        this.operators = new OperatorRoutes(callers, json, mapper, services, streams, clock);
     }
 
     @Override
@@ -56,11 +69,7 @@ public final class GatewayApi implements ContractApi {
 
     /** The spec's {@code {"success": false, "error": "...", "code": "ERROR_CODE"}}. */
     public static Map<String, Object> errorBody(dev.vectis.http.ApiError e) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", false);
-        body.put("error", e.message());
-        body.put("code", e.code());
-        return body;
+        return SuccessEnvelope.error(e);
     }
 
     /** The spec's success envelope. */

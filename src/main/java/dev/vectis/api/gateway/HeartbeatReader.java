@@ -156,9 +156,9 @@ final class HeartbeatReader {
             return null;
         }
         String status = f.value().isTextual() ? f.value().asText().trim().toUpperCase(Locale.ROOT) : "";
-        if (!WorkerRoutes.STATUSES.contains(status)) {
+        if (!ChatWorkerRoutes.STATUSES.contains(status)) {
             throw new InvalidInputException(f.path(), f.path() + " must be one of " + String.join(", ",
-                    WorkerRoutes.STATUSES.stream().sorted().toList()));
+                    ChatWorkerRoutes.STATUSES.stream().sorted().toList()));
         }
         return status;
     }

@@ -2,7 +2,6 @@ package dev.vectis.api.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vectis.app.Features;
 import dev.vectis.auth.Permission;
 import dev.vectis.auth.Principal;
 import dev.vectis.db.Page;
@@ -26,6 +25,7 @@ import dev.vectis.workers.WorkerOverview;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -44,16 +44,19 @@ final class OperatorRoutes {
     private final Callers callers;
     private final JsonBody json;
     private final ObjectMapper mapper;
-    private final Features f;
+    private final GatewayApi.Services f;
     private final Streams streams;
     private final Feed all;
+    private final Clock clock;
 
-    OperatorRoutes(Callers callers, JsonBody json, ObjectMapper mapper, Features features, Streams streams) {
+    OperatorRoutes(Callers callers, JsonBody json, ObjectMapper mapper, GatewayApi.Services features, Streams streams,
+                   Clock clock) {
         this.callers = callers;
         this.json = json;
         this.mapper = mapper;
         this.f = features;
         this.streams = streams;
+        this.clock = clock;
         // The whole log is one subject; each event is rendered once, however many operators watch.
         this.all = streams.reader().add("events", new Feed.Source((positions, limit) -> f.events()
                 .after(positions.get(ALL), limit).stream().map(e -> new FeedItem(ALL, e.id(), e.type(), eventJson(e)))
@@ -113,18 +116,10 @@ final class OperatorRoutes {
         Worker w = worker(ctx);
         int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
         String cursor = QueryParams.text(ctx, "cursor");
-        Long before;
-        try {
-            before = cursor == null ? null : Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
-        }
-        List<Event> events = f.events().forWorker(w.id(), before, limit + 1);
-        boolean more = events.size() > limit;
-        events = more ? events.subList(0, limit) : events;
+        Page.Window<Event> events = f.events().forWorker(w.id(), Page.numericCursor(cursor, "nextCursor"), limit);
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("events", events.stream().map(this::event).toList());
-        data.put("nextCursor", more ? Long.toString(events.get(limit - 1).id()) : null);
+        data.put("events", events.items().stream().map(this::event).toList());
+        data.put("nextCursor", events.nextCursor());
         ctx.json(GatewayApi.ok(data));
     }
 
@@ -315,7 +310,7 @@ final class OperatorRoutes {
     /** ?since= as epoch milliseconds or an RFC 3339 time; absent means the last hour. */
     private long since(String raw) {
         if (raw == null || raw.isBlank()) {
-            return System.currentTimeMillis() - 3_600_000L;
+            return clock.millis() - 3_600_000L;
         }
         try {
             return raw.matches("[0-9]{1,15}") ? Long.parseLong(raw) : Instant.parse(raw).toEpochMilli();

@@ -169,13 +169,7 @@ final class AdminRoutes {
 
     static Map<String, Object> ledgerPage(Ledger ledger, Context ctx, String userId) {
         String cursor = QueryParams.text(ctx, "cursor");
-        Long before;
-        try {
-            before = cursor == null ? null : Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("cursor", "cursor must be a value from a previous page's next_cursor");
-        }
-        Page<LedgerEntry> page = ledger.entries(userId, before, QueryParams.integer(ctx, "limit", 50, 1, 500));
+        Page<LedgerEntry> page = ledger.entries(userId, Page.numericCursor(cursor, "next_cursor"), QueryParams.integer(ctx, "limit", 50, 1, 500));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("entries", page.items().stream().map(MarketViews::entry).toList());
         out.put("count", page.total());

@@ -1,6 +1,5 @@
 package dev.vectis.api.operator;
 
-import dev.vectis.api.gateway.GatewayApi;
 import dev.vectis.audit.AuditEntry;
 import dev.vectis.audit.AuditLog;
 import dev.vectis.auth.Credentials;
@@ -18,6 +17,7 @@ import dev.vectis.http.ErrorShape;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.PathPrefix;
 import dev.vectis.http.QueryParams;
+import dev.vectis.http.SuccessEnvelope;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -62,7 +62,7 @@ public final class AccessApi implements ContractApi {
 
     @Override
     public ErrorShape errorShape() {
-        return GatewayApi::errorBody;
+        return SuccessEnvelope::error;
     }
 
     @Override

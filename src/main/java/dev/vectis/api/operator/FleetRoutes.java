@@ -1,13 +1,14 @@
 package dev.vectis.api.operator;
 
 import dev.vectis.auth.Permission;
-import dev.vectis.app.Features;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.events.Event;
+import dev.vectis.events.EventLog;
 import dev.vectis.http.Callers;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.QueryParams;
+import dev.vectis.workers.Fleet;
 import dev.vectis.workers.FleetQuery;
 import dev.vectis.workers.FleetWorker;
 import io.javalin.config.RoutesConfig;
@@ -30,23 +31,25 @@ final class FleetRoutes {
     private final Callers callers;
     private final JsonBody json;
     private final FleetViews views;
-    private final Features f;
+    private final Fleet fleet;
+    private final EventLog events;
 
-    FleetRoutes(Callers callers, JsonBody json, FleetViews views, Features features) {
+    FleetRoutes(Callers callers, JsonBody json, FleetViews views, Fleet fleet, EventLog events) {
         this.callers = callers;
         this.json = json;
         this.views = views;
-        this.f = features;
+        this.fleet = fleet;
+        this.events = events;
     }
 
     void register(RoutesConfig routes) {
         routes.get(FleetViewApi.PREFIX + "/workers", this::list);
         routes.get(WORKER, this::show);
         routes.get(WORKER + "/events", this::events);
-        routes.post(WORKER + "/drain", ctx -> change(ctx, f.fleet()::drain));
-        routes.post(WORKER + "/maintenance", ctx -> change(ctx, f.fleet()::maintenance));
-        routes.post(WORKER + "/disable", ctx -> change(ctx, f.fleet()::disable));
-        routes.post(WORKER + "/resume", ctx -> change(ctx, f.fleet()::resume));
+        routes.post(WORKER + "/drain", ctx -> change(ctx, fleet::drain));
+        routes.post(WORKER + "/maintenance", ctx -> change(ctx, fleet::maintenance));
+        routes.post(WORKER + "/disable", ctx -> change(ctx, fleet::disable));
+        routes.post(WORKER + "/resume", ctx -> change(ctx, fleet::resume));
     }
 
     private void list(Context ctx) {
@@ -59,7 +62,7 @@ final class FleetRoutes {
         FleetQuery q = new FleetQuery(values(ctx, "state"), values(ctx, "contract"), labels(ctx),
                 QueryParams.text(ctx, "q"), sort == null ? FleetQuery.Sort.ID : FleetQuery.Sort.of(sort),
                 "desc".equals(order), QueryParams.text(ctx, "cursor"), QueryParams.integer(ctx, "limit", 100, 1, 1000));
-        Page<FleetWorker> page = f.fleet().list(q);
+        Page<FleetWorker> page = fleet.list(q);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("workers", page.items().stream().map(views::worker).toList());
         data.put("count", page.total());
@@ -69,28 +72,20 @@ final class FleetRoutes {
 
     private void show(Context ctx) {
         callers.require(ctx, Permission.READ);
-        ctx.json(FleetViews.ok(views.worker(f.fleet().get(ctx.pathParam("workerId")))));
+        ctx.json(FleetViews.ok(views.worker(fleet.get(ctx.pathParam("workerId")))));
     }
 
     /** Newest first, as the gateway's per-worker history: a cursor is the id to read before. */
     private void events(Context ctx) {
         callers.require(ctx, Permission.READ);
-        FleetWorker w = f.fleet().get(ctx.pathParam("workerId"));
+        FleetWorker w = fleet.get(ctx.pathParam("workerId"));
         int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
         String cursor = QueryParams.text(ctx, "cursor");
-        Long before;
-        try {
-            before = cursor == null ? null : Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
-        }
-        List<Event> events = f.events().forWorker(w.id(), before, limit + 1);
-        boolean more = events.size() > limit;
-        events = more ? events.subList(0, limit) : events;
+        Page.Window<Event> page = events.forWorker(w.id(), Page.numericCursor(cursor, "nextCursor"), limit);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("workerId", w.id());
-        data.put("events", events.stream().map(views::event).toList());
-        data.put("nextCursor", more ? Long.toString(events.get(limit - 1).id()) : null);
+        data.put("events", page.items().stream().map(views::event).toList());
+        data.put("nextCursor", page.nextCursor());
         ctx.json(FleetViews.ok(data));
     }
 

@@ -1,12 +1,13 @@
 package dev.vectis.api.operator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vectis.api.gateway.GatewayApi;
-import dev.vectis.app.Features;
+import dev.vectis.events.EventLog;
 import dev.vectis.http.Callers;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
 import dev.vectis.http.JsonBody;
+import dev.vectis.http.SuccessEnvelope;
+import dev.vectis.workers.Fleet;
 import io.javalin.config.RoutesConfig;
 
 /**
@@ -20,8 +21,8 @@ public final class FleetViewApi implements ContractApi {
 
     private final FleetRoutes routes;
 
-    public FleetViewApi(Callers callers, ObjectMapper mapper, Features features) {
-        this.routes = new FleetRoutes(callers, new JsonBody(mapper), new FleetViews(mapper), features);
+    public FleetViewApi(Callers callers, ObjectMapper mapper, Fleet fleet, EventLog events) {
+        this.routes = new FleetRoutes(callers, new JsonBody(mapper), new FleetViews(mapper), fleet, events);
     }
 
     @Override
@@ -36,6 +37,6 @@ public final class FleetViewApi implements ContractApi {
 
     @Override
     public ErrorShape errorShape() {
-        return GatewayApi::errorBody;
+        return SuccessEnvelope::error;
     }
 }

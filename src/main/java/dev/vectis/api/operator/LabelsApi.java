@@ -2,7 +2,6 @@ package dev.vectis.api.operator;
 
 import dev.vectis.auth.Permission;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vectis.api.gateway.GatewayApi;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.events.EventLog;
 import dev.vectis.events.NewEvent;
@@ -10,6 +9,7 @@ import dev.vectis.http.Callers;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
 import dev.vectis.http.JsonBody;
+import dev.vectis.http.SuccessEnvelope;
 import dev.vectis.workers.Labels;
 import dev.vectis.workers.WorkerLabels;
 import io.javalin.config.RoutesConfig;
@@ -51,7 +51,7 @@ public final class LabelsApi implements ContractApi {
 
     @Override
     public ErrorShape errorShape() {
-        return GatewayApi::errorBody;
+        return SuccessEnvelope::error;
     }
 
     private void show(Context ctx) {

@@ -2,7 +2,7 @@ package dev.vectis.api.provider;
 
 import dev.vectis.auth.Jwt;
 import dev.vectis.providers.Provider;
-import dev.vectis.providers.Registration;
+import dev.vectis.providers.NewProvider;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -15,7 +15,7 @@ final class ProviderViews {
     private ProviderViews() {
     }
 
-    static Map<String, Object> registration(Registration r) {
+    static Map<String, Object> registration(NewProvider r) {
         Provider p = r.provider();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("provider_id", p.id());

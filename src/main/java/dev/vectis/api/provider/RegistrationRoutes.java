@@ -9,7 +9,7 @@ import dev.vectis.error.Violation;
 import dev.vectis.http.JsonBody;
 import dev.vectis.providers.Provider;
 import dev.vectis.providers.ProviderServices;
-import dev.vectis.providers.Registration;
+import dev.vectis.providers.NewProvider;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -42,7 +42,7 @@ final class RegistrationRoutes {
     }
 
     private void registerProvider(Context ctx) {
-        Registration r = providers.registry().register(providers.rules().registration(json.read(ctx, JsonNode.class)));
+        NewProvider r = providers.registry().register(providers.rules().registration(json.read(ctx, JsonNode.class)));
         secret(ctx).status(201).json(ProviderViews.registration(r));
     }
 

@@ -5,14 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** One assignment from {@code GET /api/jobs/get-job}. {@code attempt} and {@code timeoutSeconds} may be absent. */
-record Job(String jobId, String command, String fileUrl, String filename, Integer attempt, Integer timeoutSeconds) {
+record AssignedJob(String jobId, String command, String fileUrl, String filename, Integer attempt, Integer timeoutSeconds) {
 
-    static Job from(JsonNode job) {
+    static AssignedJob from(JsonNode job) {
         String id = job.path("jobId").asText("");
         if (id.isBlank()) {
             throw new AgentException("the server sent a job without a jobId");
         }
-        return new Job(id, job.path("command").asText(""), job.path("fileUrl").asText(""),
+        return new AssignedJob(id, job.path("command").asText(""), job.path("fileUrl").asText(""),
                 job.path("filename").asText(""), integer(job.path("attempt")), integer(job.path("timeoutSeconds")));
     }
 

@@ -1,4 +1,4 @@
-package dev.vectis.jobs;
+package dev.vectis.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package dev.vectis.app;
+package dev.vectis.config;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,5 @@
 package dev.vectis.providers;
 
 /** A new provider and its API key, which exists in clear only in this answer. */
-public record Registration(Provider provider, String apiKey) {
+public record NewProvider(Provider provider, String apiKey) {
 }

@@ -1,4 +1,4 @@
-package dev.vectis.jobs;
+package dev.vectis.process;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,5 +5,5 @@ package dev.vectis.workers;
  * {@code secretMatches} then says whether the caller proved it is that worker (the same
  * machine enrolling again), and only then may it learn the worker's identity.
  */
-public record Enrolment(boolean created, String id, String subdomain, String ip, boolean secretMatches) {
+public record FleetEnrolment(boolean created, String id, String subdomain, String ip, boolean secretMatches) {
 }

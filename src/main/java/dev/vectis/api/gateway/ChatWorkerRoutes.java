@@ -1,7 +1,6 @@
 package dev.vectis.api.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vectis.app.Features;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
 import dev.vectis.http.Callers;
@@ -10,6 +9,7 @@ import dev.vectis.sessions.GatewayEvent;
 import dev.vectis.workers.GatewayRegistration;
 import dev.vectis.workers.Worker;
 import dev.vectis.workers.WorkerCommands;
+import dev.vectis.workers.WorkerId;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URI;
@@ -17,10 +17,9 @@ import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** The six endpoints a chat-session worker calls. */
-final class WorkerRoutes {
+final class ChatWorkerRoutes {
 
     record RegisterBody(String workerId, String endpoint, Integer maxSessions, String description, String status,
                         String version, String environment, String timestamp) {
@@ -29,16 +28,15 @@ final class WorkerRoutes {
     record EventBody(String event, String sessionId, String workerId, Map<String, Object> data, String timestamp) {
     }
 
-    static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,100}");
     static final Set<String> STATUSES = Set.of("ONLINE", "OFFLINE", "MAINTENANCE");
     static final Set<String> ENVIRONMENTS = Set.of("DEVELOPMENT", "STAGING", "TESTING", "PRODUCTION");
 
     private final Callers callers;
     private final JsonBody json;
     private final ObjectMapper mapper;
-    private final Features f;
+    private final GatewayApi.Services f;
 
-    WorkerRoutes(Callers callers, JsonBody json, ObjectMapper mapper, Features features) {
+    ChatWorkerRoutes(Callers callers, JsonBody json, ObjectMapper mapper, GatewayApi.Services features) {
         this.callers = callers;
         this.json = json;
         this.mapper = mapper;
@@ -153,10 +151,7 @@ final class WorkerRoutes {
         if (value == null || value.isBlank()) {
             throw new InvalidInputException(field, field + " is required");
         }
-        if (!WORKER_ID.matcher(value).matches()) {
-            throw new InvalidInputException(field, field + " must be 1-100 characters of letters, digits and . _ : @ -");
-        }
-        return value;
+        return WorkerId.check(value);
     }
 
     private static String endpoint(String value) {
