@@ -1,6 +1,5 @@
 package dev.vectis.api.operator;
 
-import dev.vectis.api.gateway.GatewayApi;
 import dev.vectis.auth.Permission;
 import dev.vectis.auth.Principal;
 import dev.vectis.auth.StreamTickets;
@@ -11,6 +10,7 @@ import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.PathPrefix;
+import dev.vectis.http.SuccessEnvelope;
 import dev.vectis.metrics.Overview;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -65,7 +65,7 @@ public final class ConsoleApi implements ContractApi {
 
     @Override
     public ErrorShape errorShape() {
-        return GatewayApi::errorBody;
+        return SuccessEnvelope::error;
     }
 
     @Override
