@@ -1,6 +1,8 @@
 package dev.vectis.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.api.docs.DocsApi;
+import dev.vectis.api.docs.OpenApiDocuments;
 import dev.vectis.api.executor.ExecutorApi;
 import dev.vectis.api.fleet.FleetApi;
 import dev.vectis.api.gateway.GatewayApi;
@@ -158,7 +160,8 @@ public final class Application implements AutoCloseable {
                             features.products(), features.vpsSessions(), streams, node.registry()),
                     new AccessApi(callers, new JsonBody(mapper), tokens, new AuditLog(database.jdbi(), clock), clock),
                     new LabelsApi(callers, new JsonBody(mapper), features.workers().labels(), features.events()),
-                    new FleetViewApi(callers, mapper, features));
+                    new FleetViewApi(callers, mapper, features),
+                    new DocsApi(new OpenApiDocuments(mapper), mapper));
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
                     apis, errors, new RateLimiter(settings.rateLimit(), clock,
