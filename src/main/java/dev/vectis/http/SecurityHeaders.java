@@ -33,11 +33,10 @@ final class SecurityHeaders {
         }
     }
 
-    /** Pages need to load their own scripts and styles; API responses need nothing; a page may set its own. */
+    /** Pages need to load their own scripts and styles; API responses need nothing. */
     void after(Context ctx) {
         String type = ctx.res().getContentType();
-        if (type != null && type.startsWith("text/html") && !ctx.res().isCommitted()
-                && API_CSP.equals(ctx.res().getHeader("Content-Security-Policy"))) {
+        if (type != null && type.startsWith("text/html") && !ctx.res().isCommitted()) {
             ctx.header("Content-Security-Policy", HTML_CSP);
         }
     }
