@@ -90,7 +90,7 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                         executor.outputCapBytes()),
                 new Users(database.jdbi(), clock, new Passwords(PASSWORD_COST), jwt,
                         Duration.ofHours(settings.jwt().expiryHours())),
-                new Ledger(database.jdbi(), clock, keys),
+                new Ledger(database.jdbi(), clock, keys, log),
                 marketWorkers,
                 products,
                 keys,

@@ -4,8 +4,12 @@ import dev.vectis.db.Page;
 import dev.vectis.error.ConflictException;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
+import dev.vectis.events.EventLog;
+import dev.vectis.events.NewEvent;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
@@ -30,17 +34,21 @@ public final class Ledger {
     private final Jdbi jdbi;
     private final Clock clock;
     private final IdempotencyKeys keys;
+    private final EventLog log;
 
-    public Ledger(Jdbi jdbi, Clock clock, IdempotencyKeys keys) {
+    public Ledger(Jdbi jdbi, Clock clock, IdempotencyKeys keys, EventLog log) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.keys = keys;
+        this.log = log;
     }
 
     /** The admin operations: add, sub (never below zero: 409, nothing changed) and set. */
     public Change adjust(String userId, String op, long amount, String reason, String actor, String requestId) {
         checkAmount(amount);
-        return jdbi.inTransaction(h -> adjust(h, userId, op, amount, reason, actor, requestId));
+        Change change = jdbi.inTransaction(h -> adjust(h, userId, op, amount, reason, actor, requestId));
+        log.notifyAppended();
+        return change;
     }
 
     /**
@@ -52,8 +60,11 @@ public final class Ledger {
                                              java.util.function.Function<Change, String> render) {
         checkAmount(amount);
         requireUserExists(userId); // before the key is recorded against the user
-        return keys.once(IdempotencyKeys.ADMIN_COINS, userId, key, requestHash, h -> new IdempotencyKeys.Answer(200,
-                render.apply(adjust(h, userId, op, amount, reason, actor, requestId))));
+        IdempotencyKeys.Answer answer = keys.once(IdempotencyKeys.ADMIN_COINS, userId, key, requestHash,
+                h -> new IdempotencyKeys.Answer(200, render.apply(adjust(h, userId, op, amount, reason, actor,
+                        requestId))));
+        log.notifyAppended();
+        return answer;
     }
 
     private Change adjust(Handle h, String userId, String op, long amount, String reason, String actor,
@@ -68,7 +79,15 @@ public final class Ledger {
         if (balance + delta > MAX_AMOUNT * 1000) {
             throw new ConflictException("BALANCE_LIMIT", "The balance would exceed the largest allowed");
         }
-        return apply(h, userId, balance, delta, new Cause(op, reason, actor, requestId, null), clock.millis());
+        Change change = apply(h, userId, balance, delta, new Cause(op, reason, actor, requestId, null), clock.millis());
+        // Purchases and refunds already show as vps.* events; an admin's change would otherwise go unseen.
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("userId", userId);
+        data.put("op", op);
+        data.put("delta", delta);
+        data.put("balance", change.balance());
+        log.append(h, NewEvent.of("user.coins", "marketplace", null, data));
+        return change;
     }
 
     private static void checkAmount(long amount) {

@@ -169,6 +169,14 @@ class ConsoleBrowserTest {
                     "SELECT COUNT(*) FROM idempotency_keys WHERE idem_key LIKE 'console-%'").mapTo(Long.class).one());
             assertThat(keys).as("the page's idempotency key").isEqualTo(1);
             browser.screenshot("coins-adjusted-" + db.engine());
+
+            // A change made elsewhere reaches the open page over the event stream, without a reload.
+            Http.Response viaApi = app.http.method("PATCH", "/admin/users/" + user + "/coins",
+                    "{\"op\": \"sub\", \"amount\": 5, \"reason\": \"api correction\"}", "Authorization",
+                    "Bearer " + TestApp.ADMIN_TOKEN, "Content-Type", "application/json");
+            assertThat(viaApi.status()).as(viaApi.body()).isEqualTo(200);
+            browser.waitForText("#balance", "30");
+            browser.waitForText("tr[data-entry]", "api correction");
             browser.assertNoPageErrors();
         }
     }

@@ -29,6 +29,7 @@ export async function render(root, {hub}) {
   await Promise.all([users.reset(), loadProducts()]);
   const again = throttle(() => users.reload(), 2000);
   return hub.on((e) => {
-    if (e.event.startsWith('vps.')) again();
+    // Purchases and refunds arrive as vps.* events, an admin's adjustment as user.coins.
+    if (e.event.startsWith('vps.') || e.event === 'user.coins') again();
   });
 }

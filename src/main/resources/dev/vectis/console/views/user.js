@@ -1,11 +1,13 @@
 // One user: balance, the ledger with the balance after each entry, and adjusting coins
 // (PATCH /admin/users/{id}/coins) with an Idempotency-Key made here, so a retry is applied once.
+// A change made elsewhere (another operator, the CLI, a purchase or refund) arrives as a
+// user.coins or vps.* event for this user, and the page reloads its balance and ledger.
 
 import {api, idempotencyKey} from '../lib/api.js';
 import {clear, field, h, link, notify, section, time} from '../lib/dom.js';
-import {pagedTable} from '../lib/ui.js';
+import {pagedTable, throttle} from '../lib/ui.js';
 
-export async function render(root, {params, can}) {
+export async function render(root, {params, can, hub}) {
   const id = params[0];
   const path = '/admin/users/' + encodeURIComponent(id);
   const head = h('div');
@@ -60,4 +62,9 @@ export async function render(root, {params, can}) {
   }
 
   await Promise.all([refresh(), ledger.reset()]);
+  const again = throttle(() => Promise.all([refresh(), ledger.reload()]).catch(() => {}), 1000);
+  return hub.on((e) => {
+    const d = (e.data && e.data.data) || {};
+    if ((e.event === 'user.coins' || e.event.startsWith('vps.')) && d.userId === id) again();
+  });
 }

@@ -74,7 +74,7 @@ class MarketplaceLedgerTest {
     }
 
     @DbTest
-    void subBeyondTheBalanceIs409AndChangesNothing(TestDatabase db) {
+    void subBeyondTheBalanceIs409AndChangesNothing(TestDatabase db) throws Exception {
         try (TestApp app = Market.start(db)) {
             String id = Market.user(app, "poor@example.com", 100).get("id").asText();
             Http.Response r = Market.coins(app, id, "sub", 101, "too much");
@@ -91,6 +91,15 @@ class MarketplaceLedgerTest {
             assertThat(fromZero.json().get("error").asText()).isEqualTo("insufficient_coins");
             assertThat(Market.balance(app, id)).isZero();
             assertThat(Market.sumOfDeltas(app, id)).isZero();
+
+            List<String> events = app.app().database().jdbi().withHandle(h -> h.createQuery(
+                    "SELECT data FROM events WHERE type = 'user.coins' ORDER BY id").mapTo(String.class).list());
+            assertThat(events).as("one event for the change made, none for those refused").hasSize(1);
+            JsonNode event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(events.get(0));
+            assertThat(event.get("userId").asText()).isEqualTo(id);
+            assertThat(event.get("op").asText()).isEqualTo("sub");
+            assertThat(event.get("delta").asLong()).isEqualTo(-100);
+            assertThat(event.get("balance").asLong()).isZero();
         }
     }
 
