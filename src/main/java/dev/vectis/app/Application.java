@@ -42,6 +42,7 @@ import dev.vectis.http.SharedBuckets;
 import dev.vectis.http.StreamLimits;
 import dev.vectis.http.Streams;
 import dev.vectis.http.WorkerSignatures;
+import dev.vectis.metrics.FleetHistory;
 import dev.vectis.nodes.NodeRegistry;
 import dev.vectis.providers.ProviderServices;
 import dev.vectis.workers.Departures;
@@ -75,6 +76,8 @@ public final class Application implements AutoCloseable {
     /** Heartbeats are written at most this often, however many workers there are. */
     static final Duration HEARTBEAT_FLUSH = Duration.ofMillis(250);
     static final Duration SWEEP = Duration.ofSeconds(1);
+    /** The overview's queue chart: one point a minute, each node its own (metrics/FleetHistory). */
+    static final Duration FLEET_SAMPLE = Duration.ofMinutes(1);
     static final Duration RETENTION = Duration.ofMinutes(10);
     /** How often a node asks for the retention lock: another takes pruning over this soon after its holder dies. */
     static final Duration RETENTION_TURN = Duration.ofSeconds(5);
@@ -154,6 +157,7 @@ public final class Application implements AutoCloseable {
             HealthApi health = new HealthApi(database, registry, BuildInfo.version(), clock,
                     settings.metricsToken().map(t -> Tokens.sha256Hex(t.reveal())));
             AtomicReference<List<BackgroundLoop>> started = new AtomicReference<>(List.of());
+            FleetHistory fleetHistory = new FleetHistory(database.jdbi(), clock);
             List<ContractApi> apis = List.of(
                     health,
                     new FleetApi(credentials, new JsonBody(mapper), features.enrolments(), features.workers().pace()),
@@ -169,7 +173,8 @@ public final class Application implements AutoCloseable {
                     new AccessApi(callers, new JsonBody(mapper), tokens, new AuditLog(database.jdbi(), clock), clock),
                     new LabelsApi(callers, new JsonBody(mapper), features.workers().labels(), features.events()),
                     new FleetViewApi(callers, mapper, features.fleet(), features.events()),
-                    new ConsoleApi(callers, new JsonBody(mapper), database.jdbi(), clock, () -> loopsHealth(started)),
+                    new ConsoleApi(callers, new JsonBody(mapper), database.jdbi(), clock, () -> loopsHealth(started),
+                            fleetHistory),
                     new ConsoleFiles());
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
@@ -194,6 +199,7 @@ public final class Application implements AutoCloseable {
                     new BackgroundLoop("vps-sessions", VPS_TICK, locks.guard("vps-sessions",
                             features.vpsSessions()::tick)).start(),
                     new BackgroundLoop("node-heartbeat", NodeRegistry.BEAT, node.registry()::beat).start(),
+                    new BackgroundLoop("fleet-history", FLEET_SAMPLE, fleetHistory::sample).start(),
                     reader,
                     new BackgroundLoop("liveness-sweeper", SWEEP,
                             locks.guard("liveness-sweeper", features.liveness())).start());

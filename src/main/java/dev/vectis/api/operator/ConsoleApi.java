@@ -11,6 +11,7 @@ import dev.vectis.http.ErrorShape;
 import dev.vectis.http.JsonBody;
 import dev.vectis.http.PathPrefix;
 import dev.vectis.http.SuccessEnvelope;
+import dev.vectis.metrics.FleetHistory;
 import dev.vectis.metrics.Overview;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -49,13 +50,16 @@ public final class ConsoleApi implements ContractApi {
     private final Jdbi jdbi;
     private final Clock clock;
     private final Supplier<List<LoopHealth>> loops;
+    private final FleetHistory history;
 
-    public ConsoleApi(Callers callers, JsonBody json, Jdbi jdbi, Clock clock, Supplier<List<LoopHealth>> loops) {
+    public ConsoleApi(Callers callers, JsonBody json, Jdbi jdbi, Clock clock, Supplier<List<LoopHealth>> loops,
+                      FleetHistory history) {
         this.callers = callers;
         this.json = json;
         this.jdbi = jdbi;
         this.clock = clock;
         this.loops = loops;
+        this.history = history;
     }
 
     @Override
@@ -96,6 +100,7 @@ public final class ConsoleApi implements ContractApi {
     private void overview(Context ctx) {
         callers.require(ctx, Permission.READ);
         Map<String, Object> data = jdbi.withHandle(h -> Overview.read(h, clock.millis()));
+        data.put("fleetPerMinute", history.series());
         data.put("loops", loops.get().stream().map(l -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", l.name());

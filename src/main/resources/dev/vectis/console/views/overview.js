@@ -8,11 +8,13 @@ import {throttle} from '../lib/ui.js';
 export async function render(root, {hub}) {
   const stats = h('div');
   const jobsChart = chart('Jobs finished per minute, last hour', ['completed', 'failed', 'cancelled'], {stepped: true});
-  const queueChart = chart('Queue and online workers since this page opened', ['pending', 'running', 'online workers']);
+  const queueChart = chart('Queue and online workers, last hour', ['pending', 'running', 'online workers']);
   const health = h('div');
   root.append(h('h1', 'Overview'), stats,
     h('div.grid', section('Jobs', jobsChart.el), section('Queue', queueChart.el)), health);
+  // The server's own minute samples (fleetPerMinute), then what this page saw since the last of them.
   const samples = {t: [], pending: [], running: [], online: []};
+  const keys = ['t', 'pending', 'running', 'online'];
 
   async function refresh() {
     const [o, nodes] = await Promise.all([data('/api/v1/overview'), api('/admin/nodes')]);
@@ -35,13 +37,17 @@ export async function render(root, {hub}) {
     const perMinute = o.jobsPerMinute;
     jobsChart.update(perMinute.map((m) => Date.parse(m.minute) / 1000),
       ['completed', 'failed', 'cancelled'].map((k) => perMinute.map((m) => m[k])));
+    const history = o.fleetPerMinute || [];
+    const lastMinute = history.length ? Date.parse(history[history.length - 1].minute) / 1000 : 0;
     samples.t.push(Date.now() / 1000);
     samples.pending.push(o.queue.pending);
     samples.running.push(o.queue.running);
     samples.online.push(w.byState.online || 0);
-    const cut = Date.now() / 1000 - 3600;
-    while (samples.t.length && samples.t[0] < cut) ['t', 'pending', 'running', 'online'].forEach((k) => samples[k].shift());
-    queueChart.update(samples.t, [samples.pending, samples.running, samples.online]);
+    const cut = Math.max(Date.now() / 1000 - 3600, lastMinute + 1);
+    while (samples.t.length && samples.t[0] < cut) keys.forEach((k) => samples[k].shift());
+    queueChart.update(history.map((m) => Date.parse(m.minute) / 1000).concat(samples.t),
+      [history.map((m) => m.pending).concat(samples.pending), history.map((m) => m.running).concat(samples.running),
+        history.map((m) => m.online).concat(samples.online)]);
     const now = Date.now();
     clear(health, h('div.grid',
       section('Nodes', table('Nodes', ['node', 'address', 'version', 'last heard', 'runs'], nodes.nodes.map((n) => [

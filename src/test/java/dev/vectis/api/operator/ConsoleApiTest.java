@@ -85,6 +85,14 @@ class ConsoleApiTest {
             assertThat(o.get("coins").get("adjustedToday").asLong()).isEqualTo(40);
             assertThat(o.get("loops").size()).isGreaterThan(3);
             assertThat(o.get("vpsSessions").isObject()).isTrue();
+            // The node samples the fleet once a minute from its start; the first sample is taken at once.
+            JsonNode fleet = await().atMost(Duration.ofSeconds(10)).until(() -> app.http
+                    .get("/api/v1/overview", TestApp.admin()).json().get("data").get("fleetPerMinute"),
+                    f -> f.isArray() && f.size() > 0);
+            assertThat(fleet.size()).isBetween(1, 60);
+            assertThat(fleet.get(0).get("minute").asText()).endsWith(":00Z");
+            assertThat(fleet.get(0).has("pending") && fleet.get(0).has("running") && fleet.get(0).has("online"))
+                    .isTrue();
 
             Operators.Issued submitter = Operators.token(app, "ci", "submitter");
             Operators.assertError(app.http.get("/api/v1/overview", submitter.bearer()), 403, null);
