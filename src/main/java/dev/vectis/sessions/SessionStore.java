@@ -35,21 +35,22 @@ final class SessionStore {
     }
 
     private static final String FILTER = "(:st IS NULL OR s.status = :st) "
+            + "AND (:worker IS NULL OR s.worker_id = :worker) "
             + "AND (:flagged = FALSE OR (s.status IN ('provisioning', 'pending') AND s.flagged_at IS NOT NULL)) ";
 
-    /** Every user's sessions for operators, newest first; {@code status} and {@code flagged} narrow it. */
-    static List<VpsSession> all(Handle h, String status, boolean flagged, String beforeId, long beforeCreated,
-                                int limit) {
+    /** Every user's sessions for operators, newest first; {@code status}, {@code workerId} and {@code flagged} narrow it. */
+    static List<VpsSession> all(Handle h, String status, String workerId, boolean flagged, String beforeId,
+                                long beforeCreated, int limit) {
         return h.createQuery(SELECT + "WHERE " + FILTER
                         + "AND (:before IS NULL OR s.created_at < :created OR (s.created_at = :created AND s.id < :before)) "
                         + "ORDER BY s.created_at DESC, s.id DESC LIMIT :limit")
-                .bind("st", status).bind("flagged", flagged).bind("before", beforeId).bind("created", beforeCreated)
-                .bind("limit", limit).map(SessionStore::row).list();
+                .bind("st", status).bind("worker", workerId).bind("flagged", flagged).bind("before", beforeId)
+                .bind("created", beforeCreated).bind("limit", limit).map(SessionStore::row).list();
     }
 
-    static long countAll(Handle h, String status, boolean flagged) {
+    static long countAll(Handle h, String status, String workerId, boolean flagged) {
         return h.createQuery("SELECT COUNT(*) FROM vps_sessions s WHERE " + FILTER)
-                .bind("st", status).bind("flagged", flagged).mapTo(Long.class).one();
+                .bind("st", status).bind("worker", workerId).bind("flagged", flagged).mapTo(Long.class).one();
     }
 
     /** One page of the sessions in a status, by id after {@code afterId} (null: from the start). */

@@ -105,12 +105,12 @@ public final class VpsSessions {
     }
 
     /** Every user's sessions, for operators; {@code status} and {@code flagged} narrow the list. */
-    public Page<VpsSession> all(String status, boolean flagged, String cursor, int limit) {
+    public Page<VpsSession> all(String status, String workerId, boolean flagged, String cursor, int limit) {
         VpsSession after = cursor == null ? null : jdbi.withHandle(h -> SessionStore.find(h, cursor)).orElse(null);
         return jdbi.withHandle(h -> {
-            List<VpsSession> items = SessionStore.all(h, status, flagged, after == null ? null : after.id(),
+            List<VpsSession> items = SessionStore.all(h, status, workerId, flagged, after == null ? null : after.id(),
                     after == null ? 0 : after.createdAt(), Page.probe(limit));
-            return Page.of(items, limit, SessionStore.countAll(h, status, flagged), VpsSession::id);
+            return Page.of(items, limit, SessionStore.countAll(h, status, workerId, flagged), VpsSession::id);
         });
     }
 

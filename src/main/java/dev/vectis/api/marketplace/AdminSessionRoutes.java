@@ -68,7 +68,11 @@ final class AdminSessionRoutes {
         if (flagged != null && !flagged.equals("true") && !flagged.equals("false")) {
             throw new InvalidInputException("flagged", "flagged must be true or false");
         }
-        Page<VpsSession> page = sessions.all(status, "true".equals(flagged), QueryParams.text(ctx, "cursor"),
+        String workerId = QueryParams.text(ctx, "workerId");
+        if (workerId != null && workerId.length() > 200) {
+            throw new InvalidInputException("workerId", "workerId must be at most 200 characters");
+        }
+        Page<VpsSession> page = sessions.all(status, workerId, "true".equals(flagged), QueryParams.text(ctx, "cursor"),
                 QueryParams.integer(ctx, "limit", 50, 1, 500));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("sessions", page.items().stream().map(MarketViews::adminSession).toList());

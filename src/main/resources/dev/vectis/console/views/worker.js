@@ -14,9 +14,11 @@ export async function render(root, {params, can, hub}) {
   const cpu = chart('CPU and memory (%), last hour', ['cpu', 'memory']);
   const jobs = h('div');
   const sessions = h('div');
+  const vpsSessions = h('div', {id: 'worker-vps-sessions'});
   const events = h('div');
   root.append(head, h('div.grid', section('Worker', facts), section('Metrics', cpu.el)),
-    h('div.grid', section('Jobs', jobs), section('Chat sessions', sessions)), section('Events', events));
+    h('div.grid', section('Jobs', jobs), section('Chat sessions', sessions)), section('VPS sessions', vpsSessions),
+    section('Events', events));
 
   async function refresh() {
     const w = await data(path);
@@ -57,9 +59,10 @@ export async function render(root, {params, can, hub}) {
   }
 
   async function lists() {
-    const [j, s, e] = await Promise.all([
+    const [j, s, v, e] = await Promise.all([
       api('/api/jobs/create' + query({workerId: id, order: 'desc', limit: 20})).catch(() => ({jobs: []})),
       data('/api/v1/sessions' + query({workerId: id, limit: 50})).catch(() => ({sessions: []})),
+      api('/admin/vps-sessions' + query({workerId: id, limit: 50})).catch(() => ({sessions: []})),
       data(path + '/events?limit=50'),
     ]);
     clear(jobs, table('Jobs on this worker', ['job', 'status', 'created'], j.jobs.map((x) => [
@@ -68,6 +71,11 @@ export async function render(root, {params, can, hub}) {
     clear(sessions, table('Chat sessions on this worker', ['session', 'status', 'updated'], s.sessions.map((x) => [
       link('/console/sessions/chat/' + encodeURIComponent(x.sessionId), x.sessionId), badge(x.status), ago(x.updatedAt)]),
     'No chat session'));
+    clear(vpsSessions, table('VPS sessions on this worker', ['session', 'status', 'product', 'user', 'updated'],
+      v.sessions.map((x) => [link('/console/sessions/vps/' + encodeURIComponent(x.id), h('span.mono', x.id)),
+        badge(x.status), x.product.name || x.product.id,
+        x.user_id ? link('/console/money/users/' + encodeURIComponent(x.user_id), x.user_id) : '—',
+        h('span', {title: time(x.updated_at)}, ago(x.updated_at))]), 'No VPS session'));
     clear(events, h('ul.events-list', e.events.map((x) => h('li', h('span.muted', time(x.receivedAt)), h('strong', x.type),
       h('span.mono', JSON.stringify(x.data)))), e.events.length ? null : h('li.muted', 'No events yet')));
   }
