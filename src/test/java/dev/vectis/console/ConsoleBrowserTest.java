@@ -182,6 +182,29 @@ class ConsoleBrowserTest {
     }
 
     @DbTest
+    void aQrCodeIsAnImageWhenItIsAnImageDataUrlAndTextOtherwise(TestDatabase db) {
+        try (TestApp app = start(db, Map.of())) {
+            registerChatWorker(app, "qr-worker");
+            Map<String, String> codes = Map.of("qr-image", "data:image/png;base64,iVBORw0KGgo=", "qr-text",
+                    "2@pairing-code,not-an-image");
+            codes.forEach((session, code) -> {
+                Http.Response r = app.http.post("/api/v1/webhooks/session-status", "{\"event\": \"qr_ready\", "
+                        + "\"sessionId\": \"" + session + "\", \"workerId\": \"qr-worker\", \"data\": {\"status\": "
+                        + "\"qr_required\", \"qrCode\": \"" + code + "\"}}", TestApp.worker());
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+            });
+            browser.at(app.http.base()).signIn(TestApp.ADMIN_TOKEN);
+            browser.go("/console/sessions/chat/qr-image");
+            browser.visible("img#qr");
+            assertThat(browser.all("#qr-text")).isEmpty();
+            browser.go("/console/sessions/chat/qr-text");
+            browser.waitForText("#qr-text", "2@pairing-code,not-an-image");
+            assertThat(browser.all("#qr")).as("not loaded as an image").isEmpty();
+            browser.assertNoPageErrors();
+        }
+    }
+
+    @DbTest
     void aViewerSeesNoActionsAndTheApiRefusesThemAnyway(TestDatabase db) {
         try (TestApp app = start(db, Map.of())) {
             registerChatWorker(app, "browser-worker-2");

@@ -64,7 +64,9 @@ async function chat(root, id, hub) {
   async function refresh() {
     const s = await data('/api/v1/sessions/' + encodeURIComponent(id));
     const qr = typeof s.qrCode === 'string' && /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/.test(s.qrCode)
-      ? h('img.qr', {src: s.qrCode, alt: 'QR code to link the phone of session ' + id, id: 'qr'}) : null;
+      ? h('img.qr', {src: s.qrCode, alt: 'QR code to link the phone of session ' + id, id: 'qr'})
+      // Anything else a worker sent (a raw pairing string, a URL, SVG) is shown as text, never loaded.
+      : typeof s.qrCode === 'string' && s.qrCode ? h('p.mono', {id: 'qr-text'}, s.qrCode) : null;
     clear(body, h('p.crumbs', link('/console/sessions', '← Sessions')), h('h1', 'Chat session ', id, ' ', badge(s.status)), h('div.grid',
       section('Session', h('dl.facts',
         [h('dt', 'status'), h('dd', s.status)], [h('dt', 'phone number'), h('dd', s.phoneNumber || '—')],
