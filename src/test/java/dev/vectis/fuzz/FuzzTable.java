@@ -39,6 +39,7 @@ final class FuzzTable {
     }
 
     private static void health(List<FuzzRoute> r) {
+        r.add(get("/livez"));
         r.add(get("/health"));
         r.add(get("/metrics"));
     }
