@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vectis.testing.DbTest;
+import dev.vectis.testing.HoldsTransactionsOpen;
 import dev.vectis.testing.MutableClock;
 import dev.vectis.testing.TestApp;
 import dev.vectis.testing.TestDatabase;
@@ -24,6 +25,7 @@ import java.util.Map;
  * the next one's transaction open: what it committed stays, what it had open is undone, and
  * another node takes the sweep over within seconds and finishes it, each worker once.
  */
+@HoldsTransactionsOpen
 class NodeDiesMidSweepTest {
 
     private static final List<String> WORKERS = List.of("w1", "w2", "w3");

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.extension.TestTemplateInvocationContextProvider;
 /**
  * Runs every {@link DbTest} on H2 and on PostgreSQL. H2 gets a new in-memory database per
  * test, loaded from a script of the schema that the migrations made once per run (running
- * them for every test cost more than most tests). PostgreSQL gets one database per test run,
- * created and migrated on first use, emptied before each test and dropped when the run ends.
+ * them for every test cost more than most tests). PostgreSQL gets one database per test JVM
+ * (Surefire runs two side by side), created and migrated on first use, emptied before each
+ * test and dropped when the JVM ends.
  *
  * <p>PostgreSQL comes from VECTIS_TEST_POSTGRES_URL (default
  * jdbc:postgresql://127.0.0.1:5432/test, user postgres). If it cannot be reached the
@@ -64,10 +65,13 @@ public final class Databases implements TestTemplateInvocationContextProvider {
 
             @Override
             public List<Extension> getAdditionalExtensions() {
-                BeforeEachCallback setUp = ctx -> database = engine.equals("h2") ? newH2() : postgres(ctx).clean();
+                BeforeEachCallback setUp = ctx -> database = engine.equals("h2") ? newH2()
+                        : postgres().begin(ctx.getRequiredTestClass().isAnnotationPresent(HoldsTransactionsOpen.class));
                 AfterEachCallback tearDown = ctx -> {
-                    if (database != null && !database.isPostgres()) {
+                    if (engine.equals("h2") && database != null) {
                         shutdownH2(database.url());
+                    } else if (!engine.equals("h2") && postgres != null && postgres.turns != null) {
+                        postgres.turns.end();
                     }
                 };
                 ParameterResolver resolver = new ParameterResolver() {
@@ -128,13 +132,15 @@ public final class Databases implements TestTemplateInvocationContextProvider {
         }
     }
 
-    private static Postgres postgres(ExtensionContext ctx) {
+    private static Postgres postgres() throws SQLException {
         if (postgres == null) {
             synchronized (Databases.class) {
                 if (postgres == null) {
                     postgres = Postgres.create();
-                    ctx.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                            .put(Postgres.class, (AutoCloseable) postgres::drop);
+                    // Dropped when the JVM ends, not with JUnit's root context: a JVM that Surefire
+                    // hands test classes one by one starts and ends a root context for each of them.
+                    Postgres created = postgres;
+                    Runtime.getRuntime().addShutdownHook(new Thread(created::dropQuietly, "vectis-test-db-drop"));
                 }
             }
         }
@@ -155,12 +161,13 @@ public final class Databases implements TestTemplateInvocationContextProvider {
         final String name = "vectis_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String unavailable;
         TestDatabase database;
+        PostgresTurns turns;
 
         static boolean required() {
             return "require".equalsIgnoreCase(System.getenv("VECTIS_TEST_POSTGRES"));
         }
 
-        static Postgres create() {
+        static Postgres create() throws SQLException {
             Postgres pg = new Postgres();
             try (Connection c = DriverManager.getConnection(pg.adminUrl, pg.user, pg.password);
                  Statement s = c.createStatement()) {
@@ -174,7 +181,14 @@ public final class Databases implements TestTemplateInvocationContextProvider {
             String url = pg.adminUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + pg.name + "$1");
             pg.database = new TestDatabase("postgresql", url, pg.user, pg.password);
             pg.database.open().close();
+            pg.turns = new PostgresTurns(pg.adminUrl, pg.user, pg.password);
             return pg;
+        }
+
+        /** This JVM's turn at the server ({@code alone}: no other JVM's test meanwhile), on an empty database. */
+        TestDatabase begin(boolean alone) throws SQLException {
+            turns.take(alone);
+            return clean();
         }
 
         /**
@@ -211,13 +225,15 @@ public final class Databases implements TestTemplateInvocationContextProvider {
             return out;
         }
 
-        void drop() throws SQLException {
+        void dropQuietly() {
             if (database == null) {
                 return;
             }
             try (Connection c = DriverManager.getConnection(adminUrl, user, password);
                  Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            } catch (SQLException e) {
+                System.err.println("*** Could not drop the test database " + name + ": " + e.getMessage());
             }
         }
 
