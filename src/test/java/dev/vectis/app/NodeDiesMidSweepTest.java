@@ -70,6 +70,7 @@ class NodeDiesMidSweepTest {
                 }
             }
             test.rollback();
+            nodes.stream().filter(n -> n != sweeper).forEach(Nodes::quick); // they say soon what they take over
 
             TestApp survivor = nodes.stream().filter(n -> n != sweeper).findFirst().orElseThrow();
             await().atMost(ThreeNodesTest.PATIENCE).until(() -> offline(survivor).equals(WORKERS));
