@@ -21,9 +21,7 @@ import org.awaitility.Awaitility;
 final class Market {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
-    /** The marketplace round (production: 2 s), cut so that tests wait less for the one that reads a ready line. */
-    static final Duration ROUND = Duration.ofMillis(250);
-    /** Sessions become ready on a round that finds the ready line; allow many rounds, and a slow machine. */
+    /** Sessions become ready on the server's 2 s log poll; allow several rounds. */
     static final Duration SETTLE = Duration.ofSeconds(20);
 
     private Market() {
@@ -39,22 +37,15 @@ final class Market {
     }
 
     static TestApp start(TestDatabase db) {
-        return start(db, Map.of());
+        return TestApp.start(db, env(Map.of()));
     }
 
     static TestApp start(TestDatabase db, Map<String, String> extra) {
-        return start(db, extra, Clock.systemUTC());
+        return TestApp.start(db, env(extra));
     }
 
     static TestApp start(TestDatabase db, Map<String, String> extra, Clock clock) {
-        TestApp app = TestApp.start(db, env(extra), clock);
-        app.app().stretchLoop("vps-sessions", ROUND);
-        return app;
-    }
-
-    /** A server whose marketplace round keeps production's pace, for a test that needs a session to stay put a while. */
-    static TestApp startAtProductionPace(TestDatabase db, Map<String, String> extra) {
-        return TestApp.start(db, env(extra));
+        return TestApp.start(db, env(extra), clock);
     }
 
     static String[] bearer(String token) {
