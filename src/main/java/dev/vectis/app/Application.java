@@ -1,6 +1,8 @@
 package dev.vectis.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.api.docs.DocsApi;
+import dev.vectis.api.docs.OpenApiDocuments;
 import dev.vectis.api.executor.ExecutorApi;
 import dev.vectis.api.fleet.FleetApi;
 import dev.vectis.api.gateway.GatewayApi;
@@ -175,7 +177,8 @@ public final class Application implements AutoCloseable {
                     new FleetViewApi(callers, mapper, features.fleet(), features.events()),
                     new ConsoleApi(callers, new JsonBody(mapper), database.jdbi(), clock, () -> loopsHealth(started),
                             fleetHistory),
-                    new ConsoleFiles());
+                    new ConsoleFiles(),
+                    new DocsApi(new OpenApiDocuments(mapper), mapper));
             ErrorRenderer errors = new ErrorRenderer(apis, new HouseErrors(), clock);
             HttpServer http = new HttpServer(settings.server(), settings.executor().maxUploadBytes(), mapper, registry,
                     apis, errors, new RateLimiter(settings.rateLimit(), clock,

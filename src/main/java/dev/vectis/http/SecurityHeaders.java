@@ -33,10 +33,11 @@ final class SecurityHeaders {
         }
     }
 
-    /** Pages need to load their own scripts and styles; API responses need nothing. */
+    /** Pages need to load their own scripts and styles; API responses need nothing; a page may set its own. */
     void after(Context ctx) {
         String type = ctx.res().getContentType();
-        if (type != null && type.startsWith("text/html") && !ctx.res().isCommitted()) {
+        if (type != null && type.startsWith("text/html") && !ctx.res().isCommitted()
+                && API_CSP.equals(ctx.res().getHeader("Content-Security-Policy"))) {
             ctx.header("Content-Security-Policy", HTML_CSP);
         }
     }

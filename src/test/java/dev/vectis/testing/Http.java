@@ -50,7 +50,10 @@ public final class Http {
 
     public Response send(HttpRequest.Builder builder) {
         try {
-            HttpResponse<String> r = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = builder.build();
+            HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+            OpenApiCheck.instance().check(request.method(), request.uri().getRawPath(), r.statusCode(),
+                    r.headers().firstValue("Content-Type").orElse(null), r.body());
             return new Response(r.statusCode(), r.headers(), r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

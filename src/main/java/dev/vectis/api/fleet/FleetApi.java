@@ -16,8 +16,6 @@ import dev.vectis.workers.Pace;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.InetAddress;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * fleet-registration.md: POST /api/v1/workers, exactly that path (deeper paths are the
@@ -93,16 +91,11 @@ public final class FleetApi implements ContractApi {
             // Nothing about the first machine: the caller has not proved it is that machine.
             throw new ConflictException("WORKER_EXISTS", "A worker with this IP is already registered");
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", e.id());
-        out.put("subdomain", e.subdomain());
-        out.put("ip", e.ip());
-        if (body.hostname() != null) {
-            // Ours, not the document's, for callers that speak ours (Vectis's agent and install.sh send a
-            // hostname): the pace the server expects of the worker (docs/agent.md). Others get the document's body.
-            out.put("heartbeatIntervalSeconds", pace.heartbeatInterval().toSeconds());
-            out.put("offlineAfterSeconds", pace.offlineAfter().toSeconds());
-        }
+        // Ours, not the document's, for callers that speak ours (Vectis's agent and install.sh send a
+        // hostname): the pace the server expects of the worker (docs/agent.md). Others get the document's body.
+        boolean ours = body.hostname() != null;
+        Enrolled out = new Enrolled(e.id(), e.subdomain(), e.ip(),
+                ours ? pace.heartbeatInterval().toSeconds() : null, ours ? pace.offlineAfter().toSeconds() : null);
         // The same IP and secret is the same machine registering again (an install script's
         // re-sync after a lost answer): its identity, with a 2xx the script accepts.
         ctx.status(e.created() ? 201 : 200).json(out);
@@ -126,11 +119,8 @@ public final class FleetApi implements ContractApi {
         return FleetApi::errorBody;
     }
 
-    public static Map<String, Object> errorBody(dev.vectis.http.ApiError e) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", title(e.status(), e.reason()));
-        body.put("message", e.message());
-        return body;
+    public static FleetError errorBody(dev.vectis.http.ApiError e) {
+        return new FleetError(title(e.status(), e.reason()), e.message());
     }
 
     private static String title(int status, String reason) {

@@ -13,8 +13,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -64,7 +62,11 @@ public final class HealthApi implements ContractApi {
 
     private void live(Context ctx) {
         ctx.header("Cache-Control", "no-store");
-        ctx.json(Map.of("status", "alive"));
+        ctx.json(new Alive("alive"));
+    }
+
+    /** What /livez answers. */
+    record Alive(String status) {
     }
 
     public void health(Context ctx) {
@@ -78,16 +80,13 @@ public final class HealthApi implements ContractApi {
 
     private void health(Context ctx, String service) {
         String problem = database.ping(DATABASE_TIMEOUT);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", problem == null ? "healthy" : "unhealthy");
-        body.put("service", service);
-        body.put("timestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-        body.put("version", version);
         if (problem != null) {
             // The driver's text names hosts and users: it goes to the log, not to anonymous callers.
             LOG.warn("Health check: the database did not answer: {}", problem);
-            body.put("reason", "database: not reachable");
         }
+        Health body = new Health(problem == null ? "healthy" : "unhealthy", service,
+                clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(), version,
+                problem == null ? null : "database: not reachable");
         ctx.header("Cache-Control", "no-store");
         ctx.status(problem == null ? 200 : 503).json(body);
     }

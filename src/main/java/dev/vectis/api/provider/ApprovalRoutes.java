@@ -12,8 +12,6 @@ import dev.vectis.providers.ProviderApprovals;
 import dev.vectis.providers.ProviderStatus;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.BiFunction;
 
 /** The operator's approval routes: list providers (admin or operator role); approve, reject or suspend one (admin). */
@@ -45,11 +43,8 @@ final class ApprovalRoutes {
                 new InvalidInputException("status", "status must be one of pending, approved, rejected, suspended"));
         int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
         Page<Provider> page = approvals.list(status, QueryParams.text(ctx, "cursor"), limit);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("providers", page.items().stream().map(ProviderViews::profile).toList());
-        body.put("total", page.total());
-        body.put("next_cursor", page.nextCursor());
-        ctx.json(body);
+        ctx.json(new ProviderViews.ProviderList(page.items().stream().map(ProviderViews::profile).toList(),
+                page.total(), page.nextCursor()));
     }
 
     private void move(Context ctx, BiFunction<String, String, Provider> change) {
