@@ -47,28 +47,19 @@ public final class JobEvents {
      * A status change's two rows (history and operator log) for the job a data-modifying WITH
      * clause {@code changed} returned, with its {@code id} and {@code attempt}: for statements
      * that learn the attempt as they make the change, so the change and its record are one
-     * round trip. The data is the text {@link #statusData} serializes to. Bound by {@link #bindStatusOf}.
+     * round trip. The data is {@link StatusData}'s text. Bound by {@link #bindStatusOf}.
      */
     static String historyOf(String changed) {
-        String data = "'{\"jobId\":' || " + json(changed + ".id") + " || ',\"status\":' || " + json(":jeStatus")
-                + " || ',\"workerId\":' || " + json(":jeWorker") + " || ',\"attempt\":' || " + changed + ".attempt || "
-                + "',\"exitCode\":' || COALESCE(CAST(CAST(:jeExit AS INTEGER) AS TEXT), 'null') || ',\"errorMessage\":' || "
-                + json(":jeError") + " || ',\"timestamp\":' || CAST(:jeNow AS BIGINT) || '}'";
+        String data = StatusData.sql(changed);
         return "je AS (INSERT INTO job_events (job_id, kind, data, created_at) SELECT " + changed + ".id, 'status', "
                 + data + ", :jeNow FROM " + changed + "), ev AS (" + EventLog.insertFrom("SELECT :jeType, 'executor', "
                 + ":jeWorker, NULL, NULL, TRUE, " + data + ", NULL, :jeNow FROM " + changed) + ")";
     }
 
-    /** SQL: a text value as JSON (a quoted, escaped string, or null). */
-    private static String json(String text) {
-        return "COALESCE(CAST(to_json(CAST(" + text + " AS TEXT)) AS TEXT), 'null')";
-    }
-
     /** Binds {@link #historyOf}'s parameters. */
     static <S extends SqlStatement<S>> S bindStatusOf(S statement, String status, String workerId, Integer exitCode,
                                                       String errorMessage, long now) {
-        return statement.bind("jeStatus", status).bind("jeType", "job." + status).bind("jeWorker", workerId)
-                .bind("jeExit", exitCode).bind("jeError", errorMessage).bind("jeNow", now);
+        return StatusData.bind(statement, status, workerId, exitCode, errorMessage, now);
     }
 
     void status(Handle h, String jobId, String status, String workerId, int attempt, Integer exitCode,
@@ -83,7 +74,7 @@ public final class JobEvents {
             bindStatus(h.createUpdate("WITH " + HISTORY_ROW + " " + EventLog.INSERT), jobId, status, workerId, attempt,
                     exitCode, errorMessage, now).execute();
         } else {
-            Map<String, Object> data = statusData(jobId, status, workerId, attempt, exitCode, errorMessage, now);
+            Map<String, Object> data = new StatusData(jobId, status, workerId, attempt, exitCode, errorMessage, now).map();
             JobStore.addEvent(h, jobId, "status", json(data), now);
             log.append(h, NewEvent.of("job." + status, "executor", workerId, data));
         }
@@ -93,22 +84,9 @@ public final class JobEvents {
     /** Binds a statement holding {@link #HISTORY_ROW} and {@link EventLog#INSERT}: a status change's two rows. */
     <S extends SqlStatement<S>> S bindStatus(S statement, String jobId, String status, String workerId, int attempt,
                                              Integer exitCode, String errorMessage, long now) {
-        Map<String, Object> data = statusData(jobId, status, workerId, attempt, exitCode, errorMessage, now);
+        Map<String, Object> data = new StatusData(jobId, status, workerId, attempt, exitCode, errorMessage, now).map();
         statement.bind("jeJob", jobId).bind("jeData", json(data)).bind("jeNow", now);
         return log.bind(statement, NewEvent.of("job." + status, "executor", workerId, data));
-    }
-
-    private static Map<String, Object> statusData(String jobId, String status, String workerId, int attempt,
-                                                  Integer exitCode, String errorMessage, long now) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("jobId", jobId);
-        data.put("status", status);
-        data.put("workerId", workerId);
-        data.put("attempt", attempt);
-        data.put("exitCode", exitCode);
-        data.put("errorMessage", errorMessage);
-        data.put("timestamp", now);
-        return data;
     }
 
     /** After the commit: an ended job to the finished listeners, a retry to the requeued ones. */

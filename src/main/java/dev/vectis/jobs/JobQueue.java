@@ -273,25 +273,12 @@ public final class JobQueue {
         return jdbi.withHandle(h -> JobStore.find(h, jobId)).orElseThrow(JobQueue::notFound);
     }
 
-    public Page<Job> list(Long afterSeq, int limit) {
-        return jdbi.withHandle(h -> page(JobStore.page(h, afterSeq, Page.probe(limit)), limit, JobStore.count(h)));
-    }
-
     /** The job, when {@code readableBy} is null or the token that created it; else 404, as if there were none. */
     public Job get(String jobId, String readableBy) {
         if (readableBy == null) {
             return get(jobId);
         }
         return jdbi.withHandle(h -> JobStore.findCreatedBy(h, jobId, readableBy)).orElseThrow(JobQueue::notFound);
-    }
-
-    /** As {@link #list}, of the jobs {@code readableBy} created; every job when it is null. */
-    public Page<Job> list(Long afterSeq, int limit, String readableBy) {
-        if (readableBy == null) {
-            return list(afterSeq, limit);
-        }
-        return jdbi.withHandle(h -> page(JobStore.pageCreatedBy(h, readableBy, afterSeq, Page.probe(limit)), limit,
-                JobStore.countCreatedBy(h, readableBy)));
     }
 
     /**

@@ -95,27 +95,10 @@ final class JobStore {
                 .bind("id", jobId).bind("text", text).execute();
     }
 
-    static List<Job> page(Handle h, Long afterSeq, int limit) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM jobs WHERE (:after IS NULL OR seq > :after) "
-                        + "ORDER BY seq LIMIT :limit")
-                .bind("after", afterSeq).bind("limit", limit).map(JobStore::row).list();
-    }
-
-    static long count(Handle h) {
-        return h.createQuery("SELECT COUNT(*) FROM jobs").mapTo(Long.class).one();
-    }
-
     /** The job, when the token {@code createdBy} created it. */
     static Optional<Job> findCreatedBy(Handle h, String id, String createdBy) {
         return h.createQuery("SELECT " + COLUMNS + " FROM jobs WHERE id = :id AND created_by_token = :by")
                 .bind("id", id).bind("by", createdBy).map(JobStore::row).findOne();
-    }
-
-    /** As {@link #page}, of the jobs the token {@code createdBy} created. */
-    static List<Job> pageCreatedBy(Handle h, String createdBy, Long afterSeq, int limit) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM jobs WHERE created_by_token = :by "
-                        + "AND (:after IS NULL OR seq > :after) ORDER BY seq LIMIT :limit")
-                .bind("by", createdBy).bind("after", afterSeq).bind("limit", limit).map(JobStore::row).list();
     }
 
     /** One page of the jobs the filter matches, in its order; {@code cursor}: the seq the page starts after. */
@@ -147,11 +130,6 @@ final class JobStore {
         if (f.createdBy() != null) {
             q.bind("createdBy", f.createdBy());
         }
-    }
-
-    static long countCreatedBy(Handle h, String createdBy) {
-        return h.createQuery("SELECT COUNT(*) FROM jobs WHERE created_by_token = :by").bind("by", createdBy)
-                .mapTo(Long.class).one();
     }
 
 
@@ -217,7 +195,7 @@ final class JobStore {
             // Work a labelled worker may not be able to take still counts: its take decides.
             + "CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE status = 'pending' AND (labels IS NULL OR EXISTS "
             + "(SELECT 1 FROM worker_labels WHERE worker_id = :w))) THEN 1 ELSE 0 END AS work, "
-            + "left_at, " + TAKES_WORK + " AS takes_work FROM workers w WHERE w.id = :w";
+            + "left_at, " + TAKES_WORK + " AS takes_work, w.id AS worker FROM workers w WHERE w.id = :w";
 
     static Optional<Look> look(Handle h, String workerId) {
         return h.createQuery(LOOK_SQL).bind("w", workerId).map(JobStore::look).findOne();

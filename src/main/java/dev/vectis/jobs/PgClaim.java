@@ -23,7 +23,7 @@ final class PgClaim {
     private static final String LOOK_AND_LOCK = "SELECT look.*, set_config('vectis.claim', CASE WHEN look.left_at IS NOT NULL OR look.takes_work = 0 OR look.running >= look.max_jobs OR look.work = 0 "
             + "THEN 'off' WHEN EXISTS (SELECT 1 FROM workers l WHERE l.id = look.worker AND l.left_at IS NULL AND "
             + WorkerState.takesWork("l") + " FOR UPDATE) THEN 'on' ELSE 'off' END, true) = 'on' AS locked FROM ("
-            + JobStore.LOOK_SQL.replace(" FROM workers w ", ", w.id AS worker FROM workers w ") + ") look";
+            + JobStore.LOOK_SQL + ") look";
 
     private static final String ROOM = "(SELECT COUNT(*) FROM jobs WHERE worker_id = :w AND status = 'running') < "
             + "(SELECT max_jobs FROM workers WHERE id = :w)";

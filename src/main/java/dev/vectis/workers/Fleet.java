@@ -45,11 +45,8 @@ public final class Fleet {
 
     public Page<FleetWorker> list(FleetQuery q) {
         return jdbi.withHandle(h -> {
-            List<FleetWorker> items = store.page(h, q, q.limit() + 1);
-            boolean more = items.size() > q.limit();
-            items = more ? items.subList(0, q.limit()) : items;
-            String next = more ? FleetStore.Position.encode(items.get(q.limit() - 1), q.sort(), q.descending()) : null;
-            return new Page<>(items, store.count(h, q), next);
+            return Page.of(store.page(h, q, Page.probe(q.limit())), q.limit(), store.count(h, q),
+                    w -> FleetStore.Position.encode(w, q.sort(), q.descending()));
         });
     }
 

@@ -45,7 +45,7 @@ class JobQueueTest {
             f.job("echo", null, null);
             assertThatThrownBy(() -> f.queue.claim("ghost")).isInstanceOf(NotFoundException.class)
                     .hasMessage("Worker not found");
-            assertThat(f.queue.get(f.queue.list(null, 10).items().get(0).id()).status()).isEqualTo(Job.PENDING);
+            assertThat(f.queue.get(f.queue.list(JobFilter.all(null), null, 10, null).items().get(0).id()).status()).isEqualTo(Job.PENDING);
         }
     }
 
@@ -107,7 +107,7 @@ class JobQueueTest {
             } finally {
                 pool.shutdownNow();
             }
-            assertThat(f.queue.list(null, 100).items().stream().filter(j -> Job.RUNNING.equals(j.status())))
+            assertThat(f.queue.list(JobFilter.all(null), null, 100, null).items().stream().filter(j -> Job.RUNNING.equals(j.status())))
                     .hasSize(2);
         }
     }
@@ -149,7 +149,7 @@ class JobQueueTest {
             }
             assertThat(duplicates).hasValue(0);
             assertThat(owner).hasSize(jobs);
-            for (Job job : f.queue.list(null, 1000).items()) {
+            for (Job job : f.queue.list(JobFilter.all(null), null, 1000, null).items()) {
                 assertThat(job.status()).isEqualTo(Job.RUNNING);
                 assertThat(job.workerId()).isEqualTo(owner.get(job.id()));
                 assertThat(job.attempt()).isEqualTo(1);
@@ -196,7 +196,7 @@ class JobQueueTest {
             }
             assertThat(twice).hasValue(0);
             assertThat(completed).hasSize(jobs);
-            List<Job> all = f.queue.list(null, 1000).items();
+            List<Job> all = f.queue.list(JobFilter.all(null), null, 1000, null).items();
             assertThat(all).hasSize(jobs).allMatch(j -> j.status().equals(Job.COMPLETED) && j.attempt() == 1
                     && j.stdout().equals("out " + j.id()));
         }

@@ -172,7 +172,7 @@ class LivenessTest {
             f.clock.advance(Duration.ofSeconds(20));
             f.workers.heartbeat("w2");
             f.sweepAfter(Duration.ofSeconds(15));
-            for (Job job : f.queue.list(null, 100).items()) {
+            for (Job job : f.queue.list(JobFilter.all(null), null, 100, null).items()) {
                 if (job.status().equals(Job.RUNNING)) {
                     assertThat(job.workerId()).isEqualTo("w2");
                 }

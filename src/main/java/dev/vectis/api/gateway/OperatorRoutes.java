@@ -174,25 +174,18 @@ final class OperatorRoutes {
         callers.require(ctx, Permission.READ);
         int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
         String cursor = QueryParams.text(ctx, "cursor");
-        Long before;
-        try {
-            before = cursor == null ? null : Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
-        }
+        Long before = Page.numericCursor(cursor, "nextCursor");
         EventLog.Filter filter = new EventLog.Filter(QueryParams.text(ctx, "type"), QueryParams.text(ctx, "workerId"),
                 QueryParams.text(ctx, "sessionId"));
         InvalidInputException.maxLength(filter.type(), "type", 100);
         InvalidInputException.maxLength(filter.workerId(), "workerId", 100);
         InvalidInputException.maxLength(filter.sessionId(), "sessionId", 200);
-        EventLog.History page = f.events().history(filter, before, limit + 1);
-        List<Event> events = page.events();
-        boolean more = events.size() > limit;
-        events = more ? events.subList(0, limit) : events;
+        EventLog.History history = f.events().history(filter, before, Page.probe(limit));
+        Page.Window<Event> page = Page.window(history.events(), limit, e -> Long.toString(e.id()));
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("events", events.stream().map(this::event).toList());
-        data.put("nextCursor", more ? Long.toString(events.get(limit - 1).id()) : null);
-        data.put("latestId", page.latest());
+        data.put("events", page.items().stream().map(this::event).toList());
+        data.put("nextCursor", page.nextCursor());
+        data.put("latestId", history.latest());
         ctx.json(GatewayApi.ok(data));
     }
 

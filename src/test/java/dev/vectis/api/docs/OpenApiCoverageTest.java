@@ -23,7 +23,9 @@ class OpenApiCoverageTest {
     @DbTest
     void everyRouteIsDescribedAndEveryDescriptionIsARoute(TestDatabase db) {
         try (TestApp app = TestApp.start(db)) {
-            Set<String> routes = new TreeSet<>(app.app().routes());
+            // Javalin's <path> (a parameter that may hold slashes) is OpenAPI's {path}.
+            Set<String> routes = new TreeSet<>();
+            app.app().routes().forEach(r -> routes.add(r.replaceAll("<([^>/]+)>", "{$1}")));
             List<String> described = new ArrayList<>();
             for (OpenApiCheck.Operation op : OpenApiCheck.instance().operations()) {
                 described.add(op.method() + " " + op.template());
