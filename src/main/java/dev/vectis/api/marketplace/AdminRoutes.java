@@ -1,5 +1,6 @@
 package dev.vectis.api.marketplace;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,9 +23,7 @@ import dev.vectis.workers.MarketplaceWorkers;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.Set;
 
@@ -44,6 +43,13 @@ final class AdminRoutes {
     record ProductBody(String name, String description, Long price_coins, Integer provision_action, Boolean is_active,
                        List<String> worker_ids, List<String> ready_patterns, List<String> failure_patterns,
                        List<String> redact_patterns, String on_provision_timeout, Integer provision_timeout_seconds) {
+    }
+
+    record Token(String token) {
+    }
+
+    /** PATCH /admin/users/{id}/coins: the balance after the change, and the ledger entry it wrote. */
+    record CoinsAnswer(@JsonProperty("user_id") String userId, long coins, MarketViews.EntryView entry) {
     }
 
     private final Access access;
@@ -79,12 +85,12 @@ final class AdminRoutes {
         });
         r.post("/admin/users/{userId}/tokens", ctx -> {
             access.admin(ctx);
-            ctx.status(201).json(Map.of("token", users.newToken(ctx.pathParam("userId"))));
+            ctx.status(201).json(new Token(users.newToken(ctx.pathParam("userId"))));
         });
         r.delete("/admin/users/{userId}/tokens", ctx -> {
             access.admin(ctx);
             String userId = ctx.pathParam("userId");
-            ctx.json(Map.of("user_id", userId, "revoked_api_tokens", users.revokeAll(userId)));
+            ctx.json(new MarketViews.RevokedTokens(userId, users.revokeAll(userId)));
         });
         r.patch("/admin/users/{userId}/coins", this::coins);
         r.get("/admin/users/{userId}/ledger", ctx -> {
@@ -104,12 +110,12 @@ final class AdminRoutes {
         r.post("/admin/vps-products", this::createProduct);
         r.get("/admin/vps-products", ctx -> {
             access.require(ctx, Permission.READ);
-            ctx.json(products.list(false).stream().map(p -> MarketViews.product(p, true)).toList());
+            ctx.json(products.list(false).stream().map(MarketViews::adminProduct).toList());
         });
         r.patch("/admin/vps-products/{productId}", this::updateProduct);
         r.delete("/admin/vps-products/{productId}", ctx -> {
             access.admin(ctx);
-            ctx.json(MarketViews.product(products.deactivate(ctx.pathParam("productId")), true));
+            ctx.json(MarketViews.adminProduct(products.deactivate(ctx.pathParam("productId"))));
         });
     }
 
@@ -118,19 +124,14 @@ final class AdminRoutes {
         NewUser b = json.read(ctx, NewUser.class);
         Users.Created created = users.create(b.email(), b.name(), b.password(), b.coins() == null ? 0 : b.coins(),
                 admin.subject(), RequestIds.of(ctx));
-        Map<String, Object> out = MarketViews.user(created.user());
-        out.put("token", created.token());
-        ctx.status(201).json(out);
+        ctx.status(201).json(MarketViews.newUser(created.user(), created.token()));
     }
 
     private void listUsers(Context ctx) {
         access.require(ctx, Permission.READ);
         Page<User> page = users.list(QueryParams.text(ctx, "cursor"), QueryParams.integer(ctx, "limit", 50, 1, 500));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("users", page.items().stream().map(MarketViews::user).toList());
-        out.put("count", page.total());
-        out.put("next_cursor", page.nextCursor());
-        ctx.json(out);
+        ctx.json(new MarketViews.UserPage(page.items().stream().map(MarketViews::user).toList(), page.total(),
+                page.nextCursor()));
     }
 
     /** With an Idempotency-Key, made once: the purchase's rules (replay, 422 for another body, 409 while running). */
@@ -156,25 +157,19 @@ final class AdminRoutes {
     }
 
     private String coinsAnswer(String userId, Ledger.Change change) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("user_id", userId);
-        out.put("coins", change.balance());
-        out.put("entry", MarketViews.entry(change.entry()));
         try {
-            return mapper.writeValueAsString(out);
+            return mapper.writeValueAsString(new CoinsAnswer(userId, change.balance(),
+                    MarketViews.entry(change.entry())));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    static Map<String, Object> ledgerPage(Ledger ledger, Context ctx, String userId) {
+    static MarketViews.LedgerPage ledgerPage(Ledger ledger, Context ctx, String userId) {
         String cursor = QueryParams.text(ctx, "cursor");
         Page<LedgerEntry> page = ledger.entries(userId, Page.numericCursor(cursor, "next_cursor"), QueryParams.integer(ctx, "limit", 50, 1, 500));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("entries", page.items().stream().map(MarketViews::entry).toList());
-        out.put("count", page.total());
-        out.put("next_cursor", page.nextCursor());
-        return out;
+        return new MarketViews.LedgerPage(page.items().stream().map(MarketViews::entry).toList(), page.total(),
+                page.nextCursor());
     }
 
     private void registerWorker(Context ctx) {
@@ -193,7 +188,7 @@ final class AdminRoutes {
     private void createProduct(Context ctx) {
         access.admin(ctx);
         ProductBody b = json.read(ctx, ProductBody.class);
-        ctx.status(201).json(MarketViews.product(products.create(changes(b, Set.of())), true));
+        ctx.status(201).json(MarketViews.adminProduct(products.create(changes(b, Set.of()))));
     }
 
     /** A rule field sent as null goes back to the configured default; one left out stays as it is. */
@@ -207,7 +202,7 @@ final class AdminRoutes {
                 reset.add(field);
             }
         }
-        ctx.json(MarketViews.product(products.update(ctx.pathParam("productId"), changes(b, reset)), true));
+        ctx.json(MarketViews.adminProduct(products.update(ctx.pathParam("productId"), changes(b, reset))));
     }
 
     private static Products.Changes changes(ProductBody b, Set<String> reset) {
@@ -216,7 +211,7 @@ final class AdminRoutes {
                         b.on_provision_timeout(), b.provision_timeout_seconds()), reset);
     }
 
-    private Map<String, Object> worker(MarketplaceWorkers.View w) {
-        return MarketViews.worker(w, health.apply(w.id()));
+    private WorkerView worker(MarketplaceWorkers.View w) {
+        return WorkerView.of(w, health.apply(w.id()));
     }
 }

@@ -10,9 +10,7 @@ import dev.vectis.sessions.VpsSession;
 import dev.vectis.sessions.VpsSessions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * /admin/vps-sessions: every user's sessions for operators, with what watching the log and
@@ -42,10 +40,8 @@ final class AdminSessionRoutes {
         r.get("/admin/vps-sessions/{sessionId}", ctx -> {
             access.require(ctx, Permission.READ);
             VpsSession s = sessions.get(ctx.pathParam("sessionId"));
-            Map<String, Object> view = MarketViews.adminSession(s);
             // The owner's stream shows this checklist; an operator reads it here (ours, not the spec's).
-            view.put("checklist", SessionEvents.checklist(s).get("items"));
-            ctx.json(view);
+            ctx.json(SessionViews.adminSession(s).withChecklist((List<?>) SessionEvents.checklist(s).get("items")));
         });
         r.get("/admin/vps-sessions/{sessionId}/log", ctx -> {
             access.require(ctx, Permission.READ);
@@ -54,7 +50,7 @@ final class AdminSessionRoutes {
         r.post("/admin/vps-sessions/{sessionId}/resolve", ctx -> {
             access.admin(ctx);
             Resolve b = json.read(ctx, Resolve.class);
-            ctx.json(MarketViews.adminSession(sessions.resolve(ctx.pathParam("sessionId"), b.action())));
+            ctx.json(SessionViews.adminSession(sessions.resolve(ctx.pathParam("sessionId"), b.action())));
         });
     }
 
@@ -74,10 +70,7 @@ final class AdminSessionRoutes {
         }
         Page<VpsSession> page = sessions.all(status, workerId, "true".equals(flagged), QueryParams.text(ctx, "cursor"),
                 QueryParams.integer(ctx, "limit", 50, 1, 500));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("sessions", page.items().stream().map(MarketViews::adminSession).toList());
-        out.put("count", page.total());
-        out.put("next_cursor", page.nextCursor());
-        ctx.json(out);
+        ctx.json(new SessionViews.SessionPage<>(page.items().stream().map(SessionViews::adminSession).toList(),
+                page.total(), page.nextCursor()));
     }
 }

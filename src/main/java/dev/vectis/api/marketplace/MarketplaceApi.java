@@ -50,7 +50,7 @@ public final class MarketplaceApi implements ContractApi {
     /** A session as the purchase answers it (and replays it, byte for byte). */
     public static String render(ObjectMapper mapper, dev.vectis.sessions.VpsSession session) {
         try {
-            return mapper.writeValueAsString(MarketViews.session(session));
+            return mapper.writeValueAsString(SessionViews.session(session));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

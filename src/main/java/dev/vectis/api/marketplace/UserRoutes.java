@@ -1,5 +1,6 @@
 package dev.vectis.api.marketplace;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectis.auth.Jwt;
@@ -16,8 +17,6 @@ import dev.vectis.sessions.VpsSessions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** What users call: login, their profile and ledger, products, and their VPS sessions. */
 final class UserRoutes {
@@ -26,6 +25,9 @@ final class UserRoutes {
     }
 
     record Purchase(String product_id) {
+    }
+
+    record LoginAnswer(String token, @JsonProperty("expires_at") String expiresAt) {
     }
 
     private final Access access;
@@ -59,14 +61,14 @@ final class UserRoutes {
         r.get("/me", ctx -> ctx.json(MarketViews.user(users.get(access.user(ctx, false)))));
         r.delete("/me/tokens", ctx -> {
             String userId = access.user(ctx, false);
-            ctx.json(Map.of("user_id", userId, "revoked_api_tokens", users.revokeAll(userId)));
+            ctx.json(new MarketViews.RevokedTokens(userId, users.revokeAll(userId)));
         });
         r.get("/me/ledger", ctx -> ctx.json(AdminRoutes.ledgerPage(ledger, ctx, access.user(ctx, false))));
         r.get("/vps/products", ctx -> ctx.json(products.list(true).stream()
-                .map(p -> MarketViews.product(p, false)).toList()));
+                .map(MarketViews::product).toList()));
         r.post("/vps/purchase-and-create", this::purchase);
         r.get("/vps/sessions", this::list);
-        r.get("/vps/sessions/{sessionId}", ctx -> ctx.json(MarketViews.session(
+        r.get("/vps/sessions/{sessionId}", ctx -> ctx.json(SessionViews.session(
                 sessions.owned(access.user(ctx, false), ctx.pathParam("sessionId")))));
         r.get("/vps/sessions/{sessionId}/log", ctx -> {
             String log = sessions.log(access.user(ctx, false), ctx.pathParam("sessionId"));
@@ -74,17 +76,14 @@ final class UserRoutes {
         });
         r.delete("/vps/sessions/{sessionId}", ctx -> {
             VpsSession s = sessions.delete(access.user(ctx, false), ctx.pathParam("sessionId"));
-            ctx.status(s.status().equals("deleted") ? 200 : 202).json(MarketViews.session(s));
+            ctx.status(s.status().equals("deleted") ? 200 : 202).json(SessionViews.session(s));
         });
     }
 
     private void login(Context ctx) {
         Login b = json.read(ctx, Login.class);
         Jwt.Issued issued = users.login(b.email(), b.password());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("token", issued.token());
-        out.put("expires_at", issued.expiresAt().toString());
-        ctx.json(out);
+        ctx.json(new LoginAnswer(issued.token(), issued.expiresAt().toString()));
     }
 
     private void purchase(Context ctx) throws IOException {
@@ -103,10 +102,7 @@ final class UserRoutes {
     private void list(Context ctx) {
         String userId = access.user(ctx, false);
         Page<VpsSession> page = sessions.list(userId, QueryParams.text(ctx, "cursor"), QueryParams.integer(ctx, "limit", 50, 1, 500));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("sessions", page.items().stream().map(MarketViews::session).toList());
-        out.put("count", page.total());
-        out.put("next_cursor", page.nextCursor());
-        ctx.json(out);
+        ctx.json(new SessionViews.SessionPage<>(page.items().stream().map(SessionViews::session).toList(),
+                page.total(), page.nextCursor()));
     }
 }
