@@ -1,5 +1,6 @@
 package dev.vectis.api.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectis.error.InvalidInputException;
 import dev.vectis.error.NotFoundException;
@@ -14,7 +15,6 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -71,12 +71,8 @@ final class ChatWorkerRoutes {
         InvalidInputException.maxLength(b.description(), "description", 1000);
         Worker w = f.workers().registerGateway(new GatewayRegistration(workerId, endpoint, maxSessions,
                 b.description(), status, b.version(), environment));
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("workerId", w.id());
-        data.put("status", "registered");
-        data.put("assignedSessions", f.chatSessions().liveOn(w.id()));
-        data.put("message", "Worker registered successfully");
-        ctx.json(GatewayApi.ok(data));
+        ctx.json(GatewayApi.ok(new GatewayViews.Registered(w.id(), "registered", f.chatSessions().liveOn(w.id()),
+                "Worker registered successfully")));
     }
 
     private void heartbeat(Context ctx) {
@@ -92,11 +88,8 @@ final class ChatWorkerRoutes {
                     + "register it again");
         }
         f.metrics().record(b.sample(workerId, now));
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("workerId", workerId);
-        data.put("status", "acknowledged");
-        data.put("commands", f.commands().toDeliver(workerId).stream().map(this::command).toList());
-        ctx.json(GatewayApi.ok(data));
+        ctx.json(GatewayApi.ok(new GatewayViews.Acknowledged(workerId, "acknowledged",
+                f.commands().toDeliver(workerId).stream().map(this::command).toList())));
     }
 
     private void event(Context ctx, String source, String pathWorkerId, String answer) {
@@ -130,20 +123,16 @@ final class ChatWorkerRoutes {
         ctx.json(GatewayApi.message("Worker unregistered successfully"));
     }
 
-    private Map<String, Object> command(WorkerCommands.Command c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", c.id());
-        m.put("type", c.type());
-        m.put("payload", parse(c.payload()));
-        m.put("createdAt", java.time.Instant.ofEpochMilli(c.createdAt()).toString());
-        return m;
+    private GatewayViews.Command command(WorkerCommands.Command c) {
+        return new GatewayViews.Command(c.id(), c.type(), parse(c.payload()),
+                java.time.Instant.ofEpochMilli(c.createdAt()).toString());
     }
 
-    private Object parse(String payload) {
+    private JsonNode parse(String payload) {
         try {
             return payload == null ? null : mapper.readTree(payload);
         } catch (java.io.IOException e) {
-            return payload;
+            return mapper.getNodeFactory().textNode(payload);
         }
     }
 

@@ -17,7 +17,6 @@ import dev.vectis.workers.WorkerMetrics;
 import dev.vectis.workers.WorkerRegistry;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -73,17 +72,11 @@ public final class GatewayApi implements ContractApi {
     }
 
     /** The spec's success envelope. */
-    static Map<String, Object> ok(Object data) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("data", data);
-        return body;
+    static <T> GatewayViews.Ok<T> ok(T data) {
+        return new GatewayViews.Ok<>(true, data);
     }
 
-    static Map<String, Object> message(String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("message", message);
-        return body;
+    static GatewayViews.Message message(String message) {
+        return new GatewayViews.Message(true, message);
     }
 }

@@ -28,9 +28,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** What operators see (admin or operator role; commands need admin): every worker of every contract, its metrics, sessions and events. */
@@ -79,15 +77,11 @@ final class OperatorRoutes {
         callers.require(ctx, Permission.READ);
         int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
         String cursor = QueryParams.text(ctx, "cursor");
-        Map<String, Object> data = new LinkedHashMap<>();
-        Page<Worker> page = f.workers().onOneConnection(() -> {
+        OperatorViews.WorkerList data = f.workers().onOneConnection(() -> {
             Page<Worker> p = f.workers().list(cursor, limit);
-            data.put("workers", p.items().stream().map(w -> view(w, f.chatSessions().liveOn(w.id()),
-                    f.metrics().latest(w.id()).stream().findFirst())).toList());
-            return p;
+            return new OperatorViews.WorkerList(p.items().stream().map(w -> view(w, f.chatSessions().liveOn(w.id()),
+                    f.metrics().latest(w.id()).stream().findFirst())).toList(), p.total(), p.nextCursor());
         });
-        data.put("count", page.total());
-        data.put("nextCursor", page.nextCursor());
         ctx.json(GatewayApi.ok(data));
     }
 
@@ -95,9 +89,8 @@ final class OperatorRoutes {
         callers.require(ctx, Permission.READ);
         WorkerOverview o = f.workers().overview(ctx.pathParam("workerId"), f.chatSessions().endedStates())
                 .orElseThrow(OperatorRoutes::noSuchWorker);
-        Map<String, Object> data = view(o.worker(), o.liveSessions(), o.lastMetrics());
-        data.put("assignedSessions", o.liveSessions());
-        ctx.json(GatewayApi.ok(data));
+        ctx.json(GatewayApi.ok(new OperatorViews.WorkerDetail(view(o.worker(), o.liveSessions(), o.lastMetrics()),
+                o.liveSessions())));
     }
 
     private void metrics(Context ctx) {
@@ -105,10 +98,8 @@ final class OperatorRoutes {
         Worker w = worker(ctx);
         long since = since(ctx.queryParam("since"));
         int limit = QueryParams.integer(ctx, "limit", 1000, 1, 10_000);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("workerId", w.id());
-        data.put("metrics", f.metrics().since(w.id(), since, limit).stream().map(this::sample).toList());
-        ctx.json(GatewayApi.ok(data));
+        ctx.json(GatewayApi.ok(new OperatorViews.MetricsList(w.id(),
+                f.metrics().since(w.id(), since, limit).stream().map(this::sample).toList())));
     }
 
     private void events(Context ctx) {
@@ -117,10 +108,8 @@ final class OperatorRoutes {
         int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
         String cursor = QueryParams.text(ctx, "cursor");
         Page.Window<Event> events = f.events().forWorker(w.id(), Page.numericCursor(cursor, "nextCursor"), limit);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("events", events.items().stream().map(this::event).toList());
-        data.put("nextCursor", events.nextCursor());
-        ctx.json(GatewayApi.ok(data));
+        ctx.json(GatewayApi.ok(new OperatorViews.EventPage(events.items().stream().map(this::event).toList(),
+                events.nextCursor())));
     }
 
     /** Ours, not the spec's: every chat session, by id, optionally of one worker or in one status. */
@@ -134,36 +123,18 @@ final class OperatorRoutes {
         InvalidInputException.maxLength(cursor, "cursor", 200);
         Page<ChatSession> page = f.chatSessions().page(workerId, status, cursor,
                 QueryParams.integer(ctx, "limit", 100, 1, 1000));
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("sessions", page.items().stream().map(s -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("sessionId", s.id());
-            m.put("workerId", s.workerId());
-            m.put("status", s.status());
-            m.put("phoneNumber", s.phoneNumber());
-            m.put("createdAt", Instant.ofEpochMilli(s.createdAt()).toString());
-            m.put("updatedAt", Instant.ofEpochMilli(s.updatedAt()).toString());
-            return m;
-        }).toList());
-        data.put("count", page.total());
-        data.put("nextCursor", page.nextCursor());
-        ctx.json(GatewayApi.ok(data));
+        ctx.json(GatewayApi.ok(new OperatorViews.SessionList(page.items().stream()
+                .map(s -> new OperatorViews.SessionSummary(s.id(), s.workerId(), s.status(), s.phoneNumber(),
+                        time(s.createdAt()), time(s.updatedAt())))
+                .toList(), page.total(), page.nextCursor())));
     }
 
     private void session(Context ctx) {
         callers.require(ctx, Permission.READ);
         ChatSession s = f.chatSessions().find(ctx.pathParam("sessionId"))
                 .orElseThrow(() -> new NotFoundException("SESSION_NOT_FOUND", "Session not found"));
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("sessionId", s.id());
-        data.put("workerId", s.workerId());
-        data.put("status", s.status());
-        data.put("phoneNumber", s.phoneNumber());
-        data.put("qrCode", s.qrCode());
-        data.put("qrString", s.qrString());
-        data.put("createdAt", Instant.ofEpochMilli(s.createdAt()).toString());
-        data.put("updatedAt", Instant.ofEpochMilli(s.updatedAt()).toString());
-        ctx.json(GatewayApi.ok(data));
+        ctx.json(GatewayApi.ok(new OperatorViews.SessionView(s.id(), s.workerId(), s.status(), s.phoneNumber(),
+                s.qrCode(), s.qrString(), time(s.createdAt()), time(s.updatedAt()))));
     }
 
     /**
@@ -182,11 +153,8 @@ final class OperatorRoutes {
         InvalidInputException.maxLength(filter.sessionId(), "sessionId", 200);
         EventLog.History history = f.events().history(filter, before, Page.probe(limit));
         Page.Window<Event> page = Page.window(history.events(), limit, e -> Long.toString(e.id()));
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("events", page.items().stream().map(this::event).toList());
-        data.put("nextCursor", page.nextCursor());
-        data.put("latestId", history.latest());
-        ctx.json(GatewayApi.ok(data));
+        ctx.json(GatewayApi.ok(new OperatorViews.EventHistory(page.items().stream().map(this::event).toList(),
+                page.nextCursor(), history.latest())));
     }
 
     /** Every event of every contract as Server-Sent Events, resumable with Last-Event-ID. */
@@ -209,13 +177,8 @@ final class OperatorRoutes {
             throw new InvalidInputException("payload", "payload must be at most 64 KiB of JSON");
         }
         WorkerCommands.Command c = f.commands().queue(ctx.pathParam("workerId"), b.type(), payload);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", c.id());
-        out.put("worker_id", c.workerId());
-        out.put("type", c.type());
-        out.put("payload", b.payload());
-        out.put("created_at", Instant.ofEpochMilli(c.createdAt()).toString());
-        ctx.status(201).json(out);
+        ctx.status(201).json(new OperatorViews.QueuedCommand(c.id(), c.workerId(), c.type(), b.payload(),
+                time(c.createdAt())));
     }
 
     private Worker worker(Context ctx) {
@@ -227,61 +190,27 @@ final class OperatorRoutes {
     }
 
     /** {@code sessions}: the worker's live sessions; {@code last}: its newest metrics sample. */
-    private Map<String, Object> view(Worker w, List<String> sessions, Optional<MetricsSample> last) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("workerId", w.id());
-        m.put("enrolledVia", w.enrolledVia());
-        m.put("status", w.gatewayStatus());
-        m.put("liveness", w.online() ? "online" : "offline");
-        m.put("lastHeartbeat", Instant.ofEpochMilli(w.lastSeenAt()).toString());
-        m.put("endpoint", w.endpoint());
-        m.put("description", w.description());
-        m.put("maxSessions", w.maxSessions());
-        m.put("currentSessions", sessions.size());
-        m.put("runningJobs", w.runningJobs());
-        m.put("environment", w.environment());
-        m.put("version", w.version());
-        m.put("hostname", w.hostname());
-        m.put("ip", w.ip());
-        m.put("subdomain", w.subdomain());
-        m.put("lastMetrics", last.map(this::sample).orElse(null));
-        m.put("createdAt", Instant.ofEpochMilli(w.createdAt()).toString());
-        return m;
+    private OperatorViews.WorkerView view(Worker w, List<String> sessions, Optional<MetricsSample> last) {
+        return new OperatorViews.WorkerView(w.id(), w.enrolledVia(), w.gatewayStatus(),
+                w.online() ? "online" : "offline", time(w.lastSeenAt()), w.endpoint(), w.description(),
+                w.maxSessions(), sessions.size(), w.runningJobs(), w.environment(), w.version(), w.hostname(), w.ip(),
+                w.subdomain(), last.map(this::sample).orElse(null), time(w.createdAt()));
     }
 
-    private Map<String, Object> sample(MetricsSample s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", s.status());
-        m.put("cpuUsage", s.cpuUsage());
-        m.put("memoryUsage", s.memoryUsage());
-        m.put("uptime", s.uptime());
-        m.put("messageCount", s.messageCount());
-        Map<String, Object> sessions = new LinkedHashMap<>();
-        sessions.put("total", s.sessionTotal());
-        sessions.put("connected", s.sessionConnected());
-        sessions.put("disconnected", s.sessionDisconnected());
-        sessions.put("qr_required", s.sessionQrRequired());
-        sessions.put("reconnecting", s.sessionReconnecting());
-        sessions.put("error", s.sessionError());
-        m.put("sessions", sessions);
-        m.put("extra", s.extra() == null ? null : tree(s.extra()));
-        m.put("timestamp", s.reportedAt());
-        m.put("receivedAt", Instant.ofEpochMilli(s.createdAt()).toString());
-        return m;
+    private OperatorViews.MetricsView sample(MetricsSample s) {
+        return new OperatorViews.MetricsView(s.status(), s.cpuUsage(), s.memoryUsage(), s.uptime(), s.messageCount(),
+                new OperatorViews.SessionCounts(s.sessionTotal(), s.sessionConnected(), s.sessionDisconnected(),
+                        s.sessionQrRequired(), s.sessionReconnecting(), s.sessionError()),
+                s.extra() == null ? null : tree(s.extra()), s.reportedAt(), time(s.createdAt()));
     }
 
-    private Map<String, Object> event(Event e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", e.id());
-        m.put("type", e.type());
-        m.put("source", e.source());
-        m.put("workerId", e.workerId());
-        m.put("known", e.known());
-        m.put("sessionId", e.sessionId());
-        m.put("messageId", e.messageId());
-        m.put("data", tree(e.data()));
-        m.put("receivedAt", Instant.ofEpochMilli(e.createdAt()).toString());
-        return m;
+    private OperatorViews.EventView event(Event e) {
+        return new OperatorViews.EventView(e.id(), e.type(), e.source(), e.workerId(), e.known(), e.sessionId(),
+                e.messageId(), tree(e.data()), time(e.createdAt()));
+    }
+
+    private static String time(long epochMillis) {
+        return Instant.ofEpochMilli(epochMillis).toString();
     }
 
     private String eventJson(Event e) {
