@@ -23,8 +23,6 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Who may do what, and who did: named tokens ({@code /api/v1/tokens}, admin only) and the
@@ -87,25 +85,20 @@ public final class AccessApi implements ContractApi {
         NamedTokens.Issued issued = tokens.create(b.name(), role, expiresAt(b.expiresAt()), caller.id(),
                 (h, t) -> audit.append(h, AuditTrail.entry(ctx, target(t.id()), 201)));
         AuditTrail.written(ctx);
-        Map<String, Object> data = view(issued.token());
-        data.put("token", issued.secret());
-        ctx.status(201).json(ok(data));
+        ctx.status(201).json(Ok.of(new AccessViews.IssuedToken(view(issued.token()), issued.secret())));
     }
 
     private void list(Context ctx) {
         callers.require(ctx, Permission.MANAGE);
         Page<NamedToken> page = tokens.list(QueryParams.text(ctx, "cursor"),
                 QueryParams.integer(ctx, "limit", 100, 1, 1000));
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("tokens", page.items().stream().map(this::view).toList());
-        data.put("count", page.total());
-        data.put("nextCursor", page.nextCursor());
-        ctx.json(ok(data));
+        ctx.json(Ok.of(new AccessViews.TokenPage(page.items().stream().map(this::view).toList(), page.total(),
+                page.nextCursor())));
     }
 
     private void show(Context ctx) {
         callers.require(ctx, Permission.MANAGE);
-        ctx.json(ok(view(tokens.get(ctx.pathParam("tokenId")).orElseThrow(() ->
+        ctx.json(Ok.of(view(tokens.get(ctx.pathParam("tokenId")).orElseThrow(() ->
                 new NotFoundException("TOKEN_NOT_FOUND", "Token not found")))));
     }
 
@@ -114,7 +107,7 @@ public final class AccessApi implements ContractApi {
         String id = ctx.pathParam("tokenId");
         NamedToken revoked = tokens.revoke(id, (h, t) -> audit.append(h, AuditTrail.entry(ctx, target(id), 200)));
         AuditTrail.written(ctx);
-        ctx.json(ok(view(revoked)));
+        ctx.json(Ok.of(view(revoked)));
     }
 
     private void auditLog(Context ctx) {
@@ -123,10 +116,8 @@ public final class AccessApi implements ContractApi {
                 filter(ctx, "target"));
         AuditLog.Entries page = audit.page(filter, QueryParams.text(ctx, "cursor"),
                 QueryParams.integer(ctx, "limit", 100, 1, 1000));
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("entries", page.items().stream().map(AccessApi::entry).toList());
-        data.put("nextCursor", page.nextCursor());
-        ctx.json(ok(data));
+        ctx.json(Ok.of(new AccessViews.AuditPage(page.items().stream().map(AccessApi::entry).toList(),
+                page.nextCursor())));
     }
 
     static String target(String tokenId) {
@@ -150,44 +141,19 @@ public final class AccessApi implements ContractApi {
         }
     }
 
-    private Map<String, Object> view(NamedToken t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", t.id());
-        m.put("name", t.name());
-        m.put("role", t.role().wire());
-        m.put("state", t.revokedAt() != null ? "revoked"
-                : t.expiresAt() != null && t.expiresAt() <= clock.millis() ? "expired" : "active");
-        m.put("createdAt", time(t.createdAt()));
-        m.put("createdBy", t.createdBy());
-        m.put("lastUsedAt", time(t.lastUsedAt()));
-        m.put("expiresAt", time(t.expiresAt()));
-        m.put("revokedAt", time(t.revokedAt()));
-        return m;
+    private AccessViews.TokenView view(NamedToken t) {
+        String state = t.revokedAt() != null ? "revoked"
+                : t.expiresAt() != null && t.expiresAt() <= clock.millis() ? "expired" : "active";
+        return new AccessViews.TokenView(t.id(), t.name(), t.role().wire(), state, time(t.createdAt()),
+                t.createdBy(), time(t.lastUsedAt()), time(t.expiresAt()), time(t.revokedAt()));
     }
 
-    private static Map<String, Object> entry(AuditEntry e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", e.id());
-        m.put("at", time(e.at()));
-        m.put("actorId", e.actorId());
-        m.put("actorName", e.actorName());
-        m.put("actorRole", e.actorRole());
-        m.put("action", e.action());
-        m.put("target", e.target());
-        m.put("requestId", e.requestId());
-        m.put("status", e.status());
-        m.put("outcome", e.outcome());
-        return m;
+    private static AccessViews.AuditView entry(AuditEntry e) {
+        return new AccessViews.AuditView(e.id(), time(e.at()), e.actorId(), e.actorName(), e.actorRole(), e.action(),
+                e.target(), e.requestId(), e.status(), e.outcome());
     }
 
     private static String time(Long epochMillis) {
         return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).toString();
-    }
-
-    private static Map<String, Object> ok(Object data) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("data", data);
-        return body;
     }
 }

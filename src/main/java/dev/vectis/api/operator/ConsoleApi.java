@@ -18,7 +18,6 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -82,10 +81,6 @@ public final class ConsoleApi implements ContractApi {
     /** Any operator's token: the role and what it grants, so a client shows only what it may do. */
     private void whoami(Context ctx) {
         Principal p = callers.require(ctx, Permission.READ, Permission.SUBMIT);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("id", p.id());
-        data.put("name", p.name());
-        data.put("role", p.role().wire());
         List<String> granted = new ArrayList<>();
         for (Permission permission : new Permission[] {Permission.READ, Permission.OPERATE, Permission.SUBMIT,
             Permission.MANAGE}) {
@@ -93,23 +88,18 @@ public final class ConsoleApi implements ContractApi {
                 granted.add(permission.name().toLowerCase(java.util.Locale.ROOT));
             }
         }
-        data.put("permissions", granted);
-        ctx.json(ok(data));
+        ctx.json(Ok.of(new ConsoleViews.Whoami(p.id(), p.name(), p.role().wire(), granted)));
     }
 
     private void overview(Context ctx) {
         callers.require(ctx, Permission.READ);
+        // Overview (dev.vectis.metrics) builds this map; the two series are added after its fields.
         Map<String, Object> data = jdbi.withHandle(h -> Overview.read(h, clock.millis()));
         data.put("fleetPerMinute", history.series());
-        data.put("loops", loops.get().stream().map(l -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", l.name());
-            m.put("lastSuccessAt", l.lastSuccessMillis() == 0 ? null
-                    : Instant.ofEpochMilli(l.lastSuccessMillis()).toString());
-            m.put("failures", l.failures());
-            return m;
-        }).toList());
-        ctx.json(ok(data));
+        data.put("loops", loops.get().stream().map(l -> new ConsoleViews.LoopView(l.name(),
+                l.lastSuccessMillis() == 0 ? null : Instant.ofEpochMilli(l.lastSuccessMillis()).toString(),
+                l.failures())).toList());
+        ctx.json(Ok.of(data));
     }
 
     /**
@@ -129,17 +119,7 @@ public final class ConsoleApi implements ContractApi {
         }
         AuditTrail.target(ctx, "stream:" + b.path());
         StreamTickets.Issued issued = callers.ticketFor(ctx, b.path());
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("ticket", issued.ticket());
-        data.put("path", b.path());
-        data.put("expiresAt", Instant.ofEpochMilli(issued.expiresAt()).toString());
-        ctx.status(201).json(ok(data));
-    }
-
-    private static Map<String, Object> ok(Object data) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("data", data);
-        return body;
+        ctx.status(201).json(Ok.of(new ConsoleViews.Ticket(issued.ticket(), b.path(),
+                Instant.ofEpochMilli(issued.expiresAt()).toString())));
     }
 }

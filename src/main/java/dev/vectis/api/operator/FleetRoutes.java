@@ -63,16 +63,13 @@ final class FleetRoutes {
                 QueryParams.text(ctx, "q"), sort == null ? FleetQuery.Sort.ID : FleetQuery.Sort.of(sort),
                 "desc".equals(order), QueryParams.text(ctx, "cursor"), QueryParams.integer(ctx, "limit", 100, 1, 1000));
         Page<FleetWorker> page = fleet.list(q);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("workers", page.items().stream().map(views::worker).toList());
-        data.put("count", page.total());
-        data.put("nextCursor", page.nextCursor());
-        ctx.json(FleetViews.ok(data));
+        ctx.json(Ok.of(new FleetViews.WorkerPage(page.items().stream().map(views::worker).toList(), page.total(),
+                page.nextCursor())));
     }
 
     private void show(Context ctx) {
         callers.require(ctx, Permission.READ);
-        ctx.json(FleetViews.ok(views.worker(fleet.get(ctx.pathParam("workerId")))));
+        ctx.json(Ok.of(views.worker(fleet.get(ctx.pathParam("workerId")))));
     }
 
     /** Newest first, as the gateway's per-worker history: a cursor is the id to read before. */
@@ -82,17 +79,14 @@ final class FleetRoutes {
         int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
         String cursor = QueryParams.text(ctx, "cursor");
         Page.Window<Event> page = events.forWorker(w.id(), Page.numericCursor(cursor, "nextCursor"), limit);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("workerId", w.id());
-        data.put("events", page.items().stream().map(views::event).toList());
-        data.put("nextCursor", page.nextCursor());
-        ctx.json(FleetViews.ok(data));
+        ctx.json(Ok.of(new FleetViews.WorkerEvents(w.id(), page.items().stream().map(views::event).toList(),
+                page.nextCursor())));
     }
 
     private void change(Context ctx, BiFunction<String, String, FleetWorker> action) {
         callers.require(ctx, Permission.OPERATE);
         String reason = ctx.bodyAsBytes().length == 0 ? null : json.read(ctx, ActionBody.class).reason();
-        ctx.json(FleetViews.ok(views.worker(action.apply(ctx.pathParam("workerId"), reason))));
+        ctx.json(Ok.of(views.worker(action.apply(ctx.pathParam("workerId"), reason))));
     }
 
     /** A filter's values: the parameter repeated, or comma-separated, or both. */
@@ -110,6 +104,7 @@ final class FleetRoutes {
 
     /** {@code label=key=value}, repeated for several labels, all of which must match. */
     private static Map<String, String> labels(Context ctx) {
+        // A map, not a record: the keys are label names the caller chooses.
         Map<String, String> labels = new LinkedHashMap<>();
         for (String raw : ctx.queryParams("label")) {
             int eq = raw.indexOf('=');

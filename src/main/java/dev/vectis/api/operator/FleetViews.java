@@ -1,5 +1,6 @@
 package dev.vectis.api.operator;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectis.events.Event;
@@ -7,7 +8,7 @@ import dev.vectis.workers.FleetWorker;
 import dev.vectis.workers.MetricsSample;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** How the fleet view writes workers and events. */
@@ -19,74 +20,56 @@ final class FleetViews {
         this.mapper = mapper;
     }
 
-    /** The success envelope of the operator endpoints under /api/v1. */
-    static Map<String, Object> ok(Object data) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("data", data);
-        return body;
+    /** A worker as docs/fleet.md shows it; capacity and lastMetrics are null, not absent, when unknown. */
+    record WorkerView(String id, String name, List<String> contracts, String state, boolean online,
+                      String lastHeardAt, Map<String, String> labels, Load load, Capacity capacity,
+                      SampleView lastMetrics, String enrolledVia, String hostname, String address, String endpoint,
+                      String baseUrl, String version, String createdAt) {
     }
 
-    Map<String, Object> worker(FleetWorker w) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", w.id());
-        m.put("name", w.name());
-        m.put("contracts", w.contracts());
-        m.put("state", w.state());
-        m.put("online", w.online());
-        m.put("lastHeardAt", time(w.lastSeenAt()));
-        m.put("labels", w.labels().pairs());
-        Map<String, Object> load = new LinkedHashMap<>();
-        load.put("jobs", w.runningJobs());
-        load.put("sessions", w.sessions());
-        m.put("load", load);
-        Map<String, Object> capacity = new LinkedHashMap<>();
-        capacity.put("jobs", w.maxJobs());
-        capacity.put("sessions", w.maxSessions());
-        m.put("capacity", capacity);
-        m.put("lastMetrics", w.lastMetrics().map(this::sample).orElse(null));
-        m.put("enrolledVia", w.enrolledVia());
-        m.put("hostname", w.hostname());
-        m.put("address", w.address());
-        m.put("endpoint", w.endpoint());
-        m.put("baseUrl", w.baseUrl());
-        m.put("version", w.version());
-        m.put("createdAt", time(w.createdAt()));
-        return m;
+    record Load(int jobs, int sessions) {
     }
 
-    Map<String, Object> event(Event e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", e.id());
-        m.put("type", e.type());
-        m.put("source", e.source());
-        m.put("workerId", e.workerId());
-        m.put("sessionId", e.sessionId());
-        m.put("messageId", e.messageId());
-        m.put("data", tree(e.data()));
-        m.put("at", time(e.createdAt()));
-        return m;
+    /** Null for the kind of work the worker does not take. */
+    record Capacity(Integer jobs, Integer sessions) {
     }
 
-    private Map<String, Object> sample(MetricsSample s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", s.status());
-        m.put("cpuUsage", s.cpuUsage());
-        m.put("memoryUsage", s.memoryUsage());
-        m.put("uptime", s.uptime());
-        m.put("messageCount", s.messageCount());
-        Map<String, Object> sessions = new LinkedHashMap<>();
-        sessions.put("total", s.sessionTotal());
-        sessions.put("connected", s.sessionConnected());
-        sessions.put("disconnected", s.sessionDisconnected());
-        sessions.put("qr_required", s.sessionQrRequired());
-        sessions.put("reconnecting", s.sessionReconnecting());
-        sessions.put("error", s.sessionError());
-        m.put("sessions", sessions);
-        m.put("extra", s.extra() == null ? null : tree(s.extra()));
-        m.put("reportedAt", s.reportedAt());
-        m.put("receivedAt", time(s.createdAt()));
-        return m;
+    /** Every metric is null when the heartbeat left it out. */
+    record SampleView(String status, Double cpuUsage, Double memoryUsage, Long uptime, Long messageCount,
+                      SessionCounts sessions, JsonNode extra, String reportedAt, String receivedAt) {
+    }
+
+    record SessionCounts(Integer total, Integer connected, Integer disconnected,
+                         @JsonProperty("qr_required") Integer qrRequired, Integer reconnecting, Integer error) {
+    }
+
+    record EventView(long id, String type, String source, String workerId, String sessionId, String messageId,
+                     JsonNode data, String at) {
+    }
+
+    record WorkerPage(List<WorkerView> workers, long count, String nextCursor) {
+    }
+
+    record WorkerEvents(String workerId, List<EventView> events, String nextCursor) {
+    }
+
+    WorkerView worker(FleetWorker w) {
+        return new WorkerView(w.id(), w.name(), w.contracts(), w.state(), w.online(), time(w.lastSeenAt()),
+                w.labels().pairs(), new Load(w.runningJobs(), w.sessions()), new Capacity(w.maxJobs(), w.maxSessions()),
+                w.lastMetrics().map(this::sample).orElse(null), w.enrolledVia(), w.hostname(), w.address(),
+                w.endpoint(), w.baseUrl(), w.version(), time(w.createdAt()));
+    }
+
+    EventView event(Event e) {
+        return new EventView(e.id(), e.type(), e.source(), e.workerId(), e.sessionId(), e.messageId(), tree(e.data()),
+                time(e.createdAt()));
+    }
+
+    private SampleView sample(MetricsSample s) {
+        SessionCounts sessions = new SessionCounts(s.sessionTotal(), s.sessionConnected(), s.sessionDisconnected(),
+                s.sessionQrRequired(), s.sessionReconnecting(), s.sessionError());
+        return new SampleView(s.status(), s.cpuUsage(), s.memoryUsage(), s.uptime(), s.messageCount(), sessions,
+                s.extra() == null ? null : tree(s.extra()), s.reportedAt(), time(s.createdAt()));
     }
 
     private static String time(long millis) {

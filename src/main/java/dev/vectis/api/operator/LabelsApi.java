@@ -73,6 +73,7 @@ public final class LabelsApi implements ContractApi {
         }
         Labels wanted = Labels.fromJson(body, "labels");
         if (labels.replace(id, wanted)) {
+            // A map, as NewEvent (dev.vectis.events) takes an event's data.
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("workerId", id);
             data.put("labels", wanted.pairs());
@@ -81,13 +82,11 @@ public final class LabelsApi implements ContractApi {
         ctx.json(ok(id, wanted));
     }
 
-    private static Map<String, Object> ok(String workerId, Labels labels) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("workerId", workerId);
-        data.put("labels", labels.pairs());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("data", data);
-        return body;
+    /** One worker's labels; the keys are the labels' own names, so they stay a map. */
+    record WorkerLabelsView(String workerId, Map<String, String> labels) {
+    }
+
+    private static Ok<WorkerLabelsView> ok(String workerId, Labels labels) {
+        return Ok.of(new WorkerLabelsView(workerId, labels.pairs()));
     }
 }
