@@ -1,6 +1,8 @@
 package dev.vectis.db;
 
 import dev.vectis.error.InvalidInputException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.function.Function;
 
@@ -40,10 +42,42 @@ public record Page<T>(List<T> items, long total, String nextCursor) {
      * {@code nextCursorField} is what the contract calls the field the client took it from.
      */
     public static Long numericCursor(String cursor, String nextCursorField) {
+        return cursor == null ? null : numberPart(cursor, nextCursorField);
+    }
+
+    /**
+     * A cursor of several parts (a sort key and the id that breaks its ties), opaque to clients:
+     * the parts joined with ':' and base64url-encoded. Only the last part may contain ':'.
+     */
+    public static String compoundCursor(String... parts) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(String.join(":", parts).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The {@code count} parts of a {@link #compoundCursor}; 400 naming {@code cursor} when it is not one. */
+    public static String[] compoundParts(String cursor, int count, String nextCursorField) {
+        String[] parts;
         try {
-            return cursor == null ? null : Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("cursor", "cursor must be a value from a previous page's " + nextCursorField);
+            parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":", count);
+        } catch (IllegalArgumentException e) {
+            throw badCursor(nextCursorField);
         }
+        if (parts.length != count || parts[count - 1].isEmpty()) {
+            throw badCursor(nextCursorField);
+        }
+        return parts;
+    }
+
+    /** A part of a compound cursor that must be a number. */
+    public static long numberPart(String part, String nextCursorField) {
+        try {
+            return Long.parseLong(part);
+        } catch (NumberFormatException e) {
+            throw badCursor(nextCursorField);
+        }
+    }
+
+    private static InvalidInputException badCursor(String nextCursorField) {
+        return new InvalidInputException("cursor", "cursor must be a value from a previous page's " + nextCursorField);
     }
 }

@@ -12,6 +12,14 @@ public final class SuccessEnvelope {
     private SuccessEnvelope() {
     }
 
+    /** {@code {"success": true, "data": ...}}: the success shape that goes with {@link #error}. */
+    public record Ok<T>(boolean success, T data) {
+    }
+
+    public static <T> Ok<T> ok(T data) {
+        return new Ok<>(true, data);
+    }
+
     public static Map<String, Object> error(ApiError e) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", false);

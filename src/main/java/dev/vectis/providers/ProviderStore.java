@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectis.db.Page;
-import dev.vectis.error.InvalidInputException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -135,17 +134,13 @@ final class ProviderStore {
     private record Cursor(long createdAt, String id) {
 
         static Cursor parse(String text) {
-            int colon = text.indexOf(':');
-            try {
-                return new Cursor(Long.parseLong(text.substring(0, colon)), text.substring(colon + 1));
-            } catch (RuntimeException e) {
-                throw new InvalidInputException("cursor", "cursor must be a value from a previous page's next_cursor");
-            }
+            String[] parts = Page.compoundParts(text, 2, "next_cursor");
+            return new Cursor(Page.numberPart(parts[0], "next_cursor"), parts[1]);
         }
 
         @Override
         public String toString() {
-            return createdAt + ":" + id;
+            return Page.compoundCursor(Long.toString(createdAt), id);
         }
     }
 

@@ -1,12 +1,11 @@
 package dev.vectis.workers;
 
 import dev.vectis.db.Columns;
+import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
-import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -158,20 +157,11 @@ final class FleetStore {
                 case LAST_HEARD -> Long.toString(last.lastSeenAt());
                 case STATE -> last.state();
             };
-            String text = sort.word() + ":" + (descending ? "desc" : "asc") + ":" + key + ":" + last.id();
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+            return Page.compoundCursor(sort.word(), descending ? "desc" : "asc", key, last.id());
         }
 
         static Position decode(String cursor, FleetQuery.Sort sort, boolean descending) {
-            String[] parts;
-            try {
-                parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":", 4);
-            } catch (IllegalArgumentException e) {
-                throw badCursor();
-            }
-            if (parts.length != 4 || parts[3].isEmpty()) {
-                throw badCursor();
-            }
+            String[] parts = Page.compoundParts(cursor, 4, NEXT);
             if (!parts[0].equals(sort.word()) || !parts[1].equals(descending ? "desc" : "asc")) {
                 throw new InvalidInputException("cursor", "cursor belongs to another sort or order; "
                         + "start again without one");
@@ -184,16 +174,10 @@ final class FleetStore {
         }
 
         long lastHeard() {
-            try {
-                return Long.parseLong(key);
-            } catch (NumberFormatException e) {
-                throw badCursor();
-            }
+            return Page.numberPart(key, NEXT);
         }
 
-        private static InvalidInputException badCursor() {
-            return new InvalidInputException("cursor", "cursor must be a value from a previous page's nextCursor");
-        }
+        private static final String NEXT = "nextCursor";
     }
 
     private static FleetWorker row(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -61,7 +61,10 @@ public final class WorkerEvents {
 
     /** The liveness sweep found the worker silent for too long. */
     public void offline(Handle h, String workerId, long now) {
-        append(h, NewEvent.of("worker.offline", "liveness", workerId, Map.of("workerId", workerId, "at", now)));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("workerId", workerId);
+        data.put("at", now);
+        append(h, NewEvent.of("worker.offline", "liveness", workerId, data));
     }
 
     private void append(Handle h, NewEvent e) {

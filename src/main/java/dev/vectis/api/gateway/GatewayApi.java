@@ -72,8 +72,8 @@ public final class GatewayApi implements ContractApi {
     }
 
     /** The spec's success envelope. */
-    static <T> GatewayViews.Ok<T> ok(T data) {
-        return new GatewayViews.Ok<>(true, data);
+    static <T> SuccessEnvelope.Ok<T> ok(T data) {
+        return new SuccessEnvelope.Ok<>(true, data);
     }
 
     static GatewayViews.Message message(String message) {

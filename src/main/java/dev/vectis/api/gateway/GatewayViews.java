@@ -9,10 +9,6 @@ final class GatewayViews {
     private GatewayViews() {
     }
 
-    /** {@code {"success": true, "data": ...}}. */
-    record Ok<T>(boolean success, T data) {
-    }
-
     /** {@code {"success": true, "message": ...}}: the answer to events, webhooks and unregistering. */
     record Message(boolean success, String message) {
     }

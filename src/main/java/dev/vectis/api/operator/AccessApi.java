@@ -85,20 +85,20 @@ public final class AccessApi implements ContractApi {
         NamedTokens.Issued issued = tokens.create(b.name(), role, expiresAt(b.expiresAt()), caller.id(),
                 (h, t) -> audit.append(h, AuditTrail.entry(ctx, target(t.id()), 201)));
         AuditTrail.written(ctx);
-        ctx.status(201).json(Ok.of(new AccessViews.IssuedToken(view(issued.token()), issued.secret())));
+        ctx.status(201).json(SuccessEnvelope.ok(new AccessViews.IssuedToken(view(issued.token()), issued.secret())));
     }
 
     private void list(Context ctx) {
         callers.require(ctx, Permission.MANAGE);
         Page<NamedToken> page = tokens.list(QueryParams.text(ctx, "cursor"),
                 QueryParams.integer(ctx, "limit", 100, 1, 1000));
-        ctx.json(Ok.of(new AccessViews.TokenPage(page.items().stream().map(this::view).toList(), page.total(),
+        ctx.json(SuccessEnvelope.ok(new AccessViews.TokenPage(page.items().stream().map(this::view).toList(), page.total(),
                 page.nextCursor())));
     }
 
     private void show(Context ctx) {
         callers.require(ctx, Permission.MANAGE);
-        ctx.json(Ok.of(view(tokens.get(ctx.pathParam("tokenId")).orElseThrow(() ->
+        ctx.json(SuccessEnvelope.ok(view(tokens.get(ctx.pathParam("tokenId")).orElseThrow(() ->
                 new NotFoundException("TOKEN_NOT_FOUND", "Token not found")))));
     }
 
@@ -107,7 +107,7 @@ public final class AccessApi implements ContractApi {
         String id = ctx.pathParam("tokenId");
         NamedToken revoked = tokens.revoke(id, (h, t) -> audit.append(h, AuditTrail.entry(ctx, target(id), 200)));
         AuditTrail.written(ctx);
-        ctx.json(Ok.of(view(revoked)));
+        ctx.json(SuccessEnvelope.ok(view(revoked)));
     }
 
     private void auditLog(Context ctx) {
@@ -116,7 +116,7 @@ public final class AccessApi implements ContractApi {
                 filter(ctx, "target"));
         AuditLog.Entries page = audit.page(filter, QueryParams.text(ctx, "cursor"),
                 QueryParams.integer(ctx, "limit", 100, 1, 1000));
-        ctx.json(Ok.of(new AccessViews.AuditPage(page.items().stream().map(AccessApi::entry).toList(),
+        ctx.json(SuccessEnvelope.ok(new AccessViews.AuditPage(page.items().stream().map(AccessApi::entry).toList(),
                 page.nextCursor())));
     }
 

@@ -88,7 +88,7 @@ public final class ConsoleApi implements ContractApi {
                 granted.add(permission.name().toLowerCase(java.util.Locale.ROOT));
             }
         }
-        ctx.json(Ok.of(new ConsoleViews.Whoami(p.id(), p.name(), p.role().wire(), granted)));
+        ctx.json(SuccessEnvelope.ok(new ConsoleViews.Whoami(p.id(), p.name(), p.role().wire(), granted)));
     }
 
     private void overview(Context ctx) {
@@ -99,7 +99,7 @@ public final class ConsoleApi implements ContractApi {
         data.put("loops", loops.get().stream().map(l -> new ConsoleViews.LoopView(l.name(),
                 l.lastSuccessMillis() == 0 ? null : Instant.ofEpochMilli(l.lastSuccessMillis()).toString(),
                 l.failures())).toList());
-        ctx.json(Ok.of(data));
+        ctx.json(SuccessEnvelope.ok(data));
     }
 
     /**
@@ -119,7 +119,7 @@ public final class ConsoleApi implements ContractApi {
         }
         AuditTrail.target(ctx, "stream:" + b.path());
         StreamTickets.Issued issued = callers.ticketFor(ctx, b.path());
-        ctx.status(201).json(Ok.of(new ConsoleViews.Ticket(issued.ticket(), b.path(),
+        ctx.status(201).json(SuccessEnvelope.ok(new ConsoleViews.Ticket(issued.ticket(), b.path(),
                 Instant.ofEpochMilli(issued.expiresAt()).toString())));
     }
 }

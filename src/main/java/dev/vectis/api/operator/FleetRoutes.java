@@ -1,5 +1,6 @@
 package dev.vectis.api.operator;
 
+import dev.vectis.http.SuccessEnvelope;
 import dev.vectis.auth.Permission;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
@@ -63,13 +64,13 @@ final class FleetRoutes {
                 QueryParams.text(ctx, "q"), sort == null ? FleetQuery.Sort.ID : FleetQuery.Sort.of(sort),
                 "desc".equals(order), QueryParams.text(ctx, "cursor"), QueryParams.integer(ctx, "limit", 100, 1, 1000));
         Page<FleetWorker> page = fleet.list(q);
-        ctx.json(Ok.of(new FleetViews.WorkerPage(page.items().stream().map(views::worker).toList(), page.total(),
+        ctx.json(SuccessEnvelope.ok(new FleetViews.WorkerPage(page.items().stream().map(views::worker).toList(), page.total(),
                 page.nextCursor())));
     }
 
     private void show(Context ctx) {
         callers.require(ctx, Permission.READ);
-        ctx.json(Ok.of(views.worker(fleet.get(ctx.pathParam("workerId")))));
+        ctx.json(SuccessEnvelope.ok(views.worker(fleet.get(ctx.pathParam("workerId")))));
     }
 
     /** Newest first, as the gateway's per-worker history: a cursor is the id to read before. */
@@ -79,14 +80,14 @@ final class FleetRoutes {
         int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
         String cursor = QueryParams.text(ctx, "cursor");
         Page.Window<Event> page = events.forWorker(w.id(), Page.numericCursor(cursor, "nextCursor"), limit);
-        ctx.json(Ok.of(new FleetViews.WorkerEvents(w.id(), page.items().stream().map(views::event).toList(),
+        ctx.json(SuccessEnvelope.ok(new FleetViews.WorkerEvents(w.id(), page.items().stream().map(views::event).toList(),
                 page.nextCursor())));
     }
 
     private void change(Context ctx, BiFunction<String, String, FleetWorker> action) {
         callers.require(ctx, Permission.OPERATE);
         String reason = ctx.bodyAsBytes().length == 0 ? null : json.read(ctx, ActionBody.class).reason();
-        ctx.json(Ok.of(views.worker(action.apply(ctx.pathParam("workerId"), reason))));
+        ctx.json(SuccessEnvelope.ok(views.worker(action.apply(ctx.pathParam("workerId"), reason))));
     }
 
     /** A filter's values: the parameter repeated, or comma-separated, or both. */

@@ -86,7 +86,7 @@ public final class LabelsApi implements ContractApi {
     record WorkerLabelsView(String workerId, Map<String, String> labels) {
     }
 
-    private static Ok<WorkerLabelsView> ok(String workerId, Labels labels) {
-        return Ok.of(new WorkerLabelsView(workerId, labels.pairs()));
+    private static SuccessEnvelope.Ok<WorkerLabelsView> ok(String workerId, Labels labels) {
+        return SuccessEnvelope.ok(new WorkerLabelsView(workerId, labels.pairs()));
     }
 }
