@@ -4,10 +4,13 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A closed loop: THREADS connections, each sending its next request as soon as the last one is
- * answered, for a warm-up and then a measured window. Results: requests answered as expected
- * within the window, per second, their latency p50/p99/p99.9, CPU shares, and unexpected
- * answers. An answer counts where it arrives, as JobCycle counts completions.
+ * THREADS connections sending requests for a warm-up and then a measured window, either in a
+ * closed loop (each sends its next request as soon as the last one is answered: a saturation
+ * measure, whose latency is the number of threads over the throughput) or paced (each sends on
+ * a schedule of its own, as people and machines do: a latency measure at a given rate).
+ * Results: requests answered as expected within the window, per second, their latency
+ * p50/p99/p99.9, CPU shares, and unexpected answers. An answer counts where it arrives, as
+ * JobCycle counts completions.
  */
 final class Load {
 
@@ -20,6 +23,21 @@ final class Load {
     }
 
     static void closed(Run run, String prefix, int threads, Call call) throws InterruptedException {
+        loop(run, prefix, threads, 0, call);
+    }
+
+    /**
+     * Paced: each thread sends a request every {@code 1 / perThread} seconds, its threads' starts
+     * spread over one interval. A latency is counted from when the request was due, not from
+     * when it went out, so a server that falls behind its schedule shows in the figures (no
+     * coordinated omission); a thread that is behind sends at once, never skips.
+     */
+    static void paced(Run run, String prefix, int threads, double perThread, Call call) throws InterruptedException {
+        loop(run, prefix, threads, (long) (1e9 / perThread), call);
+    }
+
+    private static void loop(Run run, String prefix, int threads, long interval, Call call)
+            throws InterruptedException {
         long start = System.nanoTime();
         long windowStart = start + (long) (run.seconds("warmup", 2) * 1e9);
         long windowEnd = windowStart + (long) (run.seconds("seconds", 5) * 1e9);
@@ -33,8 +51,18 @@ final class Load {
             int thread = t;
             running.add(Run.thread(prefix + "-" + t, () -> {
                 try (Http h = Http.to(url, 30_000)) {
+                    long due = start + (interval == 0 ? 0 : interval * thread / threads);
                     for (long n = 0; ; n++) {
                         long t0 = System.nanoTime();
+                        if (interval > 0) {
+                            try {
+                                Run.sleepUntil(due);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            t0 = due;
+                            due += interval;
+                        }
                         if (t0 >= windowEnd) {
                             return;
                         }

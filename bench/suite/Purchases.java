@@ -2,8 +2,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * USERS users buying VPS sessions at once, each in a loop (POST /vps/purchase-and-create with a
- * fresh Idempotency-Key), served by a FakeVm in this process. The product is placed on
+ * USERS users buying VPS sessions at once (POST /vps/purchase-and-create with a fresh
+ * Idempotency-Key), served by a FakeVm in this process: paced, RATE purchases a second among
+ * them all (each user buying on a schedule of its own), or with rate=0 each in a closed loop,
+ * as fast as the answers come. The product is placed on
  * HOSTS worker rows of 1,000 sessions each, all pointing at the fake, so capacity never runs
  * out during a run; each run makes its own users, hosts and product (TAG keeps them apart).
  */
@@ -16,6 +18,7 @@ public final class Purchases {
         Run run = new Run(argv);
         int users = run.integer("users", 100);
         int hosts = run.integer("hosts", 30);
+        double rate = Double.parseDouble(run.text("rate", "240"));
         String tag = run.text("tag", Long.toString(System.currentTimeMillis(), 36));
         String admin = run.text("admin");
         try (FakeVm fake = FakeVm.start(); Http h = Http.to(run.text("url"), 30_000)) {
@@ -34,14 +37,19 @@ public final class Purchases {
             }
             String body = "{\"product_id\":\"" + product + "\"}";
             String call = "POST /vps/purchase-and-create";
-            Load.closed(run, call, users, (c, t, n) -> {
+            Load.Call buy = (c, t, n) -> {
                 Http.Reply r = c.send("POST", "/vps/purchase-and-create", tokens[t], body, "k-" + tag + "-" + t + "-" + n);
                 if (r.status() == 201 && !"failed".equals(Http.field(r.body(), "status"))) {
                     return true;
                 }
                 run.unexpected(call, r.status(), r.body());
                 return false;
-            });
+            };
+            if (rate > 0) {
+                Load.paced(run, call, users, rate / users, buy);
+            } else {
+                Load.closed(run, call, users, buy);
+            }
             run.result("worker_calls", fake.calls.get());
             // Let the sessions' first log reads find them ready, then take the hosts out of
             // service, so nothing calls a closed fake while later scenarios run.

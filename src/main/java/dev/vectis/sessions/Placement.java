@@ -5,6 +5,8 @@ import dev.vectis.error.NotFoundException;
 import dev.vectis.error.UnavailableException;
 import dev.vectis.error.VectisException;
 import dev.vectis.workers.WorkerState;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
@@ -13,10 +15,16 @@ import org.jdbi.v3.core.Handle;
  * The purchase's transaction: balance check, debit, session row on the least-loaded worker,
  * then the slot. The slot is taken by a conditional update that only succeeds below
  * max_sessions, so concurrent purchases on any number of nodes cannot overbook; the debit goes
- * through the ledger's locked row, so they cannot overspend. Every purchase on a worker passes
- * through that worker's row, so the slot is taken last and its lock is held for the commit alone.
+ * through the ledger's locked row, so they cannot overspend. Purchases made at the same time
+ * each take a different worker's row where they can, so they commit side by side rather than
+ * one after another on the least-loaded worker.
  */
 final class Placement {
+
+    private static final String ROOM = WorkerState.takesWork("w") + " AND w.active_sessions < COALESCE(w.max_sessions, 3)";
+    private static final String ORDER = "w.active_sessions, COALESCE(w.last_assigned_at, 0), w.id";
+    /** Workers tried for a free row before waiting on the first; more rarely helps. */
+    private static final int TRIES = 16;
 
     /** Where the session went, and what to ask that worker for. */
     record Placed(VpsSession session, String baseUrl, int action) {
@@ -90,13 +98,18 @@ final class Placement {
         }
     }
 
-    /** Fewest active sessions first, then least recently used. */
+    /**
+     * Fewest active sessions first, then least recently used; of those, the first whose row no
+     * other purchase holds. Purchases made at once would otherwise all choose the same worker
+     * and queue on its row, one commit after another; a worker every other purchase holds is
+     * still chosen, and its slot then waits for them.
+     */
     private static Worker choose(Handle h, String productId, Predicate<String> refusing, Set<String> full) {
         boolean skipped = false;
+        List<Worker> eligible = new ArrayList<>();
         for (Worker w : h.createQuery("SELECT w.id, w.base_url FROM workers w JOIN vps_product_workers pw "
-                        + "ON pw.worker_id = w.id WHERE pw.product_id = :p AND " + WorkerState.takesWork("w") + " "
-                        + "AND w.base_url IS NOT NULL AND w.active_sessions < COALESCE(w.max_sessions, 3) "
-                        + "ORDER BY w.active_sessions, COALESCE(w.last_assigned_at, 0), w.id")
+                        + "ON pw.worker_id = w.id WHERE pw.product_id = :p AND " + ROOM + " "
+                        + "AND w.base_url IS NOT NULL ORDER BY " + ORDER)
                 .bind("p", productId).map((rs, ctx) -> new Worker(rs.getString(1), rs.getString(2))).list()) {
             if (full.contains(w.id())) {
                 continue;
@@ -105,10 +118,24 @@ final class Placement {
                 skipped = true;
                 continue;
             }
-            return w;
+            eligible.add(w);
         }
-        throw new UnavailableException("NO_CAPACITY", skipped
-                ? "Every worker for this product with room is failing to answer; try again later"
-                : "Every worker for this product is full; try again later");
+        if (eligible.isEmpty()) {
+            throw new UnavailableException("NO_CAPACITY", skipped
+                    ? "Every worker for this product with room is failing to answer; try again later"
+                    : "Every worker for this product is full; try again later");
+        }
+        if (eligible.size() == 1) {
+            return eligible.get(0);
+        }
+        // One by one, not ORDER BY ... LIMIT 1 SKIP LOCKED: H2 applies the LIMIT before skipping.
+        for (Worker w : eligible.subList(0, Math.min(TRIES, eligible.size()))) {
+            if (h.createQuery("SELECT w.id FROM workers w WHERE w.id = :id AND " + ROOM + " FOR UPDATE SKIP LOCKED")
+                    .bind("id", w.id()).mapTo(String.class).findOne().isPresent()) {
+                return w;
+            }
+        }
+        return eligible.get(0);
     }
+
 }
