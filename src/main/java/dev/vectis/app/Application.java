@@ -284,8 +284,9 @@ public final class Application implements AutoCloseable {
     }
 
     /**
-     * Makes the named background loop run only this often unless woken, so that a test can tell
-     * a run that news woke (a write here, a notification from another node) from its tick.
+     * Makes the named background loop run this often unless woken: rarely, so that a test can tell
+     * a run that news woke (a write here, a notification from another node) from its tick; or
+     * often, so that a test does not wait out a pace chosen for production.
      */
     public void stretchLoop(String name, Duration interval) {
         loops.stream().filter(l -> l.name().equals(name)).forEach(l -> l.interval(interval));

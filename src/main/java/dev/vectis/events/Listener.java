@@ -44,6 +44,8 @@ final class Listener {
     private final AtomicLong received = new AtomicLong();
     private volatile boolean running = true;
     private volatile boolean listening;
+    /** The open listening connection, for stop() to cut a wait for notifications short. */
+    private volatile Connection open;
 
     Listener(Notifications.Connector connector, Sink sink) {
         this.connector = connector;
@@ -89,6 +91,15 @@ final class Listener {
         synchronized (this) {
             notifyAll();
         }
+        Connection c = open;
+        if (c != null) {
+            try {
+                // Ends the wait in progress now rather than at the end of its slice.
+                c.abort(Runnable::run);
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("Could not abort the listening connection: {}", e.getMessage());
+            }
+        }
         try {
             thread.join(timeout.toMillis());
         } catch (InterruptedException e) {
@@ -101,6 +112,10 @@ final class Listener {
         boolean lost = false;
         while (running) {
             try (Connection c = connector.open(properties())) {
+                open = c;
+                if (!running) {
+                    return; // stop() came while connecting and saw no connection to abort
+                }
                 try (Statement s = c.createStatement()) {
                     for (Channel channel : Channel.values()) {
                         s.execute("LISTEN " + channel.sqlName());
@@ -131,6 +146,7 @@ final class Listener {
                 pause = Math.min(LAST_PAUSE_MILLIS, pause * 2);
             } finally {
                 listening = false;
+                open = null;
             }
         }
     }

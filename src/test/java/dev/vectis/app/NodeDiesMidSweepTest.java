@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vectis.testing.DbTest;
+import dev.vectis.testing.HoldsTransactionsOpen;
 import dev.vectis.testing.MutableClock;
 import dev.vectis.testing.TestApp;
 import dev.vectis.testing.TestDatabase;
@@ -24,6 +25,7 @@ import java.util.Map;
  * the next one's transaction open: what it committed stays, what it had open is undone, and
  * another node takes the sweep over within seconds and finishes it, each worker once.
  */
+@HoldsTransactionsOpen
 class NodeDiesMidSweepTest {
 
     private static final List<String> WORKERS = List.of("w1", "w2", "w3");
@@ -68,6 +70,7 @@ class NodeDiesMidSweepTest {
                 }
             }
             test.rollback();
+            nodes.stream().filter(n -> n != sweeper).forEach(Nodes::quick); // they say soon what they take over
 
             TestApp survivor = nodes.stream().filter(n -> n != sweeper).findFirst().orElseThrow();
             await().atMost(ThreeNodesTest.PATIENCE).until(() -> offline(survivor).equals(WORKERS));

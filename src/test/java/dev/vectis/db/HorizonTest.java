@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vectis.testing.DbTest;
+import dev.vectis.testing.HoldsTransactionsOpen;
 import dev.vectis.testing.TestDatabase;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** How far a streamed table is final: never past a row that a transaction still open may commit. */
+@HoldsTransactionsOpen
 class HorizonTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -43,6 +43,7 @@ class SingletonLocksTest {
             int ended = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(pg_terminate_backend(l.pid)) "
                             + "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
                             + "WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = :name "
+                            + "AND a.datname = current_database() "
                             + "AND ((l.classid::bigint << 32) | l.objid::bigint) = :key")
                     .bind("key", SingletonLocks.key("sweep")).bind("name", SingletonLocks.APPLICATION_NAME)
                     .mapTo(Integer.class).one());

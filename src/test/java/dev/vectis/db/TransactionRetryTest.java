@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vectis.error.UnavailableException;
 import dev.vectis.error.VectisException;
 import dev.vectis.testing.DbTest;
+import dev.vectis.testing.HoldsTransactionsOpen;
 import dev.vectis.testing.TestDatabase;
 import java.sql.SQLException;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** Every transaction that loses a deadlock or serialization race runs again, whole, and commits once. */
+@HoldsTransactionsOpen
 class TransactionRetryTest {
 
     @DbTest

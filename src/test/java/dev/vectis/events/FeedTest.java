@@ -8,6 +8,7 @@ import dev.vectis.jobs.JobEvents;
 import dev.vectis.jobs.JobQueue;
 import dev.vectis.jobs.NewJob;
 import dev.vectis.testing.DbTest;
+import dev.vectis.testing.HoldsTransactionsOpen;
 import dev.vectis.testing.MutableClock;
 import dev.vectis.testing.TestDatabase;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
 /** One read of a stored log per tick, handed to every subscriber of each key; on job_events. */
+@HoldsTransactionsOpen
 class FeedTest {
 
     private static final Duration NOW = Duration.ZERO;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.vectis.events.EventLog;
 import dev.vectis.events.NewEvent;
 import dev.vectis.testing.DbTest;
+import dev.vectis.testing.HoldsTransactionsOpen;
 import dev.vectis.testing.Lines;
 import dev.vectis.testing.TestApp;
 import dev.vectis.testing.TestDatabase;
@@ -23,6 +24,7 @@ import org.jdbi.v3.core.Handle;
  * stream sends neither until A's transaction ends, then A and B in that order, each once,
  * whether it follows the shared reader or reads its backlog after a Last-Event-ID.
  */
+@HoldsTransactionsOpen
 class EventStreamCommitOrderTest {
 
     static final Duration WAIT = Duration.ofSeconds(60);

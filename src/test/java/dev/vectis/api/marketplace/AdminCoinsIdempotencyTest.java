@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectis.testing.DbTest;
+import dev.vectis.testing.HoldsTransactionsOpen;
 import dev.vectis.testing.Http;
 import dev.vectis.testing.TestApp;
 import dev.vectis.testing.TestDatabase;
@@ -24,6 +25,7 @@ import org.jdbi.v3.core.Handle;
  * is 422; while the first still runs it is 409. Keys are the admin's, per user, and never meet
  * a user's purchase keys. Without the header every request counts, as the spec shows.
  */
+@HoldsTransactionsOpen
 class AdminCoinsIdempotencyTest {
 
     static Http.Response coins(TestApp app, String userId, String key, String body) {

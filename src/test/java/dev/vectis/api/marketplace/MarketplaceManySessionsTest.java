@@ -3,12 +3,14 @@ package dev.vectis.api.marketplace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vectis.testing.DbTest;
+import dev.vectis.testing.HoldsTransactionsOpen;
 import dev.vectis.testing.TestApp;
 import dev.vectis.testing.TestDatabase;
 import java.time.Duration;
 import java.util.UUID;
 
 /** However many sessions wait for an operator, every other provisioning VM is still watched. */
+@HoldsTransactionsOpen
 class MarketplaceManySessionsTest {
 
     @DbTest

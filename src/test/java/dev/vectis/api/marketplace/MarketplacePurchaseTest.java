@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** POST /vps/purchase-and-create against a fake worker, and the session's life until DELETE. */
 class MarketplacePurchaseTest {
@@ -135,7 +136,8 @@ class MarketplacePurchaseTest {
 
     @DbTest
     void purchaseInputErrors(TestDatabase db) {
-        try (FakeVmWorker fake = FakeVmWorker.start(); TestApp app = Market.start(db)) {
+        // The worker must get no call at all, and a round soon after its registration asks it for its VMs.
+        try (FakeVmWorker fake = FakeVmWorker.start(); TestApp app = Market.startAtProductionPace(db, Map.of())) {
             String workerId = Market.worker(app, fake, 3);
             String productId = Market.product(app, "VPS", 100, workerId);
             JsonNode user = Market.user(app, "errors@example.com", 100);
@@ -177,7 +179,8 @@ class MarketplacePurchaseTest {
 
     @DbTest
     void tooFewCoinsIs402AndNothingIsDebited(TestDatabase db) {
-        try (FakeVmWorker fake = FakeVmWorker.start(); TestApp app = Market.start(db)) {
+        // The worker must get no call at all, and a round soon after its registration asks it for its VMs.
+        try (FakeVmWorker fake = FakeVmWorker.start(); TestApp app = Market.startAtProductionPace(db, Map.of())) {
             String workerId = Market.worker(app, fake, 3);
             String productId = Market.product(app, "VPS", 100, workerId);
             JsonNode user = Market.user(app, "poor@example.com", 99);

@@ -150,7 +150,8 @@ class MarketplaceStreamFloodTest {
     @DbTest
     void oneReaderReadsTheEventsForEveryStream(TestDatabase db) {
         try (FakeVmWorker fake = FakeVmWorker.start();
-             TestApp app = Market.start(db, Map.of("VECTIS_SERVER_MAX_STREAMS_PER_USER", "20"))) {
+             // At production's pace the session is still provisioning while the streams open and show its state.
+             TestApp app = Market.startAtProductionPace(db, Map.of("VECTIS_SERVER_MAX_STREAMS_PER_USER", "20"))) {
             String productId = Market.product(app, "VPS", 10, Market.worker(app, fake, 3));
             String token = Market.user(app, "many@example.com", 10).get("token").asText();
             String sessionId = Market.bought(app, token, "k", productId).get("id").asText();

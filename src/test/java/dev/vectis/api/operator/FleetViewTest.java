@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectis.testing.DbTest;
+import dev.vectis.testing.HoldsTransactionsOpen;
 import dev.vectis.testing.Http;
 import dev.vectis.testing.TestApp;
 import dev.vectis.testing.TestDatabase;
@@ -20,6 +21,7 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 
 /** One view of every worker of every contract: one vocabulary, filters, orders and pages. */
+@HoldsTransactionsOpen
 class FleetViewTest {
 
     @DbTest
