@@ -30,7 +30,7 @@ final class ExecutorViews {
     }
 
     static Map<String, Object> worker(Worker w) {
-        // A map still, as ExecutorViewsTest reads it by key (outside this change's files); same keys and order.
+        // A map, not a record, because ExecutorViewsTest reads the hostname from it by key.
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("workerId", w.id());
         m.put("hostname", hostname(w));
