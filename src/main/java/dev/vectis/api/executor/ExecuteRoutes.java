@@ -1,5 +1,8 @@
 package dev.vectis.api.executor;
 
+import dev.vectis.api.executor.ExecutorReplies.Chunk;
+import dev.vectis.api.executor.ExecutorReplies.Exit;
+import dev.vectis.api.executor.ExecutorReplies.Queued;
 import dev.vectis.auth.Permission;
 import dev.vectis.auth.Principal;
 import dev.vectis.error.ForbiddenException;
@@ -24,8 +27,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -88,13 +89,8 @@ final class ExecuteRoutes {
         Job job = queue.create(new NewJob(commands, "/uploads/" + name, displayName(file.filename()), null, null,
                 labels), ExecutorGuard.owner(caller), AuditTrail.recorder(ctx, id -> "job:" + id, 200));
         AuditTrail.written(ctx);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("jobId", job.id());
-        body.put("mode", "distributed");
-        body.put("message", "Job created. Waiting for idle worker to pick it up.");
-        body.put("checkStatusUrl", "/api/jobs/status?jobId=" + job.id());
-        ctx.json(body);
+        ctx.json(new Queued(true, job.id(), "distributed", "Job created. Waiting for idle worker to pick it up.",
+                "/api/jobs/status?jobId=" + job.id()));
     }
 
     private String store(UploadedFile file) throws IOException {
@@ -118,7 +114,7 @@ final class ExecuteRoutes {
             synchronized (lock) {
                 if (!gone[0]) {
                     try {
-                        event(out, stream, Map.of("data", text));
+                        event(out, stream, new Chunk(text));
                     } catch (IOException e) {
                         gone[0] = true; // the client left; the run still finishes and cleans up
                     }
@@ -129,17 +125,12 @@ final class ExecuteRoutes {
         DirectExecutor.Result result = direct.run(zip, commands, sink);
         synchronized (lock) {
             if (!gone[0]) {
-                Map<String, Object> exit = new LinkedHashMap<>();
-                exit.put("execId", execId);
-                exit.put("exitCode", result.exitCode());
-                exit.put("timedOut", result.timedOut());
-                exit.put("truncated", result.truncated());
-                event(out, "exit", exit);
+                event(out, "exit", new Exit(execId, result.exitCode(), result.timedOut(), result.truncated()));
             }
         }
     }
 
-    private void event(OutputStream out, String name, Map<String, Object> data) throws IOException {
+    private void event(OutputStream out, String name, Object data) throws IOException {
         out.write(("event: " + name + "\ndata: " + mapper.writeValueAsString(data) + "\n\n")
                 .getBytes(StandardCharsets.UTF_8));
         out.flush();

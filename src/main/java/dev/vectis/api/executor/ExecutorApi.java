@@ -18,8 +18,6 @@ import dev.vectis.jobs.JobResults;
 import dev.vectis.workers.Departures;
 import dev.vectis.workers.WorkerRegistry;
 import io.javalin.config.RoutesConfig;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 /** command-executor.md: worker, job and execute endpoints, over the shared registry and queue. */
@@ -79,10 +77,10 @@ public final class ExecutorApi implements ContractApi {
         return ExecutorApi::errorBody;
     }
 
-    public static Map<String, Object> errorBody(dev.vectis.http.ApiError e) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", e.message());
-        body.put("statusCode", e.status());
-        return body;
+    public static ErrorBody errorBody(dev.vectis.http.ApiError e) {
+        return new ErrorBody(e.message(), e.status());
+    }
+
+    public record ErrorBody(String error, int statusCode) {
     }
 }

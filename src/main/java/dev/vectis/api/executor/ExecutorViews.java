@@ -1,8 +1,10 @@
 package dev.vectis.api.executor;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.vectis.jobs.Job;
 import dev.vectis.workers.Worker;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The spec's JSON for workers and jobs, key for key. */
@@ -11,7 +13,24 @@ final class ExecutorViews {
     private ExecutorViews() {
     }
 
+    /** {@code labels} is ours, not the spec's, and only on jobs that require labels: others keep the spec's keys. */
+    record JobView(String jobId, String status, String workerId, String command, String filename, String stdout,
+                   String stderr, Integer exitCode, String errorMessage, long createdAt, Long startedAt,
+                   Long completedAt, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> labels) {
+    }
+
+    /** What a polling worker receives; attempt lets it label its reports. */
+    record Assignment(String jobId, String command, String fileUrl, String filename, int attempt, int timeoutSeconds) {
+    }
+
+    record JobPage(List<JobView> jobs, long count, String nextCursor) {
+    }
+
+    record WorkerPage(List<Map<String, Object>> workers, long count, String nextCursor) {
+    }
+
     static Map<String, Object> worker(Worker w) {
+        // A map, not a record, because ExecutorViewsTest reads the hostname from it by key.
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("workerId", w.id());
         m.put("hostname", hostname(w));
@@ -37,36 +56,12 @@ final class ExecutorViews {
         return w.id();
     }
 
-    static Map<String, Object> job(Job j) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("jobId", j.id());
-        m.put("status", j.status());
-        m.put("workerId", j.workerId());
-        m.put("command", j.command());
-        m.put("filename", j.filename());
-        m.put("stdout", j.stdout());
-        m.put("stderr", j.stderr());
-        m.put("exitCode", j.exitCode());
-        m.put("errorMessage", j.errorMessage());
-        m.put("createdAt", j.createdAt());
-        m.put("startedAt", j.startedAt());
-        m.put("completedAt", j.completedAt());
-        if (!j.labels().isEmpty()) {
-            // Ours, not the spec's, and only on jobs that require labels: the others keep the spec's keys.
-            m.put("labels", j.labels().pairs());
-        }
-        return m;
+    static JobView job(Job j) {
+        return new JobView(j.id(), j.status(), j.workerId(), j.command(), j.filename(), j.stdout(), j.stderr(),
+                j.exitCode(), j.errorMessage(), j.createdAt(), j.startedAt(), j.completedAt(), j.labels().pairs());
     }
 
-    /** What a polling worker receives; attempt lets it label its reports. */
-    static Map<String, Object> assignment(Job j) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("jobId", j.id());
-        m.put("command", j.command());
-        m.put("fileUrl", j.fileUrl());
-        m.put("filename", j.filename());
-        m.put("attempt", j.attempt());
-        m.put("timeoutSeconds", j.timeoutSeconds());
-        return m;
+    static Assignment assignment(Job j) {
+        return new Assignment(j.id(), j.command(), j.fileUrl(), j.filename(), j.attempt(), j.timeoutSeconds());
     }
 }

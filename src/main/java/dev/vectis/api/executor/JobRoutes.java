@@ -1,6 +1,12 @@
 package dev.vectis.api.executor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vectis.api.executor.ExecutorReplies.CancelCheck;
+import dev.vectis.api.executor.ExecutorReplies.JobAck;
+import dev.vectis.api.executor.ExecutorReplies.JobCancelled;
+import dev.vectis.api.executor.ExecutorReplies.JobRerun;
+import dev.vectis.api.executor.ExecutorReplies.OutputAck;
+import dev.vectis.api.executor.ExecutorReplies.Poll;
 import dev.vectis.auth.Permission;
 import dev.vectis.auth.Principal;
 import dev.vectis.db.Page;
@@ -20,9 +26,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Endpoints 4-9 and the queue's additions: stream-output, cancel, check-cancel. */
 final class JobRoutes {
@@ -81,11 +85,7 @@ final class JobRoutes {
         CreateBody b = json.read(ctx, CreateBody.class);
         Job job = queue.create(validated(b), ExecutorGuard.owner(caller), AuditTrail.recorder(ctx, id -> "job:" + id, 200));
         AuditTrail.written(ctx);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("jobId", job.id());
-        body.put("message", "Job created successfully");
-        ctx.json(body);
+        ctx.json(new JobAck(true, job.id(), "Job created successfully"));
     }
 
     static NewJob validated(CreateBody b) {
@@ -134,11 +134,8 @@ final class JobRoutes {
         }
         Page<Job> page = queue.list(new JobFilter(statuses, workerId, null, "desc".equals(order)), after, limit,
                 readableBy);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("jobs", page.items().stream().map(ExecutorViews::job).toList());
-        body.put("count", page.total());
-        body.put("nextCursor", page.nextCursor());
-        ctx.json(body);
+        ctx.json(new ExecutorViews.JobPage(page.items().stream().map(ExecutorViews::job).toList(), page.total(),
+                page.nextCursor()));
     }
 
     /**
@@ -157,21 +154,15 @@ final class JobRoutes {
         } else {
             claim = queue.claimFrom(from, wait);
         }
-        Map<String, Object> body = new LinkedHashMap<>();
         if (claim.outcome() == Claim.Outcome.CLAIMED) {
-            body.put("success", true);
-            body.put("job", ExecutorViews.assignment(claim.job()));
-            ctx.json(body);
+            ctx.json(new Poll(true, null, ExecutorViews.assignment(claim.job())));
             return;
         }
-        body.put("success", false);
-        body.put("message", switch (claim.outcome()) {
+        ctx.status(202).json(new Poll(false, switch (claim.outcome()) {
             case NO_IDLE_WORKER -> "No idle workers available";
             case WORKER_BUSY -> "Worker is busy";
             default -> "No jobs available";
-        });
-        body.put("job", null);
-        ctx.status(202).json(body);
+        }, null));
     }
 
     private void status(Context ctx) {
@@ -189,7 +180,7 @@ final class JobRoutes {
         }
         guard.actingFor(ctx, b.workerId());
         results.complete(b.jobId(), b.workerId(), b.attempt(), b.stdout(), b.stderr(), b.exitCode());
-        ctx.json(ok(b.jobId(), "Job result submitted successfully"));
+        ctx.json(new JobAck(true, b.jobId(), "Job result submitted successfully"));
     }
 
     private void failure(Context ctx) {
@@ -202,7 +193,7 @@ final class JobRoutes {
         InvalidInputException.maxLength(b.errorMessage(), "errorMessage", 10_000);
         guard.actingFor(ctx, b.workerId());
         results.fail(b.jobId(), b.workerId(), b.attempt(), b.errorMessage());
-        ctx.json(ok(b.jobId(), "Job failure recorded successfully"));
+        ctx.json(new JobAck(true, b.jobId(), "Job failure recorded successfully"));
     }
 
     private void output(Context ctx) {
@@ -218,11 +209,7 @@ final class JobRoutes {
             throw new InvalidInputException("workerId", "workerId is required (or sign the request as the worker)");
         }
         boolean cancelled = results.appendOutput(b.jobId(), workerId, b.attempt(), b.type(), b.data());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("jobId", b.jobId());
-        body.put("cancelled", cancelled);
-        ctx.json(body);
+        ctx.json(new OutputAck(true, b.jobId(), cancelled));
     }
 
     private void cancel(Context ctx) {
@@ -233,9 +220,7 @@ final class JobRoutes {
         }
         AuditTrail.target(ctx, "job:" + b.jobId());
         Job job = queue.cancel(b.jobId());
-        Map<String, Object> body = ok(job.id(), "Job cancelled");
-        body.put("status", job.status());
-        ctx.json(body);
+        ctx.json(new JobCancelled(true, job.id(), "Job cancelled", job.status()));
     }
 
     /** Ours, not the spec's: a new job with the same command, bundle, labels and limits as the given one. */
@@ -247,16 +232,12 @@ final class JobRoutes {
         }
         AuditTrail.target(ctx, "job:" + b.jobId());
         Job job = queue.rerun(b.jobId(), guard.jobReader(ctx), ExecutorGuard.owner(caller));
-        Map<String, Object> body = ok(job.id(), "Job created successfully");
-        body.put("rerunOf", b.jobId());
-        ctx.json(body);
+        ctx.json(new JobRerun(true, job.id(), "Job created successfully", b.jobId()));
     }
 
     private void checkCancel(Context ctx) {
         guard.worker(ctx);
         String jobId = requiredQuery(ctx, "jobId");
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("jobId", jobId);
         // "Stop" in every case where finishing is pointless: cancelled, timed out, or taken away
         // from this worker (requeued after it was thought lost). A job still held for an
         // anonymous poll's address is nobody's yet, so no caller has lost it.
@@ -265,9 +246,8 @@ final class JobRoutes {
         if (caller == null && job.workerId() != null) {
             guard.actingFor(ctx, job.workerId()); // asking for a job's worker without naming one
         }
-        body.put("cancelled", !Job.RUNNING.equals(job.status())
-                || (caller != null && job.workerId() != null && !caller.equals(job.workerId())));
-        ctx.json(body);
+        ctx.json(new CancelCheck(jobId, !Job.RUNNING.equals(job.status())
+                || (caller != null && job.workerId() != null && !caller.equals(job.workerId()))));
     }
 
     static String requiredQuery(Context ctx, String name) {
@@ -276,13 +256,5 @@ final class JobRoutes {
             throw new InvalidInputException(name, name + " is required");
         }
         return value;
-    }
-
-    private static Map<String, Object> ok(String jobId, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("jobId", jobId);
-        body.put("message", message);
-        return body;
     }
 }

@@ -1,6 +1,9 @@
 package dev.vectis.api.executor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vectis.api.executor.ExecutorReplies.Heartbeat;
+import dev.vectis.api.executor.ExecutorReplies.Left;
+import dev.vectis.api.executor.ExecutorReplies.Registered;
 import dev.vectis.auth.Permission;
 import dev.vectis.db.Page;
 import dev.vectis.error.InvalidInputException;
@@ -15,10 +18,9 @@ import dev.vectis.workers.Worker;
 import dev.vectis.workers.WorkerRegistry;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** Endpoints 1-3: register, heartbeat, list; and leave, for Vectis's own agent. */
@@ -84,12 +86,9 @@ final class WorkerRoutes {
                 b.cpuCount(), b.version(), b.maxJobs() == null ? 1 : b.maxJobs(), address.of(ctx), labels));
         // Also when it runs nothing of its own: a job held for its address may have been the old process's.
         reaper.workerRestarted(w.id());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("workerId", w.id());
-        body.put("message", "Worker " + w.id() + " registered successfully");
-        pace(ctx, body);
-        ctx.json(body);
+        ctx.json(new Registered(true, w.id(), "Worker " + w.id() + " registered successfully",
+                paceSeconds(ctx, registry.pace().heartbeatInterval()),
+                paceSeconds(ctx, registry.pace().offlineAfter())));
     }
 
     private void heartbeat(Context ctx) {
@@ -100,12 +99,9 @@ final class WorkerRoutes {
         }
         guard.actingFor(ctx, b.workerId());
         long at = registry.heartbeatFrom(b.workerId(), address.of(ctx));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("workerId", b.workerId());
-        body.put("timestamp", at);
-        pace(ctx, body);
-        ctx.json(body);
+        ctx.json(new Heartbeat(true, b.workerId(), at,
+                paceSeconds(ctx, registry.pace().heartbeatInterval()),
+                paceSeconds(ctx, registry.pace().offlineAfter())));
     }
 
     /** Vectis's own: the worker is going away (docs/command-executor.md, "Leaving"). */
@@ -131,20 +127,12 @@ final class WorkerRoutes {
             }
         }
         Departures.Departure d = departures.leave(b.workerId(), stillRunning);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("workerId", b.workerId());
-        body.put("handedBack", d.handedBack());
-        body.put("message", "Worker " + b.workerId() + " left");
-        ctx.json(body);
+        ctx.json(new Left(true, b.workerId(), d.handedBack(), "Worker " + b.workerId() + " left"));
     }
 
-    /** The server's pace, for Vectis's own agents: they sign; spec clients keep the spec's exact body. */
-    private void pace(Context ctx, Map<String, Object> body) {
-        if (WorkerSignatures.signedWorker(ctx) != null) {
-            body.put("heartbeatIntervalSeconds", registry.pace().heartbeatInterval().toSeconds());
-            body.put("offlineAfterSeconds", registry.pace().offlineAfter().toSeconds());
-        }
+    /** The server's pace, for Vectis's own agents: they sign; spec clients get null, so the spec's exact body. */
+    private static Long paceSeconds(Context ctx, Duration d) {
+        return WorkerSignatures.signedWorker(ctx) != null ? d.toSeconds() : null;
     }
 
     private void list(Context ctx) {
@@ -152,10 +140,7 @@ final class WorkerRoutes {
         int limit = QueryParams.integer(ctx, "limit", 100, 1, 1000);
         String cursor = QueryParams.text(ctx, "cursor");
         Page<Worker> page = registry.list(cursor, limit, true);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("workers", page.items().stream().map(ExecutorViews::worker).toList());
-        body.put("count", page.total());
-        body.put("nextCursor", page.nextCursor());
-        ctx.json(body);
+        ctx.json(new ExecutorViews.WorkerPage(page.items().stream().map(ExecutorViews::worker).toList(),
+                page.total(), page.nextCursor()));
     }
 }

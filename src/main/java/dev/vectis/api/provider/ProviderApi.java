@@ -1,7 +1,10 @@
 package dev.vectis.api.provider;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectis.config.RatePolicy;
+import dev.vectis.error.Violation;
 import dev.vectis.http.Callers;
 import dev.vectis.http.ContractApi;
 import dev.vectis.http.ErrorShape;
@@ -11,8 +14,8 @@ import dev.vectis.providers.ProviderServices;
 import dev.vectis.providers.ProviderSessions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -80,16 +83,15 @@ public final class ProviderApi implements ContractApi {
         return ProviderApi::errorBody;
     }
 
-    public static Map<String, Object> errorBody(dev.vectis.http.ApiError e) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", e.reason());
-        body.put("message", e.message());
-        body.put("code", e.status());
-        if (!e.violations().isEmpty()) {
-            body.put("validation_errors", e.violations());
-        }
-        body.put("timestamp", e.timestamp().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-        body.put("request_id", e.requestId());
-        return body;
+    public static ErrorBody errorBody(dev.vectis.http.ApiError e) {
+        return new ErrorBody(e.reason(), e.message(), e.status(), e.violations(),
+                e.timestamp().truncatedTo(ChronoUnit.SECONDS).toString(), e.requestId());
+    }
+
+    /** validation_errors is left out when there are none. */
+    public record ErrorBody(String error, String message, int code,
+                            @JsonProperty("validation_errors") @JsonInclude(JsonInclude.Include.NON_EMPTY)
+                            List<Violation> validationErrors,
+                            String timestamp, @JsonProperty("request_id") String requestId) {
     }
 }
