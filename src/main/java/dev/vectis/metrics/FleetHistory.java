@@ -4,9 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -20,6 +18,10 @@ public final class FleetHistory {
     public static final int SIZE = 60;
 
     private record Sample(long minute, long pending, long running, long online) {
+    }
+
+    /** One minute of the series: the queue and the workers online then. */
+    public record Minute(String minute, long pending, long running, long online) {
     }
 
     private final Jdbi jdbi;
@@ -55,20 +57,15 @@ public final class FleetHistory {
         }
     }
 
-    /** Oldest first, the samples of the last hour: {@code minute}, {@code pending}, {@code running}, {@code online}. */
-    public synchronized List<Map<String, Object>> series() {
+    /** Oldest first, the samples of the last hour. */
+    public synchronized List<Minute> series() {
         long firstMinute = clock.millis() / 60_000 - SIZE + 1;
-        List<Map<String, Object>> out = new ArrayList<>(samples.size());
+        List<Minute> out = new ArrayList<>(samples.size());
         for (Sample s : samples) {
-            if (s.minute() < firstMinute) {
-                continue;
+            if (s.minute() >= firstMinute) {
+                out.add(new Minute(Instant.ofEpochMilli(s.minute() * 60_000).toString(), s.pending(), s.running(),
+                        s.online()));
             }
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("minute", Instant.ofEpochMilli(s.minute() * 60_000).toString());
-            row.put("pending", s.pending());
-            row.put("running", s.running());
-            row.put("online", s.online());
-            out.add(row);
         }
         return out;
     }

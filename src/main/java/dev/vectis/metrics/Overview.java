@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,26 +24,36 @@ public final class Overview {
     private Overview() {
     }
 
-    public static Map<String, Object> read(Handle h, long now) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("at", Instant.ofEpochMilli(now).toString());
-        out.put("workers", workers(h));
+    /** The overview; its maps are keyed by data (states, contracts) and sorted. */
+    public record Snapshot(String at, Workers workers, Queue queue, List<Minute> jobsPerMinute,
+                           Map<String, Long> vpsSessions, Map<String, Long> chatSessions, Coins coins) {
+    }
+
+    public record Workers(long total, Map<String, Long> byState, Map<String, Long> byContract) {
+    }
+
+    public record Queue(long pending, long running, String oldestPendingAt) {
+    }
+
+    /** Jobs that ended in one minute, by outcome. */
+    public record Minute(String minute, long completed, long failed, long cancelled) {
+    }
+
+    public record Coins(long held, String since, long purchasesToday, long coinsSpentToday, long refundedToday,
+                        long adjustedToday) {
+    }
+
+    public static Snapshot read(Handle h, long now) {
+        Workers workers = workers(h);
         FleetSnapshot s = FleetSnapshot.read(h, now);
-        Map<String, Object> queue = new LinkedHashMap<>();
-        queue.put("pending", s.pending());
-        queue.put("running", s.running());
-        queue.put("oldestPendingAt", s.oldestPendingCreatedAt() == null ? null
+        Queue queue = new Queue(s.pending(), s.running(), s.oldestPendingCreatedAt() == null ? null
                 : Instant.ofEpochMilli(s.oldestPendingCreatedAt()).toString());
-        out.put("queue", queue);
-        out.put("jobsPerMinute", jobsPerMinute(h, now));
-        out.put("vpsSessions", new TreeMap<>(s.vpsSessions()));
-        out.put("chatSessions", new TreeMap<>(s.chatSessions()));
-        out.put("coins", today(h, now, s.coins()));
-        return out;
+        return new Snapshot(Instant.ofEpochMilli(now).toString(), workers, queue, jobsPerMinute(h, now),
+                new TreeMap<>(s.vpsSessions()), new TreeMap<>(s.chatSessions()), today(h, now, s.coins()));
     }
 
     /** {@code byState}, {@code byContract} and {@code total}, in the fleet view's words for states. */
-    private static Map<String, Object> workers(Handle h) {
+    private static Workers workers(Handle h) {
         Map<String, Long> byState = new TreeMap<>();
         Map<String, Long> byContract = new TreeMap<>();
         long[] total = {0};
@@ -59,11 +68,7 @@ public final class Overview {
                     total[0] += n;
                     return 0;
                 }).list();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("total", total[0]);
-        m.put("byState", byState);
-        m.put("byContract", byContract);
-        return m;
+        return new Workers(total[0], byState, byContract);
     }
 
     /** What an operator set comes first, then silence, then what the worker reports (docs/fleet.md). */
@@ -78,7 +83,7 @@ public final class Overview {
     }
 
     /** One row per minute of the window, oldest first: {@code minute} and a count per outcome. */
-    private static List<Map<String, Object>> jobsPerMinute(Handle h, long now) {
+    private static List<Minute> jobsPerMinute(Handle h, long now) {
         long firstMinute = (now - WINDOW.toMillis()) / 60_000 + 1;
         long lastMinute = now / 60_000;
         Map<Long, Map<String, Long>> counts = new TreeMap<>();
@@ -88,21 +93,17 @@ public final class Overview {
                 .map((rs, ctx) -> counts.computeIfAbsent(rs.getLong("bucket"), k -> new TreeMap<>())
                         .merge(rs.getString("status"), rs.getLong("n"), Long::sum))
                 .list();
-        List<Map<String, Object>> series = new ArrayList<>();
+        List<Minute> series = new ArrayList<>();
         for (long minute = firstMinute; minute <= lastMinute; minute++) {
             Map<String, Long> c = counts.getOrDefault(minute, Map.of());
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("minute", Instant.ofEpochMilli(minute * 60_000).toString());
-            row.put("completed", c.getOrDefault("completed", 0L));
-            row.put("failed", c.getOrDefault("failed", 0L));
-            row.put("cancelled", c.getOrDefault("cancelled", 0L));
-            series.add(row);
+            series.add(new Minute(Instant.ofEpochMilli(minute * 60_000).toString(), c.getOrDefault("completed", 0L),
+                    c.getOrDefault("failed", 0L), c.getOrDefault("cancelled", 0L)));
         }
         return series;
     }
 
     /** Purchases, refunds and operators' adjustments since midnight UTC, and the coins users hold now. */
-    private static Map<String, Object> today(Handle h, long now, long held) {
+    private static Coins today(Handle h, long now, long held) {
         long midnight = LocalDate.ofInstant(Instant.ofEpochMilli(now), ZoneOffset.UTC).atStartOfDay()
                 .toInstant(ZoneOffset.UTC).toEpochMilli();
         Map<String, long[]> byOp = new TreeMap<>();
@@ -111,18 +112,12 @@ public final class Overview {
                 .bind("midnight", midnight).setQueryTimeout(QUERY_TIMEOUT_SECONDS)
                 .map((rs, ctx) -> byOp.put(rs.getString("op"), new long[] {rs.getLong("n"), rs.getLong("d")}))
                 .list();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("held", held);
-        m.put("since", Instant.ofEpochMilli(midnight).toString());
         long[] purchases = byOp.getOrDefault("purchase", new long[2]);
-        m.put("purchasesToday", purchases[0]);
-        m.put("coinsSpentToday", -purchases[1]);
-        m.put("refundedToday", byOp.getOrDefault("refund", new long[2])[1]);
         long adjusted = 0;
         for (String op : List.of("add", "sub", "set")) {
             adjusted += byOp.getOrDefault(op, new long[2])[1];
         }
-        m.put("adjustedToday", adjusted);
-        return m;
+        return new Coins(held, Instant.ofEpochMilli(midnight).toString(), purchases[0], -purchases[1],
+                byOp.getOrDefault("refund", new long[2])[1], adjusted);
     }
 }

@@ -31,23 +31,23 @@ class FleetHistoryTest {
                 clock.advance(Duration.ofSeconds(30));
             }
             clock.advance(Duration.ofSeconds(-1));
-            List<Map<String, Object>> series = history.series();
+            List<FleetHistory.Minute> series = history.series();
             assertThat(series).hasSize(FleetHistory.SIZE);
-            assertThat(series.get(0).get("pending")).as("the oldest kept: the 11th minute's last sample")
-                    .isEqualTo(1010L);
-            assertThat(series.get(59).get("pending")).isEqualTo(1069L);
-            assertThat(series.get(59).get("running")).isEqualTo(2L);
-            assertThat(series.get(59).get("online")).as("online workers of every contract").isEqualTo(4L);
-            assertThat(series.get(59).get("minute")).isEqualTo("2030-01-01T01:09:00Z");
+            assertThat(series.get(0).pending()).as("the oldest kept: the 11th minute's last sample")
+                    .isEqualTo(1010);
+            assertThat(series.get(59).pending()).isEqualTo(1069);
+            assertThat(series.get(59).running()).isEqualTo(2);
+            assertThat(series.get(59).online()).as("online workers of every contract").isEqualTo(4);
+            assertThat(series.get(59).minute()).isEqualTo("2030-01-01T01:09:00Z");
 
             clock.advance(Duration.ofMinutes(30));
             assertThat(history.series()).as("samples older than an hour are not shown").hasSize(30);
 
             history.sample();
-            List<Map<String, Object>> read = history.series();
+            List<FleetHistory.Minute> read = history.series();
             assertThat(read).hasSize(31);
-            assertThat(read.get(30).get("pending")).as("read from the database").isEqualTo(0L);
-            assertThat(read.get(30).get("online")).isEqualTo(0L);
+            assertThat(read.get(30).pending()).as("read from the database").isEqualTo(0);
+            assertThat(read.get(30).online()).isEqualTo(0);
         }
     }
 }

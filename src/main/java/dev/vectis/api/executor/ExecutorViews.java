@@ -3,7 +3,6 @@ package dev.vectis.api.executor;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.vectis.jobs.Job;
 import dev.vectis.workers.Worker;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,20 +25,15 @@ final class ExecutorViews {
     record JobPage(List<JobView> jobs, long count, String nextCursor) {
     }
 
-    record WorkerPage(List<Map<String, Object>> workers, long count, String nextCursor) {
+    record WorkerPage(List<WorkerView> workers, long count, String nextCursor) {
     }
 
-    static Map<String, Object> worker(Worker w) {
-        // A map, not a record, because ExecutorViewsTest reads the hostname from it by key.
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("workerId", w.id());
-        m.put("hostname", hostname(w));
-        m.put("os", w.os());
-        m.put("cpuCount", w.cpuCount());
-        m.put("status", w.executorStatus());
-        m.put("lastHeartbeat", w.lastSeenAt());
-        m.put("version", w.version());
-        return m;
+    record WorkerView(String workerId, String hostname, String os, Integer cpuCount, String status, long lastHeartbeat,
+                      String version) {
+    }
+
+    static WorkerView worker(Worker w) {
+        return new WorkerView(w.id(), hostname(w), w.os(), w.cpuCount(), w.executorStatus(), w.lastSeenAt(), w.version());
     }
 
     /**

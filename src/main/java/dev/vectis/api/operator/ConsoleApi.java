@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
@@ -93,12 +92,10 @@ public final class ConsoleApi implements ContractApi {
 
     private void overview(Context ctx) {
         callers.require(ctx, Permission.READ);
-        // Overview (dev.vectis.metrics) builds this map; the two series are added after its fields.
-        Map<String, Object> data = jdbi.withHandle(h -> Overview.read(h, clock.millis()));
-        data.put("fleetPerMinute", history.series());
-        data.put("loops", loops.get().stream().map(l -> new ConsoleViews.LoopView(l.name(),
-                l.lastSuccessMillis() == 0 ? null : Instant.ofEpochMilli(l.lastSuccessMillis()).toString(),
-                l.failures())).toList());
+        Overview.Snapshot snapshot = jdbi.withHandle(h -> Overview.read(h, clock.millis()));
+        ConsoleViews.OverviewView data = new ConsoleViews.OverviewView(snapshot, history.series(),
+                loops.get().stream().map(l -> new ConsoleViews.LoopView(l.name(), l.lastSuccessMillis() == 0 ? null
+                        : Instant.ofEpochMilli(l.lastSuccessMillis()).toString(), l.failures())).toList());
         ctx.json(SuccessEnvelope.ok(data));
     }
 

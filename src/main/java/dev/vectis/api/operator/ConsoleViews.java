@@ -1,5 +1,8 @@
 package dev.vectis.api.operator;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.vectis.metrics.FleetHistory;
+import dev.vectis.metrics.Overview;
 import java.util.List;
 
 /** The bodies of docs/console.md that this package builds itself. */
@@ -13,6 +16,11 @@ final class ConsoleViews {
     }
 
     /** lastSuccessAt is null until the loop first succeeds. */
+    /** The overview's figures, then this node's last hour and its background loops. */
+    record OverviewView(@JsonUnwrapped Overview.Snapshot snapshot, List<FleetHistory.Minute> fleetPerMinute,
+                        List<LoopView> loops) {
+    }
+
     record LoopView(String name, String lastSuccessAt, long failures) {
     }
 

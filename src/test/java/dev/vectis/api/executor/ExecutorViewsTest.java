@@ -15,7 +15,7 @@ class ExecutorViewsTest {
                 .isEqualTo("worker-ab12.vectis.dev");
         assertThat(ExecutorViews.hostname(worker(null, null, "203.0.113.5"))).isEqualTo("203.0.113.5");
         assertThat(ExecutorViews.hostname(worker(null, "", null))).isEqualTo("wrk_abc123");
-        assertThat(ExecutorViews.worker(worker(null, "worker-ab12.vectis.dev", null)).get("hostname"))
+        assertThat(ExecutorViews.worker(worker(null, "worker-ab12.vectis.dev", null)).hostname())
                 .isEqualTo("worker-ab12.vectis.dev");
     }
 
