@@ -3,6 +3,7 @@ package dev.vectis.api.marketplace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vectis.testing.DbTest;
+import dev.vectis.testing.HoldsTransactionsOpen;
 import dev.vectis.testing.Http;
 import dev.vectis.testing.TestApp;
 import dev.vectis.testing.TestDatabase;
@@ -14,6 +15,7 @@ import org.jdbi.v3.core.Handle;
  * Purchases made at once do not queue on the least-loaded worker's row: while another
  * transaction holds that row, a purchase is placed on the next worker with room, at once.
  */
+@HoldsTransactionsOpen
 class MarketplaceSpreadTest {
 
     @DbTest
