@@ -183,6 +183,10 @@ final class FuzzTable {
         r.add(get("/api/v1/whoami").as(Auth.ADMIN));
         r.add(get("/api/v1/overview").as(Auth.ADMIN));
         r.add(post("/api/v1/stream-tickets").as(Auth.ADMIN).json(f -> obj("path", "/api/v1/events/stream")));
+        r.add(get("/openapi.json"));
+        r.add(get("/openapi/{document}").param("document", f -> "operator.json"));
+        r.add(get("/docs"));
+        r.add(get("/docs/{file}").param("file", f -> "swagger-initializer.js"));
     }
 
     private static void marketplaceAdmin(List<FuzzRoute> r) {
