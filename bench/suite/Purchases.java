@@ -54,8 +54,11 @@ public final class Purchases {
             // Let the sessions' first log reads find them ready, then take the hosts out of
             // service, so nothing calls a closed fake while later scenarios run.
             Thread.sleep(3000);
-            for (String id : hostIds) {
-                h.send("POST", "/admin/workers/" + id + "/disable", admin, "{}");
+            // A connection of its own: the setup's has been idle all run, longer than the server keeps one.
+            try (Http after = Http.to(run.text("url"), 30_000)) {
+                for (String id : hostIds) {
+                    after.send("POST", "/admin/workers/" + id + "/disable", admin, "{}");
+                }
             }
         }
     }
