@@ -47,19 +47,13 @@ public final class JobEvents {
      * A status change's two rows (history and operator log) for the job a data-modifying WITH
      * clause {@code changed} returned, with its {@code id} and {@code attempt}: for statements
      * that learn the attempt as they make the change, so the change and its record are one
-     * round trip. The data is {@link StatusData}'s text. Bound by {@link #bindStatusOf}.
+     * round trip. The data is {@link StatusData}'s text. Bound by {@link StatusData#bind}.
      */
     static String historyOf(String changed) {
         String data = StatusData.sql(changed);
         return "je AS (INSERT INTO job_events (job_id, kind, data, created_at) SELECT " + changed + ".id, 'status', "
                 + data + ", :jeNow FROM " + changed + "), ev AS (" + EventLog.insertFrom("SELECT :jeType, 'executor', "
                 + ":jeWorker, NULL, NULL, TRUE, " + data + ", NULL, :jeNow FROM " + changed) + ")";
-    }
-
-    /** Binds {@link #historyOf}'s parameters. */
-    static <S extends SqlStatement<S>> S bindStatusOf(S statement, String status, String workerId, Integer exitCode,
-                                                      String errorMessage, long now) {
-        return StatusData.bind(statement, status, workerId, exitCode, errorMessage, now);
     }
 
     void status(Handle h, String jobId, String status, String workerId, int attempt, Integer exitCode,

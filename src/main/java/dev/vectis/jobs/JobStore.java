@@ -312,7 +312,7 @@ final class JobStore {
         }
         Query complete = h.createQuery("WITH t AS (" + COMPLETE_IF_ASSIGNED + " RETURNING id, attempt, started_at), "
                 + JobEvents.historyOf("t") + " SELECT attempt, started_at FROM t");
-        return JobEvents.bindStatusOf(bindComplete(complete, jobId, workerId, attempt, stdout, stderr, exitCode, now),
+        return StatusData.bind(bindComplete(complete, jobId, workerId, attempt, stdout, stderr, exitCode, now),
                 Job.COMPLETED, workerId, exitCode, null, now).map(JobStore::completed).findOne();
     }
 

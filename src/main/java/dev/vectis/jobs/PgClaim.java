@@ -49,7 +49,7 @@ final class PgClaim {
     }
 
     static Claim claim(Handle h, String workerId, long now) {
-        return JobEvents.bindStatusOf(h.createQuery(SQL), Job.RUNNING, workerId, null, null, now)
+        return StatusData.bind(h.createQuery(SQL), Job.RUNNING, workerId, null, null, now)
                 .bind("w", workerId).bind("address", (String) null).bind("now", now)
                 .execute((statement, ctx) -> {
                     PreparedStatement ps = statement.get();
