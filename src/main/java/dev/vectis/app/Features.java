@@ -94,7 +94,7 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                 marketWorkers,
                 products,
                 keys,
-                new VpsSessions(database.jdbi(), clock,
+                new VpsSessions(database.jdbi(), database.background(), clock,
                         new VmClient(secrets, clock, market.workerTimeout(),
                                 new WorkerBreakers(clock, market.breakerFailures(), market.breakerOpen(), log)),
                         new SessionEvents(database.jdbi(), log), log, keys, products,

@@ -28,20 +28,30 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Dialect dialect;
     private final Jdbi jdbi;
+    private final Jdbi background;
+    private final int backgroundShare;
     private final AtomicLong retries = new AtomicLong();
     private final Set<Connection> dedicated = ConcurrentHashMap.newKeySet();
 
     private Database(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
         this.dialect = dialect;
-        this.jdbi = Jdbi.create(dataSource);
         OpenTransactions open = new OpenTransactions();
-        TransactionHandler local = jdbi.getTransactionHandler();
+        this.jdbi = configure(Jdbi.create(dataSource), open);
+        PoolShare share = new PoolShare(dataSource, PoolShare.of(dataSource.getMaximumPoolSize()),
+                Duration.ofMillis(dataSource.getConnectionTimeout()));
+        this.background = configure(Jdbi.create(share), open);
+        this.backgroundShare = share.size();
+    }
+
+    private Jdbi configure(Jdbi j, OpenTransactions open) {
+        TransactionHandler local = j.getTransactionHandler();
         // Every transaction of every feature: a lost deadlock is retried here, never shown to a client.
         // On H2 each one is also counted while open, which PostgreSQL tells streams by itself.
-        jdbi.setTransactionHandler(new RetryingTransactions(dialect == Dialect.H2 ? open.counting(local) : local,
+        j.setTransactionHandler(new RetryingTransactions(dialect == Dialect.H2 ? open.counting(local) : local,
                 retries));
-        jdbi.getConfig(Horizon.Config.class).use(dialect, open);
+        j.getConfig(Horizon.Config.class).use(dialect, open);
+        return j;
     }
 
     /** Opens the pool; fails fast with a readable message when the database cannot be reached. */
@@ -95,6 +105,19 @@ public final class Database implements AutoCloseable {
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /**
+     * The same database for background work that comes in bursts: it holds at most
+     * {@link #backgroundShare()} of the pool's connections at once, so requests keep the rest.
+     */
+    public Jdbi background() {
+        return background;
+    }
+
+    /** How many of the pool's connections {@link #background()} may hold at once: a quarter, at least one. */
+    public int backgroundShare() {
+        return backgroundShare;
     }
 
     public Dialect dialect() {

@@ -57,18 +57,27 @@ public final class VpsSessions {
     private final OperatorDecisions decisions;
     private final Purchases purchases;
 
-    public VpsSessions(Jdbi jdbi, Clock clock, VmClient vm, SessionEvents events, EventLog log, IdempotencyKeys keys,
-                       Products products, WorkerCalls calls, Function<VpsSession, String> render) {
+    /**
+     * {@code background} is the same database as {@code jdbi} for the rounds' work, which comes
+     * in bursts (every provisioning session is watched each round) and so takes only its share
+     * of the pool, leaving the rest to purchases and other requests.
+     */
+    public VpsSessions(Jdbi jdbi, Jdbi background, Clock clock, VmClient vm, SessionEvents events, EventLog log,
+                       IdempotencyKeys keys, Products products, WorkerCalls calls,
+                       Function<VpsSession, String> render) {
         this.jdbi = jdbi;
         this.vm = vm;
         this.events = events;
         this.products = products;
         this.changes = new SessionChanges(jdbi, clock, events);
         this.stops = new WorkerStops(jdbi, clock, vm, changes, calls.timeout(), calls.maxStopRetry(), this::rules);
-        this.reconciler = new VmReconciler(jdbi, clock, vm, changes, log, RECONCILE_EVERY);
+        SessionChanges roundChanges = new SessionChanges(background, clock, events);
+        WorkerStops roundStops = new WorkerStops(background, clock, vm, roundChanges, calls.timeout(),
+                calls.maxStopRetry(), this::rules);
+        this.reconciler = new VmReconciler(background, clock, vm, roundChanges, log, RECONCILE_EVERY);
         this.lanes = new WorkerLanes(calls.perWorker(), calls.total());
-        this.round = new MarketRound(jdbi, clock, changes, new ProvisionWatch(jdbi, clock, vm, changes, stops,
-                calls.failureQuiet()), stops,
+        this.round = new MarketRound(background, clock, roundChanges, new ProvisionWatch(background, clock, vm,
+                roundChanges, roundStops, calls.failureQuiet()), roundStops,
                 reconciler, lanes, calls.timeout().plus(WRITE_DOWN), this::rules);
         this.purchases = new Purchases(jdbi, clock, vm, events, keys, changes, reconciler, render);
         this.decisions = new OperatorDecisions(changes, stops, this::get);
