@@ -63,14 +63,15 @@ final class MarketRound {
         Map<String, LogRules> productRules = new ConcurrentHashMap<>();
         for (VpsSession s : every("provisioning")) {
             work.add(lanes.submit(s.workerId(), "watch:" + s.id(), () -> {
-                VpsSession current = get(s.id());
+                SessionStore.Located located = jdbi.withHandle(h -> SessionStore.located(h, s.id())).orElseThrow();
+                VpsSession current = located.session();
                 if (current.status().equals("provisioning")) {
                     LogRules r = productRules.get(current.productId());
                     if (r == null) {
                         r = rules.apply(current.productId());
                         productRules.put(current.productId(), r);
                     }
-                    watch.check(current, r);
+                    watch.check(current, located.baseUrl(), r);
                 }
             }));
         }

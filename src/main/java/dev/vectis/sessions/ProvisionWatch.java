@@ -37,18 +37,18 @@ final class ProvisionWatch {
         this.failureQuiet = failureQuiet;
     }
 
-    void check(VpsSession s, LogRules rules) {
-        String[] worker = jdbi.withHandle(h -> SessionStore.workerAddress(h, s.workerId()));
-        if (worker != null && worker[1] != null && s.route() != null) {
+    /** {@code baseUrl}: where the session's worker answers, null when it no longer says. */
+    void check(VpsSession s, String baseUrl, LogRules rules) {
+        if (baseUrl != null && s.route() != null) {
             try {
-                LogRules.Reading reading = rules.read(rules.redact(vm.log(worker[0], worker[1], s.route())));
+                LogRules.Reading reading = rules.read(rules.redact(vm.log(s.workerId(), baseUrl, s.route())));
                 LogRules.Verdict verdict = reading.verdict();
                 boolean grew = reading.lines() != s.watch().logLines();
-                if (grew) {
-                    changes.logLines(s.id(), reading.lines());
+                boolean ready = verdict != null && verdict.ready();
+                if (grew || ready) {
+                    changes.logRead(s, reading.lines(), ready ? verdict.reason() : null);
                 }
-                if (verdict != null && verdict.ready()) {
-                    changes.transition(s.id(), "ready", null, verdict.reason());
+                if (ready) {
                     return;
                 }
                 // Workers log errors they recover from ("Error: … retrying"): a failure line

@@ -134,14 +134,21 @@ final class SessionChanges {
         events.fire();
     }
 
-    /** The worker's log has this many lines; the checklist moves when the first one appears. */
-    void logLines(String sessionId, int lines) {
+    /**
+     * What a read of the worker's log found, in one transaction: how many lines it has (the
+     * checklist moves when the first one appears), and the reason of the ready rule that
+     * matched (null: none did), which makes the session ready unless it moved on meanwhile.
+     * {@code seen} is the session as read before the log was.
+     */
+    void logRead(VpsSession seen, int lines, String readyReason) {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
-            VpsSession before = SessionStore.find(h, sessionId).orElseThrow();
-            if (SessionStore.logLines(h, sessionId, lines, now) && before.watch().logLines() == 0) {
-                events.progressed(h, SessionStore.find(h, sessionId).orElseThrow(), now);
-            }
+            boolean grew = lines != seen.watch().logLines() && SessionStore.logLines(h, seen.id(), lines, now);
+            VpsSession started = grew && seen.watch().logLines() == 0 ? seen.withLogLines(lines, now) : null;
+            VpsSession ready = readyReason != null
+                    && SessionStore.updateLive(h, seen.id(), "ready", null, readyReason, now)
+                    ? SessionStore.find(h, seen.id()).orElseThrow() : null;
+            events.record(h, started, ready, now);
         });
         events.fire();
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * A VPS session's history for its owner's event stream: status.update and checklist.update
@@ -32,19 +33,31 @@ public final class SessionEvents {
 
     /** Records the session's new state: its status and the checklist that follows from it. */
     void changed(Handle h, VpsSession s, long now) {
-        // One batch, one round trip; its rows get their ids in this order.
-        h.prepareBatch(INSERT)
-                .bind("s", s.id()).bind("k", "status.update").bind("d", json(status(s))).bind("now", now).add()
-                .bind("s", s.id()).bind("k", "checklist.update").bind("d", json(checklist(s))).bind("now", now).add()
-                .execute();
-        Map<String, Object> data = new LinkedHashMap<>(status(s));
-        data.put("userId", s.userId());
-        log.append(h, NewEvent.of("vps." + s.status(), "marketplace", s.workerId(), data));
+        record(h, null, s, now);
     }
 
-    /** Progress that changed no status (the worker's log began): a checklist update only. */
-    void progressed(Handle h, VpsSession s, long now) {
-        add(h, s.id(), "checklist.update", checklist(s), now);
+    /**
+     * Progress that changed no status ({@code progressed}: the worker's log began, a checklist
+     * update only), then a new state ({@code changed}); either may be null. One batch, one round
+     * trip; its rows get their ids in this order.
+     */
+    void record(Handle h, VpsSession progressed, VpsSession changed, long now) {
+        PreparedBatch batch = h.prepareBatch(INSERT);
+        if (progressed != null) {
+            add(batch, progressed.id(), "checklist.update", checklist(progressed), now);
+        }
+        if (changed != null) {
+            add(batch, changed.id(), "status.update", status(changed), now);
+            add(batch, changed.id(), "checklist.update", checklist(changed), now);
+        }
+        if (batch.size() > 0) {
+            batch.execute();
+        }
+        if (changed != null) {
+            Map<String, Object> data = new LinkedHashMap<>(status(changed));
+            data.put("userId", changed.userId());
+            log.append(h, NewEvent.of("vps." + changed.status(), "marketplace", changed.workerId(), data));
+        }
     }
 
     /** Operators' record of a stop that failed and when it is tried again; users see the session stay stopping. */
@@ -141,8 +154,8 @@ public final class SessionEvents {
         }
     }
 
-    private void add(Handle h, String sessionId, String kind, Map<String, Object> data, long now) {
-        h.createUpdate(INSERT).bind("s", sessionId).bind("k", kind).bind("d", json(data)).bind("now", now).execute();
+    private void add(PreparedBatch batch, String sessionId, String kind, Map<String, Object> data, long now) {
+        batch.bind("s", sessionId).bind("k", kind).bind("d", json(data)).bind("now", now).add();
     }
 
     private static final String INSERT = "INSERT INTO vps_session_events (session_id, kind, data, created_at) "

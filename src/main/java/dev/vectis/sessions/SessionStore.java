@@ -222,6 +222,17 @@ final class SessionStore {
         }
     }
 
+    /** A session and its worker's address (null: the worker has none, or is gone), in one read. */
+    record Located(VpsSession session, String baseUrl) {
+    }
+
+    static Optional<Located> located(Handle h, String id) {
+        return h.createQuery("SELECT s.*, p.name AS product_name, w.base_url AS worker_base_url FROM vps_sessions s "
+                        + "JOIN vps_products p ON p.id = s.product_id LEFT JOIN workers w ON w.id = s.worker_id "
+                        + "WHERE s.id = :id")
+                .bind("id", id).map((rs, ctx) -> new Located(row(rs, ctx), rs.getString("worker_base_url"))).findOne();
+    }
+
     static String[] workerAddress(Handle h, String workerId) {
         return h.createQuery("SELECT id, base_url FROM workers WHERE id = :w").bind("w", workerId)
                 .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).findOne().orElse(null);

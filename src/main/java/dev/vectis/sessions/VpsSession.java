@@ -24,6 +24,13 @@ public record VpsSession(String id, String userId, String productId, String prod
     public record Request(Long sentAt, Long doubtSince) {
     }
 
+    /** The session as it is once the worker's log has this many lines. */
+    VpsSession withLogLines(int lines, long at) {
+        return new VpsSession(id, userId, productId, productName, workerId, status, route, priceCoins, holdsSlot, error,
+                createdAt, updatedAt, new Watch(watch.requestedAt(), lines, at, watch.statusReason(), watch.flaggedAt()),
+                stop, request);
+    }
+
     public boolean live() {
         return status.equals("pending") || status.equals("provisioning") || status.equals("ready");
     }
