@@ -72,6 +72,13 @@ public final class IdempotencyKeys {
 
     private Decision decide(Handle h, String scope, String userId, String key, String requestHash, String sessionId) {
         long now = clock.millis();
+        // The first request with a key, the common case, costs one statement: the record's insert.
+        if (h.createUpdate("INSERT INTO idempotency_keys (user_id, key_scope, idem_key, request_hash, state, "
+                        + "session_id, created_at) VALUES (:u, :s, :k, :h, 'running', :session, :now) "
+                        + "ON CONFLICT DO NOTHING").bind("u", userId).bind("s", scope).bind("k", key)
+                .bind("h", requestHash).bind("session", sessionId).bind("now", now).execute() == 1) {
+            return new Decision(Decision.RUN, 0, null, null);
+        }
         Object[] row = h.createQuery("SELECT request_hash, state, response_status, response_body, session_id, "
                         + "created_at FROM idempotency_keys WHERE user_id = :u AND key_scope = :s AND idem_key = :k "
                         + "FOR UPDATE")
@@ -80,11 +87,8 @@ public final class IdempotencyKeys {
                         rs.getString(5), rs.getLong(6)})
                 .findOne().orElse(null);
         if (row == null) {
-            h.createUpdate("INSERT INTO idempotency_keys (user_id, key_scope, idem_key, request_hash, state, "
-                    + "session_id, created_at) VALUES (:u, :s, :k, :h, 'running', :session, :now)").bind("u", userId)
-                    .bind("s", scope).bind("k", key).bind("h", requestHash).bind("session", sessionId).bind("now", now)
-                    .execute();
-            return new Decision(Decision.RUN, 0, null, null);
+            // Removed since the insert found it (pruned, or forgotten after a refusal): a race to run again.
+            throw new ConflictException("IDEMPOTENCY_KEY_IN_USE", "A request with this Idempotency-Key is in progress");
         }
         if (!row[0].equals(requestHash)) {
             throw new VectisException(VectisException.Kind.UNPROCESSABLE, "IDEMPOTENCY_KEY_REUSED",

@@ -51,6 +51,10 @@ final class Placement {
     private record Worker(String id, String baseUrl) {
     }
 
+    /** An active product with its workers that have room, in the order they are chosen. */
+    private record Offer(long price, int action, String name, List<Worker> workers) {
+    }
+
     private Placement() {
     }
 
@@ -63,25 +67,44 @@ final class Placement {
      */
     static Placed place(Handle h, String sessionId, String userId, long balance, String productId, String requestId,
                         long now, Predicate<String> refusing, Set<String> full) {
-        Object[] product = h.createQuery("SELECT price_coins, is_active, provision_action, name FROM vps_products "
-                        + "WHERE id = :p")
-                .bind("p", productId).map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getBoolean(2), rs.getInt(3),
-                        rs.getString(4)})
-                .findOne().orElseThrow(() -> new NotFoundException("PRODUCT_NOT_FOUND", "Product not found"));
-        long price = (Long) product[0];
-        if (!(Boolean) product[1]) {
+        Offer offer = offer(h, productId);
+        if (offer == null) {
             throw new NotFoundException("PRODUCT_NOT_FOUND", "Product not found");
         }
-        if (balance < price) {
+        if (balance < offer.price()) {
             throw new VectisException(VectisException.Kind.PAYMENT_REQUIRED, "INSUFFICIENT_COINS",
-                    "Insufficient coins: the price is " + price + " and the balance is " + balance);
+                    "Insufficient coins: the price is " + offer.price() + " and the balance is " + balance);
         }
-        Worker worker = choose(h, productId, refusing, full);
-        VpsSession session = SessionStore.insert(h, sessionId, userId, productId, (String) product[3], worker.id(),
-                price, now);
-        Ledger.apply(h, userId, balance, -price,
+        Worker worker = choose(h, offer.workers(), refusing, full);
+        VpsSession session = SessionStore.insert(h, sessionId, userId, productId, offer.name(), worker.id(),
+                offer.price(), now);
+        Ledger.apply(h, userId, balance, -offer.price(),
                 new Ledger.Cause("purchase", "VPS session " + sessionId, "user:" + userId, requestId, sessionId), now);
-        return new Placed(session, worker.baseUrl(), (Integer) product[2]);
+        return new Placed(session, worker.baseUrl(), offer.action());
+    }
+
+    /**
+     * The product and its workers with room in one read (a product with none comes as one row
+     * without a worker); null when there is no such active product.
+     */
+    private static Offer offer(Handle h, String productId) {
+        List<Object[]> rows = h.createQuery("SELECT p.price_coins, p.is_active, p.provision_action, p.name, w.id, "
+                        + "w.base_url FROM vps_products p LEFT JOIN vps_product_workers pw ON pw.product_id = p.id "
+                        + "LEFT JOIN workers w ON w.id = pw.worker_id AND " + ROOM + " AND w.base_url IS NOT NULL "
+                        + "WHERE p.id = :p ORDER BY " + ORDER)
+                .bind("p", productId).map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getBoolean(2), rs.getInt(3),
+                        rs.getString(4), rs.getString(5), rs.getString(6)}).list();
+        if (rows.isEmpty() || !(Boolean) rows.get(0)[1]) {
+            return null;
+        }
+        List<Worker> workers = new ArrayList<>();
+        for (Object[] r : rows) {
+            if (r[4] != null) {
+                workers.add(new Worker((String) r[4], (String) r[5]));
+            }
+        }
+        Object[] first = rows.get(0);
+        return new Offer((Long) first[0], (Integer) first[2], (String) first[3], workers);
     }
 
     /**
@@ -104,13 +127,10 @@ final class Placement {
      * and queue on its row, one commit after another; a worker every other purchase holds is
      * still chosen, and its slot then waits for them.
      */
-    private static Worker choose(Handle h, String productId, Predicate<String> refusing, Set<String> full) {
+    private static Worker choose(Handle h, List<Worker> withRoom, Predicate<String> refusing, Set<String> full) {
         boolean skipped = false;
         List<Worker> eligible = new ArrayList<>();
-        for (Worker w : h.createQuery("SELECT w.id, w.base_url FROM workers w JOIN vps_product_workers pw "
-                        + "ON pw.worker_id = w.id WHERE pw.product_id = :p AND " + ROOM + " "
-                        + "AND w.base_url IS NOT NULL ORDER BY " + ORDER)
-                .bind("p", productId).map((rs, ctx) -> new Worker(rs.getString(1), rs.getString(2))).list()) {
+        for (Worker w : withRoom) {
             if (full.contains(w.id())) {
                 continue;
             }

@@ -131,6 +131,11 @@ final class FakeVmWorker implements AutoCloseable {
         return List.copyOf(calls);
     }
 
+    /** Every call but the rounds' listing of the worker's VMs, which comes whatever else happens. */
+    List<Call> callsBesidesListing() {
+        return calls.stream().filter(c -> !(c.method().equals("GET") && c.path().equals("/vms"))).toList();
+    }
+
     List<Call> calls(String method, String pathPrefix) {
         return calls.stream().filter(c -> c.method().equals(method) && c.path().startsWith(pathPrefix)).toList();
     }
