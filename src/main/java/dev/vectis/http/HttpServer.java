@@ -28,6 +28,12 @@ public final class HttpServer {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     private static final int MAX_PLATFORM_THREADS = 200;
     private static final long IDLE_CLOSE_ON_STOP_MILLIS = 50;
+    /**
+     * Javalin copies every response body to Jetty through a buffer of this size, allocated per
+     * request (by default Jetty's 32 KiB output buffer): most answers are well under 4 KiB, and
+     * larger ones go in several writes that Jetty's own buffer gathers again.
+     */
+    static final int RESPONSE_COPY_BUFFER = 4096;
 
     private final Javalin app;
     private final boolean virtualThreads;
@@ -56,6 +62,7 @@ public final class HttpServer {
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new JavalinJackson(mapper, virtualThreads));
             config.http.maxRequestSize = settings.maxBodyBytes();
+            config.http.responseBufferSize = RESPONSE_COPY_BUFFER;
             config.http.prefer405over404 = true;
             // The upload's own handler enforces maxUploadBytes with a clear 413; Jetty's limits sit just above it.
             config.jetty.multipartConfig.maxFileSize(maxUploadBytes + (1 << 20), SizeUnit.BYTES);

@@ -28,7 +28,7 @@ public final class JsonBody {
 
     /** The body as a JSON object tree, for callers that also need the JSON itself. */
     public JsonNode tree(Context ctx) {
-        byte[] body = ctx.bodyAsBytes();
+        byte[] body = RequestGuard.body(ctx);
         if (body.length == 0) {
             throw new InvalidInputException("body", "a JSON object body is required");
         }

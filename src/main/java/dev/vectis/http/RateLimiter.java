@@ -178,7 +178,7 @@ public final class RateLimiter {
     /** The body as JSON for a contract to read an account from; anything else is for its handler to refuse. */
     private JsonNode body(Context ctx) {
         try {
-            JsonNode tree = mapper.readTree(ctx.bodyAsBytes());
+            JsonNode tree = mapper.readTree(RequestGuard.body(ctx));
             return tree == null ? MissingNode.getInstance() : tree;
         } catch (IOException e) {
             return MissingNode.getInstance();

@@ -1,5 +1,6 @@
 package dev.vectis.http;
 
+import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -30,6 +31,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * request data rate ends uploads that crawl.
  */
 final class RequestGuard extends Handler.Wrapper {
+
+    /** The request attribute that holds a body read in full, for {@link #body}. */
+    private static final String BODY = "vectis.body";
 
     private final ClientAddress clients;
     private final int maxInFlight;
@@ -116,6 +120,15 @@ final class RequestGuard extends Handler.Wrapper {
         if (count.decrementAndGet() <= 0) {
             inFlight.remove(ip, count);
         }
+    }
+
+    /**
+     * The request's body: the bytes already read here when there are some, so readers need not
+     * copy them again through the servlet stream (Javalin's read allocates 8 KiB for any body).
+     * The array is shared: read it, never change it.
+     */
+    static byte[] body(Context ctx) {
+        return ctx.attribute(BODY) instanceof byte[] read ? read : ctx.bodyAsBytes();
     }
 
     int inFlight(String ip) {
@@ -217,6 +230,7 @@ final class RequestGuard extends Handler.Wrapper {
         Buffered(Request request, byte[] body) {
             super(request);
             this.next = Content.Chunk.from(ByteBuffer.wrap(body), true);
+            setAttribute(BODY, body);
         }
 
         @Override

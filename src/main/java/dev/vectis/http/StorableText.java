@@ -44,33 +44,41 @@ public final class StorableText {
 
     /** The path of the first field (e.g. {@code data.phoneNumber}, {@code items[2]}) whose name or text is not storable, or null. */
     public static String firstBad(JsonNode node) {
-        return firstBad(node, "");
+        String bad = badIn(node);
+        return bad == null ? null : bad.isEmpty() ? "body" : bad;
     }
 
-    private static String firstBad(JsonNode node, String path) {
+    /**
+     * As {@link #firstBad}, relative to {@code node}: "" for the node itself (or its field
+     * names). Paths are made only for a field found bad, so a good body costs no strings.
+     */
+    private static String badIn(JsonNode node) {
         if (node.isTextual()) {
-            return ok(node.textValue()) ? null : (path.isEmpty() ? "body" : path);
+            return ok(node.textValue()) ? null : "";
         }
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
-                String at = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
                 if (!ok(field.getKey())) {
-                    return path.isEmpty() ? "body" : path;
+                    return "";
                 }
-                String bad = firstBad(field.getValue(), at);
+                String bad = badIn(field.getValue());
                 if (bad != null) {
-                    return bad;
+                    return within(field.getKey(), bad);
                 }
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                String bad = firstBad(node.get(i), path + "[" + i + "]");
+                String bad = badIn(node.get(i));
                 if (bad != null) {
-                    return bad;
+                    return within("[" + i + "]", bad);
                 }
             }
         }
         return null;
+    }
+
+    private static String within(String step, String rest) {
+        return rest.isEmpty() || rest.startsWith("[") ? step + rest : step + "." + rest;
     }
 }

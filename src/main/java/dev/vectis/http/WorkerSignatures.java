@@ -49,7 +49,7 @@ public final class WorkerSignatures {
         String query = ctx.req().getQueryString();
         String target = ctx.req().getRequestURI() + (query == null ? "" : "?" + query);
         if (secret.isEmpty() || !HmacSignature.verify(HmacSignature.key(secret.get()), ctx.method().name(), target,
-                timestamp, ctx.bodyAsBytes(), signature, clock.instant())) {
+                timestamp, RequestGuard.body(ctx), signature, clock.instant())) {
             throw new AuthenticationException("Invalid request signature (check the worker secret, the body and "
                     + "that the clock is within 5 minutes)");
         }

@@ -20,6 +20,13 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 public final class WorkerMetrics {
 
     private static final int MAX_QUEUED = 200_000;
+    private static final int PART = 500;
+    private static final String INSERT = "INSERT INTO worker_metrics (worker_id, status, cpu_usage, memory_usage, "
+            + "uptime, message_count, session_total, session_connected, session_disconnected, session_qr_required, "
+            + "session_reconnecting, session_error, reported_at, extra, created_at) "
+            + "SELECT :workerId, :status, :cpuUsage, :memoryUsage, :uptime, :messageCount, :sessionTotal, "
+            + ":sessionConnected, :sessionDisconnected, :sessionQrRequired, :sessionReconnecting, "
+            + ":sessionError, :reportedAt, :extra, :createdAt WHERE EXISTS (SELECT 1 FROM workers WHERE id = :workerId)";
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -56,14 +63,13 @@ public final class WorkerMetrics {
         batch.sort(Comparator.comparing(MetricsSample::workerId));
         try {
             jdbi.useTransaction(h -> {
-                PreparedBatch insert = h.prepareBatch("INSERT INTO worker_metrics (worker_id, status, cpu_usage, "
-                        + "memory_usage, uptime, message_count, session_total, session_connected, session_disconnected, "
-                        + "session_qr_required, session_reconnecting, session_error, reported_at, extra, created_at) "
-                        + "SELECT :workerId, :status, :cpuUsage, :memoryUsage, :uptime, :messageCount, :sessionTotal, "
-                        + ":sessionConnected, :sessionDisconnected, :sessionQrRequired, :sessionReconnecting, "
-                        + ":sessionError, :reportedAt, :extra, :createdAt WHERE EXISTS (SELECT 1 FROM workers WHERE id = :workerId)");
-                batch.forEach(s -> insert.bindMethods(s).add());
-                insert.execute();
+                // In parts: the driver holds every bound row of a part until it is sent, and a
+                // whole flush held at once lives long enough to be copied by the garbage collector.
+                for (int from = 0; from < batch.size(); from += PART) {
+                    PreparedBatch insert = h.prepareBatch(INSERT);
+                    batch.subList(from, Math.min(batch.size(), from + PART)).forEach(s -> insert.bindMethods(s).add());
+                    insert.execute();
+                }
             });
         } catch (RuntimeException e) {
             batch.forEach(s -> {
