@@ -51,11 +51,23 @@ public final class Purchases {
                 Load.closed(run, call, users, buy);
             }
             run.result("worker_calls", fake.calls.get());
-            // Let the sessions' first log reads find them ready, then take the hosts out of
-            // service, so nothing calls a closed fake while later scenarios run.
-            Thread.sleep(3000);
             // A connection of its own: the setup's has been idle all run, longer than the server keeps one.
             try (Http after = Http.to(run.text("url"), 30_000)) {
+                // Let the server's log reads find every session ready (at most a minute), so that
+                // none is left watched on a closed fake to weigh on later runs; then take the
+                // hosts out of service.
+                long until = System.nanoTime() + 60_000_000_000L;
+                String left = "?";
+                while (System.nanoTime() < until) {
+                    left = Http.field(after.get("/admin/vps-sessions?status=provisioning&limit=1", admin).body(), "count");
+                    if ("0".equals(left)) {
+                        break;
+                    }
+                    Thread.sleep(500);
+                }
+                if (!"0".equals(left)) {
+                    run.note(left + " sessions still provisioning a minute after the run");
+                }
                 for (String id : hostIds) {
                     after.send("POST", "/admin/workers/" + id + "/disable", admin, "{}");
                 }

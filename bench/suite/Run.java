@@ -62,6 +62,11 @@ final class Run {
                 text("rep", "1"), metric, value);
     }
 
+    /** A remark on the run for the results file, beside its figures. */
+    void note(String text) {
+        System.out.printf("NOTE\t%s\t%s\t%s\t%s%n", text("scenario"), text("system"), text("rep", "1"), text);
+    }
+
     /** The unexpected answers as results: their total, and one line per call and status. */
     void reportUnexpected() {
         result("errors", unexpectedCount());

@@ -35,6 +35,8 @@ import dev.vectis.workers.WorkerEvents;
 import dev.vectis.workers.WorkerMetrics;
 import dev.vectis.workers.WorkerRegistry;
 import dev.vectis.workers.WorkerSecrets;
+import io.javalin.util.ConcurrencyUtil;
+import io.javalin.util.NamedVirtualThreadFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Function;
@@ -99,7 +101,9 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                                 new WorkerBreakers(clock, market.breakerFailures(), market.breakerOpen(), log)),
                         new SessionEvents(database.jdbi(), log), log, keys, products,
                         new VpsSessions.WorkerCalls(market.workerTimeout(), market.stopRetryMax(),
-                                market.callsPerWorker(), market.callsInAll(), market.failureQuiet()), renderSession),
+                                market.callsPerWorker(), market.callsInAll(), market.failureQuiet(),
+                                ConcurrencyUtil.isLoomAvailable() ? new NamedVirtualThreadFactory("vectis-worker-call")
+                                        : null), renderSession),
                 fleet,
                 new LivenessSweep(workers, workerEvents, reaper, fleet));
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -35,9 +36,12 @@ final class MarketRound {
     /** How long after its start a request to a worker is certainly over, answer written down included. */
     private final Duration settle;
     private final Function<String, LogRules> rules;
+    /** Workers whose circuit breaker is open on this node. */
+    private final Predicate<String> refusing;
 
     MarketRound(Jdbi jdbi, Clock clock, SessionChanges changes, ProvisionWatch watch, WorkerStops stops,
-                VmReconciler reconciler, WorkerLanes lanes, Duration settle, Function<String, LogRules> rules) {
+                VmReconciler reconciler, WorkerLanes lanes, Duration settle, Function<String, LogRules> rules,
+                Predicate<String> refusing) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.changes = changes;
@@ -47,6 +51,7 @@ final class MarketRound {
         this.lanes = lanes;
         this.settle = settle;
         this.rules = rules;
+        this.refusing = refusing;
     }
 
     /** Starts the round; the answer completes when every task it started (or found running) has ended. */
@@ -61,17 +66,21 @@ final class MarketRound {
         }
         // Read once per product and round, not once per session watched.
         Map<String, LogRules> productRules = new ConcurrentHashMap<>();
+        Function<String, LogRules> rulesOf = id -> productRules.computeIfAbsent(id, rules);
         for (VpsSession s : every("provisioning")) {
+            if (refusing.test(s.workerId())) {
+                // Its worker's circuit is open: no read of the session or of its log until the
+                // breaker lets a call through, so a dead worker's sessions cost a round nothing;
+                // only the provisioning timeout, from the list just read.
+                work.add(lanes.submit(s.workerId(), "watch:" + s.id(), () -> watch.timeout(s, rulesOf.apply(
+                        s.productId()))));
+                continue;
+            }
             work.add(lanes.submit(s.workerId(), "watch:" + s.id(), () -> {
                 SessionStore.Located located = jdbi.withHandle(h -> SessionStore.located(h, s.id())).orElseThrow();
                 VpsSession current = located.session();
                 if (current.status().equals("provisioning")) {
-                    LogRules r = productRules.get(current.productId());
-                    if (r == null) {
-                        r = rules.apply(current.productId());
-                        productRules.put(current.productId(), r);
-                    }
-                    watch.check(current, located.baseUrl(), r);
+                    watch.check(current, located.baseUrl(), rulesOf.apply(current.productId()));
                 }
             }));
         }

@@ -61,14 +61,16 @@ final class ProvisionWatch {
                 LOG.debug("Log of session {} not readable yet: {}", s.id(), e.getMessage());
             }
         }
-        timeout(s, rules.rules());
+        timeout(s, rules);
     }
 
     private boolean quietSince(Long changedAt) {
         return changedAt == null || clock.millis() - changedAt >= failureQuiet.toMillis();
     }
 
-    private void timeout(VpsSession s, ProvisionRules rules) {
+    /** The product's provisioning timeout, applied to the session as read. */
+    void timeout(VpsSession s, LogRules logRules) {
+        ProvisionRules rules = logRules.rules();
         Duration limit = Duration.ofSeconds(rules.timeoutSeconds());
         long since = s.watch().requestedAt() != null ? s.watch().requestedAt() : s.updatedAt();
         if (s.flagged() || clock.millis() - since <= limit.toMillis()) {

@@ -32,8 +32,12 @@ public final class VpsSessions {
      * wait between stop retries, and how many background calls may run at once to one worker
      * and to all of them.
      */
-    /** @param failureQuiet how long a provisioning VM's log must stay unchanged after a failure line for it to decide */
-    public record WorkerCalls(Duration timeout, Duration maxStopRetry, int perWorker, int total, Duration failureQuiet) {
+    /**
+     * @param failureQuiet how long a provisioning VM's log must stay unchanged after a failure line for it to decide
+     * @param threads makes the threads background calls run on (null: platform threads)
+     */
+    public record WorkerCalls(Duration timeout, Duration maxStopRetry, int perWorker, int total, Duration failureQuiet,
+                              java.util.concurrent.ThreadFactory threads) {
     }
 
     /** What this node knows of a worker's health: its breaker, and what its list of VMs last said. */
@@ -75,10 +79,10 @@ public final class VpsSessions {
         WorkerStops roundStops = new WorkerStops(background, clock, vm, roundChanges, calls.timeout(),
                 calls.maxStopRetry(), this::rules);
         this.reconciler = new VmReconciler(background, clock, vm, roundChanges, log, RECONCILE_EVERY);
-        this.lanes = new WorkerLanes(calls.perWorker(), calls.total());
+        this.lanes = new WorkerLanes(calls.perWorker(), calls.total(), calls.threads());
         this.round = new MarketRound(background, clock, roundChanges, new ProvisionWatch(background, clock, vm,
                 roundChanges, roundStops, calls.failureQuiet()), roundStops,
-                reconciler, lanes, calls.timeout().plus(WRITE_DOWN), this::rules);
+                reconciler, lanes, calls.timeout().plus(WRITE_DOWN), this::rules, vm.breakers()::refusing);
         this.purchases = new Purchases(jdbi, clock, vm, events, keys, changes, reconciler, render);
         this.decisions = new OperatorDecisions(changes, stops, this::get);
     }

@@ -7,6 +7,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,14 +38,22 @@ final class WorkerLanes implements AutoCloseable {
     private final Map<String, Lane> lanes = new HashMap<>();
     private final Map<String, CompletableFuture<Void>> inFlight = new HashMap<>();
 
-    WorkerLanes(int perWorker, int total) {
+    /**
+     * {@code threads} makes the {@code total} threads the calls run on; null for platform
+     * threads. Virtual threads, where there are some, wait on workers for nothing and compute
+     * on the same carriers as requests, taking turns with them: a round's burst of log reads on
+     * {@code total} platform threads would instead get as many shares of the CPU from the
+     * operating system against the requests' few carriers.
+     */
+    WorkerLanes(int perWorker, int total, ThreadFactory threads) {
         this.perWorker = perWorker;
         AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(total, total, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "vectis-worker-call-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = new ThreadPoolExecutor(total, total, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                threads != null ? threads : r -> {
+                    Thread t = new Thread(r, "vectis-worker-call-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
         ((ThreadPoolExecutor) pool).allowCoreThreadTimeOut(true);
     }
 

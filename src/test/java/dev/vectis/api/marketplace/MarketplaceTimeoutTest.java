@@ -90,4 +90,32 @@ class MarketplaceTimeoutTest {
                     .isZero();
         }
     }
+
+    @DbTest
+    void theSessionsOfAWorkerWhoseCircuitIsOpenAreNotReadButStillTimeOut(TestDatabase db) {
+        MutableClock clock = new MutableClock();
+        try (FakeVmWorker fake = FakeVmWorker.start(); TestApp app = Market.start(db, Map.of(
+                "VECTIS_MARKETPLACE_BREAKER_FAILURES", "1", "VECTIS_MARKETPLACE_BREAKER_OPEN_SECONDS", "3600"), clock)) {
+            fake.ready = false;
+            String workerId = Market.worker(app, fake, 3);
+            String productId = Market.productWith(app, "Unlucky", Map.of("provision_timeout_seconds", 20), workerId);
+            JsonNode user = Market.user(app, "unlucky@example.com", 10);
+            String token = user.get("token").asText();
+            String sessionId = Market.bought(app, token, "k", productId).get("id").asText();
+            fake.failAll = true;
+            Awaitility.await().atMost(Market.SETTLE).until(() -> Market.workerView(app, workerId).get("circuit")
+                    .get("state").asText().equals("open"));
+            int reads = fake.calls("GET", "/log/").size();
+
+            app.app().features().vpsSessions().tick().join();
+            assertThat(fake.calls("GET", "/log/")).as("no log is read while the circuit is open").hasSize(reads);
+            clock.advance(Duration.ofSeconds(21));
+            app.app().features().vpsSessions().tick().join();
+            JsonNode session = Market.session(app, token, sessionId).json();
+            assertThat(session.get("status").asText()).as("the timeout still applies").isEqualTo("failed");
+            assertThat(session.get("error").asText()).contains("within 20 seconds");
+            assertThat(Market.balance(app, user.get("id").asText())).as("refunded").isEqualTo(10);
+            assertThat(fake.calls("GET", "/log/")).hasSize(reads);
+        }
+    }
 }
