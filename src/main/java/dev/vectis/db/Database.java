@@ -29,7 +29,7 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final Jdbi jdbi;
     private final Jdbi background;
-    private final int backgroundShare;
+    private final PoolShare share;
     private final AtomicLong retries = new AtomicLong();
     private final Set<Connection> dedicated = ConcurrentHashMap.newKeySet();
 
@@ -38,10 +38,9 @@ public final class Database implements AutoCloseable {
         this.dialect = dialect;
         OpenTransactions open = new OpenTransactions();
         this.jdbi = configure(Jdbi.create(dataSource), open);
-        PoolShare share = new PoolShare(dataSource, PoolShare.of(dataSource.getMaximumPoolSize()),
+        this.share = new PoolShare(dataSource, PoolShare.of(dataSource.getMaximumPoolSize()),
                 Duration.ofMillis(dataSource.getConnectionTimeout()));
         this.background = configure(Jdbi.create(share), open);
-        this.backgroundShare = share.size();
     }
 
     private Jdbi configure(Jdbi j, OpenTransactions open) {
@@ -117,7 +116,7 @@ public final class Database implements AutoCloseable {
 
     /** How many of the pool's connections {@link #background()} may hold at once: a quarter, at least one. */
     public int backgroundShare() {
-        return backgroundShare;
+        return share.size();
     }
 
     public Dialect dialect() {

@@ -83,28 +83,27 @@ final class Placement {
         return new Placed(session, worker.baseUrl(), offer.action());
     }
 
+    /** One row of {@link #offer}: the product, and one of its workers with room (null: none). */
+    private record OfferRow(long price, int action, String name, Worker worker) {
+    }
+
     /**
      * The product and its workers with room in one read (a product with none comes as one row
      * without a worker); null when there is no such active product.
      */
     private static Offer offer(Handle h, String productId) {
-        List<Object[]> rows = h.createQuery("SELECT p.price_coins, p.is_active, p.provision_action, p.name, w.id, "
-                        + "w.base_url FROM vps_products p LEFT JOIN vps_product_workers pw ON pw.product_id = p.id "
+        List<OfferRow> rows = h.createQuery("SELECT p.price_coins, p.provision_action, p.name, w.id, w.base_url "
+                        + "FROM vps_products p LEFT JOIN vps_product_workers pw ON pw.product_id = p.id "
                         + "LEFT JOIN workers w ON w.id = pw.worker_id AND " + ROOM + " AND w.base_url IS NOT NULL "
-                        + "WHERE p.id = :p ORDER BY " + ORDER)
-                .bind("p", productId).map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getBoolean(2), rs.getInt(3),
-                        rs.getString(4), rs.getString(5), rs.getString(6)}).list();
-        if (rows.isEmpty() || !(Boolean) rows.get(0)[1]) {
+                        + "WHERE p.id = :p AND p.is_active ORDER BY " + ORDER)
+                .bind("p", productId).map((rs, ctx) -> new OfferRow(rs.getLong(1), rs.getInt(2), rs.getString(3),
+                        rs.getString(4) == null ? null : new Worker(rs.getString(4), rs.getString(5)))).list();
+        if (rows.isEmpty()) {
             return null;
         }
-        List<Worker> workers = new ArrayList<>();
-        for (Object[] r : rows) {
-            if (r[4] != null) {
-                workers.add(new Worker((String) r[4], (String) r[5]));
-            }
-        }
-        Object[] first = rows.get(0);
-        return new Offer((Long) first[0], (Integer) first[2], (String) first[3], workers);
+        OfferRow first = rows.get(0);
+        return new Offer(first.price(), first.action(), first.name(),
+                rows.stream().map(OfferRow::worker).filter(w -> w != null).toList());
     }
 
     /**

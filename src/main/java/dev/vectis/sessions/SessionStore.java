@@ -8,8 +8,9 @@ import org.jdbi.v3.core.Handle;
 /** SQL for vps_sessions; every method runs on the caller's handle (and transaction). */
 final class SessionStore {
 
-    private static final String SELECT = "SELECT s.*, p.name AS product_name FROM vps_sessions s "
-            + "JOIN vps_products p ON p.id = s.product_id ";
+    private static final String COLUMNS = "SELECT s.*, p.name AS product_name ";
+    private static final String FROM = "FROM vps_sessions s JOIN vps_products p ON p.id = s.product_id ";
+    private static final String SELECT = COLUMNS + FROM;
     private static final int MAX_REASON = 1000;
     private static final int MAX_STOP_ERROR = 500;
 
@@ -227,9 +228,8 @@ final class SessionStore {
     }
 
     static Optional<Located> located(Handle h, String id) {
-        return h.createQuery("SELECT s.*, p.name AS product_name, w.base_url AS worker_base_url FROM vps_sessions s "
-                        + "JOIN vps_products p ON p.id = s.product_id LEFT JOIN workers w ON w.id = s.worker_id "
-                        + "WHERE s.id = :id")
+        return h.createQuery(COLUMNS + ", w.base_url AS worker_base_url " + FROM
+                        + "LEFT JOIN workers w ON w.id = s.worker_id WHERE s.id = :id")
                 .bind("id", id).map((rs, ctx) -> new Located(row(rs, ctx), rs.getString("worker_base_url"))).findOne();
     }
 
