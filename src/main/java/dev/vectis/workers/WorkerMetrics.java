@@ -6,12 +6,12 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Metrics samples from heartbeats: queued in memory, inserted in batches, pruned after the
@@ -20,13 +20,26 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 public final class WorkerMetrics {
 
     private static final int MAX_QUEUED = 200_000;
-    private static final int PART = 500;
-    private static final String INSERT = "INSERT INTO worker_metrics (worker_id, status, cpu_usage, memory_usage, "
-            + "uptime, message_count, session_total, session_connected, session_disconnected, session_qr_required, "
-            + "session_reconnecting, session_error, reported_at, extra, created_at) "
-            + "SELECT :workerId, :status, :cpuUsage, :memoryUsage, :uptime, :messageCount, :sessionTotal, "
-            + ":sessionConnected, :sessionDisconnected, :sessionQrRequired, :sessionReconnecting, "
-            + ":sessionError, :reportedAt, :extra, :createdAt WHERE EXISTS (SELECT 1 FROM workers WHERE id = :workerId)";
+    private static final int TRANSACTION = 10_000;
+    private static final int PART = 1000;
+    private static final String COLUMNS = "worker_id, status, cpu_usage, memory_usage, uptime, message_count, "
+            + "session_total, session_connected, session_disconnected, session_qr_required, session_reconnecting, "
+            + "session_error, reported_at, extra, created_at";
+    /**
+     * A part of a flush is one statement: the samples go as one array per column, so the
+     * database parses, plans and executes once per part rather than once per sample. Ids follow
+     * the samples' order; a sample of a worker deleted meanwhile is left out, not the part.
+     */
+    private static final String INSERT = "INSERT INTO worker_metrics (" + COLUMNS + ") SELECT " + COLUMNS
+            + " FROM UNNEST(CAST(:workerId AS VARCHAR ARRAY), CAST(:status AS VARCHAR ARRAY), "
+            + "CAST(:cpuUsage AS DOUBLE PRECISION ARRAY), CAST(:memoryUsage AS DOUBLE PRECISION ARRAY), "
+            + "CAST(:uptime AS BIGINT ARRAY), CAST(:messageCount AS BIGINT ARRAY), "
+            + "CAST(:sessionTotal AS INTEGER ARRAY), CAST(:sessionConnected AS INTEGER ARRAY), "
+            + "CAST(:sessionDisconnected AS INTEGER ARRAY), CAST(:sessionQrRequired AS INTEGER ARRAY), "
+            + "CAST(:sessionReconnecting AS INTEGER ARRAY), CAST(:sessionError AS INTEGER ARRAY), "
+            + "CAST(:reportedAt AS VARCHAR ARRAY), CAST(:extra AS VARCHAR ARRAY), CAST(:createdAt AS BIGINT ARRAY)) "
+            + "WITH ORDINALITY AS s (" + COLUMNS + ", n) "
+            + "WHERE EXISTS (SELECT 1 FROM workers WHERE workers.id = s.worker_id) ORDER BY n";
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -49,26 +62,34 @@ public final class WorkerMetrics {
         }
     }
 
+    /**
+     * Writes what was queued when it began, in transactions of at most {@link #TRANSACTION}
+     * samples. All of it, not one transaction's worth: under load a sample left for the next
+     * flush stays in memory long enough to be copied by the garbage collector again and again.
+     */
     public void flush() {
-        List<MetricsSample> batch = new ArrayList<>();
-        for (MetricsSample s; batch.size() < 10_000 && (s = queue.poll()) != null; ) {
+        for (int due = queued.get(); due > 0; ) {
+            int written = flushSome(Math.min(due, TRANSACTION));
+            if (written == 0) {
+                return;
+            }
+            due -= written;
+        }
+    }
+
+    private int flushSome(int most) {
+        List<MetricsSample> batch = new ArrayList<>(most);
+        for (MetricsSample s; batch.size() < most && (s = queue.poll()) != null; ) {
             queued.decrementAndGet();
             batch.add(s);
         }
         if (batch.isEmpty()) {
-            return;
+            return 0;
         }
-        // Worker by worker, each one's samples in arrival order: the inserts' foreign-key checks
-        // lock workers rows in id order, as every batch writer of workers does.
-        batch.sort(Comparator.comparing(MetricsSample::workerId));
         try {
             jdbi.useTransaction(h -> {
-                // In parts: the driver holds every bound row of a part until it is sent, and a
-                // whole flush held at once lives long enough to be copied by the garbage collector.
                 for (int from = 0; from < batch.size(); from += PART) {
-                    PreparedBatch insert = h.prepareBatch(INSERT);
-                    batch.subList(from, Math.min(batch.size(), from + PART)).forEach(s -> insert.bindMethods(s).add());
-                    insert.execute();
+                    insert(h, batch.subList(from, Math.min(batch.size(), from + PART)));
                 }
             });
         } catch (RuntimeException e) {
@@ -78,6 +99,33 @@ public final class WorkerMetrics {
             });
             throw e;
         }
+        return batch.size();
+    }
+
+    private static void insert(Handle h, List<MetricsSample> part) {
+        h.createUpdate(INSERT)
+                .bindArray("workerId", String.class, column(part, MetricsSample::workerId))
+                .bindArray("status", String.class, column(part, MetricsSample::status))
+                .bindArray("cpuUsage", Double.class, column(part, MetricsSample::cpuUsage))
+                .bindArray("memoryUsage", Double.class, column(part, MetricsSample::memoryUsage))
+                .bindArray("uptime", Long.class, column(part, MetricsSample::uptime))
+                .bindArray("messageCount", Long.class, column(part, MetricsSample::messageCount))
+                .bindArray("sessionTotal", Integer.class, column(part, MetricsSample::sessionTotal))
+                .bindArray("sessionConnected", Integer.class, column(part, MetricsSample::sessionConnected))
+                .bindArray("sessionDisconnected", Integer.class, column(part, MetricsSample::sessionDisconnected))
+                .bindArray("sessionQrRequired", Integer.class, column(part, MetricsSample::sessionQrRequired))
+                .bindArray("sessionReconnecting", Integer.class, column(part, MetricsSample::sessionReconnecting))
+                .bindArray("sessionError", Integer.class, column(part, MetricsSample::sessionError))
+                .bindArray("reportedAt", String.class, column(part, MetricsSample::reportedAt))
+                .bindArray("extra", String.class, column(part, MetricsSample::extra))
+                .bindArray("createdAt", Long.class, column(part, MetricsSample::createdAt))
+                .execute();
+    }
+
+    private static <T> List<T> column(List<MetricsSample> part, Function<MetricsSample, T> field) {
+        List<T> values = new ArrayList<>(part.size());
+        part.forEach(s -> values.add(field.apply(s)));
+        return values;
     }
 
     /** Deletes samples older than the retention period; returns how many. */

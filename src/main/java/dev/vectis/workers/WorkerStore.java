@@ -187,7 +187,9 @@ final class WorkerStore {
                 .bind("id", id).bind("status", status).bind("now", now).execute();
     }
 
+    /** The worker and its metrics samples, which have no foreign key to cascade from (V32). */
     static boolean delete(Handle h, String id) {
+        h.createUpdate("DELETE FROM worker_metrics WHERE worker_id = :id").bind("id", id).execute();
         return h.createUpdate("DELETE FROM workers WHERE id = :id").bind("id", id).execute() == 1;
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
 class WorkerMetricsTest {
 
     @DbTest
-    void aFlushLargerThanOnePartStoresEverySampleInOrder(TestDatabase db) {
+    void oneFlushStoresEverySampleQueuedInOrderThoughItTakesSeveralTransactions(TestDatabase db) {
         MutableClock clock = new MutableClock();
         try (Database database = db.open()) {
             WorkerRegistry registry = new WorkerRegistry(database.jdbi(), clock, Duration.ofSeconds(30));
@@ -22,7 +22,7 @@ class WorkerMetricsTest {
                         "192.0.2.1"));
             }
             WorkerMetrics metrics = new WorkerMetrics(database.jdbi(), clock, Duration.ofHours(1));
-            int beats = 1234;
+            int beats = 21_234; // two transactions of 10,000 and a third; parts of 1,000 in each
             for (int n = 0; n < beats; n++) {
                 metrics.record(sample(ids.get(n % ids.size()), n));
             }
@@ -36,6 +36,33 @@ class WorkerMetricsTest {
                 assertThat(stored).extracting(MetricsSample::messageCount).isSorted();
             }
             assertThat(metrics.since("never-registered", 0, 10)).isEmpty();
+        }
+    }
+
+    @DbTest
+    void aRemovedWorkersSamplesGoWithIt(TestDatabase db) {
+        MutableClock clock = new MutableClock();
+        try (Database database = db.open()) {
+            WorkerRegistry registry = new WorkerRegistry(database.jdbi(), clock, Duration.ofSeconds(30));
+            for (String id : List.of("stays", "goes")) {
+                registry.registerGateway(new GatewayRegistration(id, "http://" + id + ":8001", 50, null, "ONLINE",
+                        "1.0.0", "TESTING"));
+            }
+            WorkerMetrics metrics = new WorkerMetrics(database.jdbi(), clock, Duration.ofHours(1));
+            for (int n = 0; n < 3; n++) {
+                metrics.record(sample("stays", n));
+                metrics.record(sample("goes", n));
+            }
+            metrics.flush();
+
+            assertThat(registry.unregister("goes", (h, workerId, at) -> { })).isTrue();
+
+            assertThat(metrics.since("goes", 0, 10)).isEmpty();
+            assertThat(metrics.since("stays", 0, 10)).hasSize(3);
+            // Registered again under the same name, it starts with no history.
+            registry.registerGateway(new GatewayRegistration("goes", "http://goes:8001", 50, null, "ONLINE",
+                    "1.0.0", "TESTING"));
+            assertThat(metrics.since("goes", 0, 10)).isEmpty();
         }
     }
 
