@@ -6,7 +6,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -27,19 +30,19 @@ public final class WorkerMetrics {
             + "session_error, reported_at, extra, created_at";
     /**
      * A part of a flush is one statement: the samples go as one array per column, so the
-     * database parses, plans and executes once per part rather than once per sample. Ids follow
-     * the samples' order; a sample of a worker deleted meanwhile is left out, not the part.
+     * database parses, plans and executes once per part rather than once per sample, and ids
+     * follow the samples' order.
      */
-    private static final String INSERT = "INSERT INTO worker_metrics (" + COLUMNS + ") SELECT " + COLUMNS
-            + " FROM UNNEST(CAST(:workerId AS VARCHAR ARRAY), CAST(:status AS VARCHAR ARRAY), "
+    private static final String INSERT = "INSERT INTO worker_metrics (" + COLUMNS + ") SELECT * FROM UNNEST("
+            + "CAST(:workerId AS VARCHAR ARRAY), CAST(:status AS VARCHAR ARRAY), "
             + "CAST(:cpuUsage AS DOUBLE PRECISION ARRAY), CAST(:memoryUsage AS DOUBLE PRECISION ARRAY), "
             + "CAST(:uptime AS BIGINT ARRAY), CAST(:messageCount AS BIGINT ARRAY), "
             + "CAST(:sessionTotal AS INTEGER ARRAY), CAST(:sessionConnected AS INTEGER ARRAY), "
             + "CAST(:sessionDisconnected AS INTEGER ARRAY), CAST(:sessionQrRequired AS INTEGER ARRAY), "
             + "CAST(:sessionReconnecting AS INTEGER ARRAY), CAST(:sessionError AS INTEGER ARRAY), "
-            + "CAST(:reportedAt AS VARCHAR ARRAY), CAST(:extra AS VARCHAR ARRAY), CAST(:createdAt AS BIGINT ARRAY)) "
-            + "WITH ORDINALITY AS s (" + COLUMNS + ", n) "
-            + "WHERE EXISTS (SELECT 1 FROM workers WHERE workers.id = s.worker_id) ORDER BY n";
+            + "CAST(:reportedAt AS VARCHAR ARRAY), CAST(:extra AS VARCHAR ARRAY), CAST(:createdAt AS BIGINT ARRAY))";
+    /** Which of a flush's workers exist: read once per worker, not once per sample. */
+    private static final String EXISTING = "SELECT id FROM workers WHERE id = ANY(CAST(:ids AS VARCHAR ARRAY))";
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -88,8 +91,14 @@ public final class WorkerMetrics {
         }
         try {
             jdbi.useTransaction(h -> {
-                for (int from = 0; from < batch.size(); from += PART) {
-                    insert(h, batch.subList(from, Math.min(batch.size(), from + PART)));
+                // A sample of a worker removed meanwhile is left out, not the flush.
+                Set<String> existing = new HashSet<>(h.createQuery(EXISTING)
+                        .bindArray("ids", String.class, new ArrayList<>(new LinkedHashSet<>(column(batch,
+                                MetricsSample::workerId))))
+                        .mapTo(String.class).list());
+                List<MetricsSample> kept = batch.stream().filter(s -> existing.contains(s.workerId())).toList();
+                for (int from = 0; from < kept.size(); from += PART) {
+                    insert(h, kept.subList(from, Math.min(kept.size(), from + PART)));
                 }
             });
         } catch (RuntimeException e) {
