@@ -26,6 +26,11 @@ public final class JsonBody {
         }
     }
 
+    /** The body as it arrived, for a reader of one form that needs no tree; shared, never to be changed. */
+    public byte[] bytes(Context ctx) {
+        return RequestGuard.body(ctx);
+    }
+
     /** The body as a JSON object tree, for callers that also need the JSON itself. */
     public JsonNode tree(Context ctx) {
         byte[] body = RequestGuard.body(ctx);

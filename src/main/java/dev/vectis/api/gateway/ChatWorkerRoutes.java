@@ -79,7 +79,10 @@ final class ChatWorkerRoutes {
         callers.worker(ctx);
         String workerId = workerId(ctx.pathParam("workerId"), "workerId");
         callers.actingFor(ctx, workerId);
-        HeartbeatReader.Heartbeat b = HeartbeatReader.read(json.tree(ctx), workerId);
+        HeartbeatReader.Heartbeat b = PlainHeartbeat.read(mapper.getFactory(), json.bytes(ctx), workerId);
+        if (b == null) {
+            b = HeartbeatReader.read(json.tree(ctx), workerId);
+        }
         long now;
         try {
             now = f.workers().gatewayHeartbeat(workerId, b.status());
