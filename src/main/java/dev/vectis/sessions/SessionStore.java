@@ -4,6 +4,7 @@ import dev.vectis.db.Columns;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
 
 /** SQL for vps_sessions; every method runs on the caller's handle (and transaction). */
 final class SessionStore {
@@ -56,9 +57,14 @@ final class SessionStore {
 
     /** One page of the sessions in a status, by id after {@code afterId} (null: from the start). */
     static List<VpsSession> withStatus(Handle h, String status, String afterId, int limit) {
-        return h.createQuery(SELECT + "WHERE s.status = :st AND (:after IS NULL OR s.id > :after) "
-                        + "ORDER BY s.id LIMIT :limit")
-                .bind("st", status).bind("after", afterId).bind("limit", limit).map(SessionStore::row).list();
+        // Two statements rather than "(:after IS NULL OR s.id > :after)": a prepared plan for that
+        // cannot start its index scan at afterId, so every page read all sessions in the status.
+        Query page = h.createQuery(SELECT + "WHERE s.status = :st " + (afterId == null ? "" : "AND s.id > :after ")
+                + "ORDER BY s.id LIMIT :limit");
+        if (afterId != null) {
+            page.bind("after", afterId);
+        }
+        return page.bind("st", status).bind("limit", limit).map(SessionStore::row).list();
     }
 
     /** A new pending session holding a slot on its worker; returned as it now reads, without reading it back. */
