@@ -13,8 +13,8 @@ import org.flywaydb.core.api.migration.Context;
  * row for every sample written, a row the heartbeat flush updates several times a second: it
  * was some forty per cent of the database's work per heartbeat. Samples are still written
  * only for workers that exist, and deleted with their worker; one written in the instant its
- * worker is deleted is pruned with the rest when the retention period ends. Java rather than SQL because H2 and
- * PostgreSQL named the key differently.
+ * worker is deleted is pruned with the rest when the retention period ends. Java rather than
+ * SQL because H2 and PostgreSQL named the key differently.
  */
 public class V32__metrics_without_foreign_key extends BaseJavaMigration {
 

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -93,8 +92,7 @@ public final class WorkerMetrics {
             jdbi.useTransaction(h -> {
                 // A sample of a worker removed meanwhile is left out, not the flush.
                 Set<String> existing = new HashSet<>(h.createQuery(EXISTING)
-                        .bindArray("ids", String.class, new ArrayList<>(new LinkedHashSet<>(column(batch,
-                                MetricsSample::workerId))))
+                        .bindArray("ids", String.class, batch.stream().map(MetricsSample::workerId).distinct().toList())
                         .mapTo(String.class).list());
                 List<MetricsSample> kept = batch.stream().filter(s -> existing.contains(s.workerId())).toList();
                 for (int from = 0; from < kept.size(); from += PART) {

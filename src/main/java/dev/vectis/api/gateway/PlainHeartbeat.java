@@ -106,7 +106,8 @@ final class PlainHeartbeat {
             }
             return new HeartbeatReader.Heartbeat(status, cpu, memory, uptime, messages, sessions[0], sessions[1],
                     sessions[2], sessions[3], sessions[4], sessions[5], timestamp, null);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            // Malformed, or beyond the parser's limits: the full reader names what is wrong.
             return null;
         }
     }

@@ -19,12 +19,11 @@ class MarketplaceTimeoutTest {
     void byDefaultTheVmIsStoppedAndRefundedAndTheMessageSaysForHowLongAndWhy(TestDatabase db) {
         MutableClock clock = new MutableClock();
         try (FakeVmWorker fake = FakeVmWorker.start(); TestApp app = Market.start(db, Map.of(), clock)) {
-            fake.ready = false;
-            String workerId = Market.worker(app, fake, 3);
-            String productId = Market.productWith(app, "Quick", Map.of("provision_timeout_seconds", 20), workerId);
-            JsonNode user = Market.user(app, "quick@example.com", 10);
+            Sale sale = Sale.timingOutIn20Seconds(app, fake, "Quick");
+            String workerId = sale.workerId();
+            JsonNode user = sale.user();
             String token = user.get("token").asText();
-            String sessionId = Market.bought(app, token, "k", productId).get("id").asText();
+            String sessionId = sale.sessionId();
             Awaitility.await().atMost(Market.SETTLE).until(() -> !fake.calls("GET", "/log/").isEmpty());
 
             clock.advance(Duration.ofSeconds(21));
@@ -96,12 +95,11 @@ class MarketplaceTimeoutTest {
         MutableClock clock = new MutableClock();
         try (FakeVmWorker fake = FakeVmWorker.start(); TestApp app = Market.start(db, Map.of(
                 "VECTIS_MARKETPLACE_BREAKER_FAILURES", "1", "VECTIS_MARKETPLACE_BREAKER_OPEN_SECONDS", "3600"), clock)) {
-            fake.ready = false;
-            String workerId = Market.worker(app, fake, 3);
-            String productId = Market.productWith(app, "Unlucky", Map.of("provision_timeout_seconds", 20), workerId);
-            JsonNode user = Market.user(app, "unlucky@example.com", 10);
+            Sale sale = Sale.timingOutIn20Seconds(app, fake, "Unlucky");
+            String workerId = sale.workerId();
+            JsonNode user = sale.user();
             String token = user.get("token").asText();
-            String sessionId = Market.bought(app, token, "k", productId).get("id").asText();
+            String sessionId = sale.sessionId();
             fake.failAll = true;
             Awaitility.await().atMost(Market.SETTLE).until(() -> Market.workerView(app, workerId).get("circuit")
                     .get("state").asText().equals("open"));
@@ -116,6 +114,19 @@ class MarketplaceTimeoutTest {
             assertThat(session.get("error").asText()).contains("within 20 seconds");
             assertThat(Market.balance(app, user.get("id").asText())).as("refunded").isEqualTo(10);
             assertThat(fake.calls("GET", "/log/")).hasSize(reads);
+        }
+    }
+
+    /** A session bought for 10 coins on a product with a 20 s timeout, on a worker whose VM never gets ready. */
+    private record Sale(String workerId, JsonNode user, String sessionId) {
+
+        static Sale timingOutIn20Seconds(TestApp app, FakeVmWorker fake, String product) {
+            fake.ready = false;
+            String workerId = Market.worker(app, fake, 3);
+            String productId = Market.productWith(app, product, Map.of("provision_timeout_seconds", 20), workerId);
+            JsonNode user = Market.user(app, product.toLowerCase(java.util.Locale.ROOT) + "@example.com", 10);
+            String sessionId = Market.bought(app, user.get("token").asText(), "k", productId).get("id").asText();
+            return new Sale(workerId, user, sessionId);
         }
     }
 }
