@@ -1,12 +1,14 @@
 package dev.vectis.sessions;
 
 import dev.vectis.billing.Ledger;
+import dev.vectis.db.Dialect;
 import dev.vectis.error.NotFoundException;
 import dev.vectis.error.UnavailableException;
 import dev.vectis.error.VectisException;
 import dev.vectis.workers.WorkerState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
@@ -65,8 +67,8 @@ final class Placement {
      * with nothing changed. The slot is not yet taken: the caller adds what else belongs to the
      * transaction, then calls {@link #takeSlot}.
      */
-    static Placed place(Handle h, String sessionId, String userId, long balance, String productId, String requestId,
-                        long now, Predicate<String> refusing, Set<String> full) {
+    static Placed place(Handle h, Dialect dialect, String sessionId, String userId, long balance, String productId,
+                        String requestId, long now, Predicate<String> refusing, Set<String> full) {
         Offer offer = offer(h, productId);
         if (offer == null) {
             throw new NotFoundException("PRODUCT_NOT_FOUND", "Product not found");
@@ -75,7 +77,7 @@ final class Placement {
             throw new VectisException(VectisException.Kind.PAYMENT_REQUIRED, "INSUFFICIENT_COINS",
                     "Insufficient coins: the price is " + offer.price() + " and the balance is " + balance);
         }
-        Worker worker = choose(h, offer.workers(), refusing, full);
+        Worker worker = choose(h, dialect, offer.workers(), refusing, full);
         VpsSession session = SessionStore.insert(h, sessionId, userId, productId, offer.name(), worker.id(),
                 offer.price(), now);
         Ledger.apply(h, userId, balance, -offer.price(),
@@ -126,7 +128,8 @@ final class Placement {
      * and queue on its row, one commit after another; a worker every other purchase holds is
      * still chosen, and its slot then waits for them.
      */
-    private static Worker choose(Handle h, List<Worker> withRoom, Predicate<String> refusing, Set<String> full) {
+    private static Worker choose(Handle h, Dialect dialect, List<Worker> withRoom, Predicate<String> refusing,
+                                 Set<String> full) {
         boolean skipped = false;
         List<Worker> eligible = new ArrayList<>();
         for (Worker w : withRoom) {
@@ -147,14 +150,26 @@ final class Placement {
         if (eligible.size() == 1) {
             return eligible.get(0);
         }
-        // One by one, not ORDER BY ... LIMIT 1 SKIP LOCKED: H2 applies the LIMIT before skipping.
-        for (Worker w : eligible.subList(0, Math.min(TRIES, eligible.size()))) {
-            if (h.createQuery("SELECT w.id FROM workers w WHERE w.id = :id AND " + ROOM + " FOR UPDATE SKIP LOCKED")
-                    .bind("id", w.id()).mapTo(String.class).findOne().isPresent()) {
-                return w;
-            }
-        }
-        return eligible.get(0);
+        List<Worker> tried = eligible.subList(0, Math.min(TRIES, eligible.size()));
+        return free(h, dialect, tried).orElse(eligible.get(0));
     }
 
+    /** The first of the workers, in their order, whose row no other transaction holds; locked for this one. */
+    private static Optional<Worker> free(Handle h, Dialect dialect, List<Worker> tried) {
+        if (dialect == Dialect.POSTGRESQL) {
+            String[] ids = tried.stream().map(Worker::id).toArray(String[]::new);
+            return h.createQuery("SELECT w.id FROM workers w WHERE w.id = ANY(:ids) AND " + ROOM + " ORDER BY "
+                            + "array_position(:ids, w.id) LIMIT 1 FOR UPDATE SKIP LOCKED")
+                    .bind("ids", ids).mapTo(String.class).findOne()
+                    .flatMap(id -> tried.stream().filter(w -> w.id().equals(id)).findFirst());
+        }
+        // One by one on H2, which applies the LIMIT before skipping locked rows.
+        for (Worker w : tried) {
+            if (h.createQuery("SELECT w.id FROM workers w WHERE w.id = :id AND " + ROOM + " FOR UPDATE SKIP LOCKED")
+                    .bind("id", w.id()).mapTo(String.class).findOne().isPresent()) {
+                return Optional.of(w);
+            }
+        }
+        return Optional.empty();
+    }
 }

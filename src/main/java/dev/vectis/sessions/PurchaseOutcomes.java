@@ -18,8 +18,6 @@ final class PurchaseOutcomes {
         REFUNDED,
         /** The request went out but no usable answer came back: the slot and the price are held. */
         IN_DOUBT,
-        /** Settled elsewhere before the worker was asked (abandoned, or its worker deleted). */
-        ABANDONED,
         /** An Idempotency-Key seen before: the stored answer, or the session its first request made. */
         REPLAYED,
         INSUFFICIENT_COINS,

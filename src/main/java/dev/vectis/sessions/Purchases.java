@@ -13,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A purchase in three short transactions, the call to the worker outside all of them: the
- * Idempotency-Key's record with the debit, the session and its slot; the intent to ask the
- * worker; the worker's answer with the reply kept for replays. A failure after payment ends in
- * a refund, or in doubt when the worker may have made the VM (see {@link VmReconciler}).
+ * A purchase in two short transactions, the call to the worker between them: the
+ * Idempotency-Key's record with the debit, the session, its slot and the intent to ask the
+ * worker; then the worker's answer with the reply kept for replays. A failure after payment
+ * ends in a refund, or in doubt when the worker may have made the VM (see {@link VmReconciler}).
  */
 final class Purchases {
 
@@ -106,8 +106,8 @@ final class Purchases {
                     }
                     Placement.Placed placed;
                     try {
-                        placed = Placement.place(h, sessionId, userId, balance, productId, requestId, now,
-                                vm.breakers()::refusing, full);
+                        placed = Placement.place(h, events.dialect(), sessionId, userId, balance, productId,
+                                requestId, now, vm.breakers()::refusing, full);
                     } catch (VectisException e) {
                         throw new Refused(e);
                     }
@@ -136,12 +136,6 @@ final class Purchases {
      */
     private VpsSessions.Answer provision(String userId, String key, Placement.Placed p) {
         String sessionId = p.sessionId();
-        if (!changes.requested(sessionId)) {
-            // Settled elsewhere meanwhile (refunded as abandoned), or its worker was deleted: never ask now.
-            changes.refundIfWorkerGone(sessionId, "Provisioning failed: the worker is gone");
-            outcomes.count(PurchaseOutcomes.Outcome.ABANDONED);
-            return answer(userId, key, sessionId);
-        }
         try {
             String route = vm.create(p.workerId(), p.baseUrl(), p.action(), sessionId);
             VpsSessions.Answer accepted = changes.transition(sessionId, "provisioning", route,

@@ -3,6 +3,7 @@ package dev.vectis.sessions;
 import dev.vectis.billing.Ledger;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -31,31 +32,13 @@ final class SessionChanges {
                      java.util.function.BiFunction<org.jdbi.v3.core.Handle, VpsSession, T> after) {
         long now = clock.millis();
         T result = jdbi.inTransaction(h -> {
-            boolean changed = SessionStore.updateLive(h, sessionId, status, route, reason, now);
-            VpsSession s = SessionStore.find(h, sessionId).orElseThrow();
-            if (changed) {
-                events.changed(h, s, now);
-            }
-            return after.apply(h, s);
+            Optional<VpsSession> changed = SessionStore.changeLive(h, events.dialect(), sessionId, status, route,
+                    reason, now);
+            changed.ifPresent(s -> events.changed(h, s, now));
+            return after.apply(h, changed.isPresent() ? changed.get() : SessionStore.find(h, sessionId).orElseThrow());
         });
         events.fire();
         return result;
-    }
-
-    /**
-     * The intent to ask the worker for the VM, committed before asking; false when the session
-     * moved on or its worker was deleted meanwhile.
-     */
-    boolean requested(String sessionId) {
-        return jdbi.withHandle(h -> SessionStore.requested(h, sessionId, clock.millis()));
-    }
-
-    /** A pending session never sent to its worker, which was deleted since: refunded, there being no one to ask. */
-    void refundIfWorkerGone(String sessionId, String why) {
-        VpsSession s = jdbi.withHandle(h -> SessionStore.find(h, sessionId)).orElseThrow();
-        if (s.status().equals("pending") && s.workerId() == null && s.request().sentAt() == null) {
-            failAndRefund(sessionId, why);
-        }
     }
 
     /** The worker was asked but the outcome is unknown: the session keeps its slot and says so. */
@@ -145,9 +128,9 @@ final class SessionChanges {
         jdbi.useTransaction(h -> {
             boolean grew = lines != seen.watch().logLines() && SessionStore.logLines(h, seen.id(), lines, now);
             VpsSession started = grew && seen.watch().logLines() == 0 ? seen.withLogLines(lines, now) : null;
-            VpsSession ready = readyReason != null
-                    && SessionStore.updateLive(h, seen.id(), "ready", null, readyReason, now)
-                    ? SessionStore.find(h, seen.id()).orElseThrow() : null;
+            VpsSession ready = readyReason == null ? null
+                    : SessionStore.changeLive(h, events.dialect(), seen.id(), "ready", null, readyReason, now)
+                    .orElse(null);
             events.record(h, started, ready, now);
         });
         events.fire();

@@ -2,17 +2,19 @@ package dev.vectis.sessions;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.db.Dialect;
 import dev.vectis.db.Horizon;
 import dev.vectis.db.KeyedAfter;
 import dev.vectis.events.EventLog;
 import dev.vectis.events.FeedItem;
 import dev.vectis.events.NewEvent;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Update;
 
 /**
  * A VPS session's history for its owner's event stream: status.update and checklist.update
@@ -21,14 +23,21 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 public final class SessionEvents {
 
     private final Jdbi jdbi;
+    private final Dialect dialect;
     private final EventLog log;
     private final Horizon horizon;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public SessionEvents(Jdbi jdbi, EventLog log) {
+    public SessionEvents(Jdbi jdbi, Dialect dialect, EventLog log) {
         this.jdbi = jdbi;
+        this.dialect = dialect;
         this.log = log;
         this.horizon = Horizon.of(jdbi, "vps_session_events");
+    }
+
+    /** The database the sessions are kept in, for statements written once per dialect. */
+    Dialect dialect() {
+        return dialect;
     }
 
     /** Records the session's new state: its status and the checklist that follows from it. */
@@ -38,26 +47,48 @@ public final class SessionEvents {
 
     /**
      * Progress that changed no status ({@code progressed}: the worker's log began, a checklist
-     * update only), then a new state ({@code changed}); either may be null. One batch, one round
-     * trip; its rows get their ids in this order.
+     * update only), then a new state ({@code changed}); either may be null. The session's rows
+     * are one statement, their ids in this order; on PostgreSQL the operator log's event of the
+     * new state goes into the same statement, so all of it is one round trip.
      */
     void record(Handle h, VpsSession progressed, VpsSession changed, long now) {
-        PreparedBatch batch = h.prepareBatch(INSERT);
+        List<String[]> rows = new ArrayList<>();
         if (progressed != null) {
-            add(batch, progressed.id(), "checklist.update", checklist(progressed), now);
+            rows.add(new String[] {progressed.id(), "checklist.update", json(checklist(progressed))});
         }
         if (changed != null) {
-            add(batch, changed.id(), "status.update", status(changed), now);
-            add(batch, changed.id(), "checklist.update", checklist(changed), now);
+            rows.add(new String[] {changed.id(), "status.update", json(status(changed))});
+            rows.add(new String[] {changed.id(), "checklist.update", json(checklist(changed))});
         }
-        if (batch.size() > 0) {
-            batch.execute();
+        if (rows.isEmpty()) {
+            return;
         }
-        if (changed != null) {
-            Map<String, Object> data = new LinkedHashMap<>(status(changed));
-            data.put("userId", changed.userId());
-            log.append(h, NewEvent.of("vps." + changed.status(), "marketplace", changed.workerId(), data));
+        NewEvent event = changed == null ? null : logEvent(changed);
+        boolean together = event != null && dialect == Dialect.POSTGRESQL;
+        StringBuilder sql = new StringBuilder(together ? "WITH ev AS (" + EventLog.INSERT + ") " : "")
+                .append("INSERT INTO vps_session_events (session_id, kind, data, created_at) VALUES ");
+        for (int i = 0; i < rows.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(:s").append(i).append(", :k").append(i).append(", :d").append(i)
+                    .append(", :at)");
         }
+        Update insert = h.createUpdate(sql.toString()).bind("at", now);
+        for (int i = 0; i < rows.size(); i++) {
+            insert.bind("s" + i, rows.get(i)[0]).bind("k" + i, rows.get(i)[1]).bind("d" + i, rows.get(i)[2]);
+        }
+        if (together) {
+            log.bind(insert, event);
+        }
+        insert.execute();
+        if (event != null && !together) {
+            log.append(h, event);
+        }
+    }
+
+    /** The operator log's record of a session's new state. */
+    private static NewEvent logEvent(VpsSession changed) {
+        Map<String, Object> data = new LinkedHashMap<>(status(changed));
+        data.put("userId", changed.userId());
+        return NewEvent.of("vps." + changed.status(), "marketplace", changed.workerId(), data);
     }
 
     /** Operators' record of a stop that failed and when it is tried again; users see the session stay stopping. */
@@ -153,11 +184,4 @@ public final class SessionEvents {
             throw new IllegalStateException(e);
         }
     }
-
-    private void add(PreparedBatch batch, String sessionId, String kind, Map<String, Object> data, long now) {
-        batch.bind("s", sessionId).bind("k", kind).bind("d", json(data)).bind("now", now).add();
-    }
-
-    private static final String INSERT = "INSERT INTO vps_session_events (session_id, kind, data, created_at) "
-            + "VALUES (:s, :k, :d, :now)";
 }

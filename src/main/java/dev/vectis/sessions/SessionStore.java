@@ -1,10 +1,12 @@
 package dev.vectis.sessions;
 
 import dev.vectis.db.Columns;
+import dev.vectis.db.Dialect;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /** SQL for vps_sessions; every method runs on the caller's handle (and transaction). */
 final class SessionStore {
@@ -67,16 +69,22 @@ final class SessionStore {
         return page.bind("st", status).bind("limit", limit).map(SessionStore::row).list();
     }
 
-    /** A new pending session holding a slot on its worker; returned as it now reads, without reading it back. */
+    /**
+     * A new pending session holding a slot on its worker, with the intent to ask that worker for
+     * the VM: the purchase asks as soon as this commits, and a node that dies before it does
+     * leaves the session in doubt, settled by asking the worker. Returned as it now reads,
+     * without reading it back.
+     */
     static VpsSession insert(Handle h, String id, String userId, String productId, String productName, String workerId,
                              long price, long now) {
         h.createUpdate("INSERT INTO vps_sessions (id, user_id, product_id, worker_id, status, price_coins, holds_slot, "
-                        + "created_at, updated_at) VALUES (:id, :u, :p, :w, 'pending', :price, TRUE, :now, :now)")
+                        + "created_at, updated_at, create_sent_at) "
+                        + "VALUES (:id, :u, :p, :w, 'pending', :price, TRUE, :now, :now, :now)")
                 .bind("id", id).bind("u", userId).bind("p", productId).bind("w", workerId).bind("price", price)
                 .bind("now", now).execute();
         return new VpsSession(id, userId, productId, productName, workerId, "pending", null, price, true, null, now,
                 now, new VpsSession.Watch(null, 0, null, null, null), new VpsSession.Stop(0, null, null),
-                new VpsSession.Request(null, null));
+                new VpsSession.Request(now, null));
     }
 
     /**
@@ -89,21 +97,40 @@ final class SessionStore {
 
     /** As {@link #update}, only while the session is live (pending, provisioning, ready); true when it was. */
     static boolean updateLive(Handle h, String id, String status, String route, String reason, long now) {
-        return update(h, " AND status IN ('pending', 'provisioning', 'ready')", id, status, route, null, reason,
-                now) == 1;
+        return update(h, LIVE, id, status, route, null, reason, now) == 1;
     }
+
+    /**
+     * As {@link #updateLive}, with the session as it now reads; empty when it was not live. On
+     * PostgreSQL the change returns the row, one round trip instead of two.
+     */
+    static Optional<VpsSession> changeLive(Handle h, Dialect dialect, String id, String status, String route,
+                                           String reason, long now) {
+        if (dialect != Dialect.POSTGRESQL) {
+            return updateLive(h, id, status, route, reason, now) ? find(h, id) : Optional.empty();
+        }
+        return bindUpdate(h.createQuery("WITH s AS (" + UPDATE + LIVE + " RETURNING *) " + COLUMNS
+                        + "FROM s JOIN vps_products p ON p.id = s.product_id"), id, status, route, null, reason, now)
+                .map(SessionStore::row).findOne();
+    }
+
+    private static final String LIVE = " AND status IN ('pending', 'provisioning', 'ready')";
+
+    private static final String UPDATE = "UPDATE vps_sessions SET status = :st, route = COALESCE(:route, route), "
+            + "error = COALESCE(:error, error), status_reason = :reason, updated_at = :now, "
+            + "requested_at = CASE WHEN :st = 'provisioning' AND requested_at IS NULL THEN :now ELSE requested_at END, "
+            + "flagged_at = CASE WHEN status = 'pending' AND :st <> 'pending' THEN NULL ELSE flagged_at END, "
+            + "doubt_since = CASE WHEN :st = 'pending' THEN doubt_since ELSE NULL END WHERE id = :id";
 
     private static int update(Handle h, String condition, String id, String status, String route, String error,
                               String reason, long now) {
-        return h.createUpdate("UPDATE vps_sessions SET status = :st, route = COALESCE(:route, route), "
-                        + "error = COALESCE(:error, error), status_reason = :reason, updated_at = :now, "
-                        + "requested_at = CASE WHEN :st = 'provisioning' AND requested_at IS NULL THEN :now "
-                        + "ELSE requested_at END, "
-                        + "flagged_at = CASE WHEN status = 'pending' AND :st <> 'pending' THEN NULL ELSE flagged_at END, "
-                        + "doubt_since = CASE WHEN :st = 'pending' THEN doubt_since ELSE NULL END WHERE id = :id"
-                        + condition)
-                .bind("id", id).bind("st", status).bind("route", route).bind("error", cut(error, MAX_REASON))
-                .bind("reason", cut(reason, MAX_REASON)).bind("now", now).execute();
+        return bindUpdate(h.createUpdate(UPDATE + condition), id, status, route, error, reason, now).execute();
+    }
+
+    private static <S extends SqlStatement<S>> S bindUpdate(S statement, String id, String status, String route,
+                                                            String error, String reason, long now) {
+        return statement.bind("id", id).bind("st", status).bind("route", route).bind("error", cut(error, MAX_REASON))
+                .bind("reason", cut(reason, MAX_REASON)).bind("now", now);
     }
 
     /** Records how far the worker's log has got; true when the count changed. */
@@ -118,16 +145,6 @@ final class SessionStore {
         return h.createUpdate("UPDATE vps_sessions SET flagged_at = :now, status_reason = :reason, updated_at = :now "
                         + "WHERE id = :id AND status = 'provisioning' AND flagged_at IS NULL")
                 .bind("id", id).bind("reason", cut(reason, MAX_REASON)).bind("now", now).execute() == 1;
-    }
-
-    /**
-     * Records the intent to ask the worker for the VM, before asking; false when the session
-     * moved on or lost its worker.
-     */
-    static boolean requested(Handle h, String id, long now) {
-        return h.createUpdate("UPDATE vps_sessions SET create_sent_at = :now WHERE id = :id AND status = 'pending' "
-                        + "AND create_sent_at IS NULL AND worker_id IS NOT NULL")
-                .bind("id", id).bind("now", now).execute() == 1;
     }
 
     /** The request's outcome is unknown from now; false when it already was, or the session moved on. */
