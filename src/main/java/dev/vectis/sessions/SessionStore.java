@@ -2,6 +2,7 @@ package dev.vectis.sessions;
 
 import dev.vectis.db.Columns;
 import dev.vectis.db.Dialect;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -31,30 +32,57 @@ final class SessionStore {
     }
 
     static List<VpsSession> ofUser(Handle h, String userId, String beforeId, long beforeCreated, int limit) {
-        return h.createQuery(SELECT + "WHERE s.user_id = :u AND s.status <> 'deleted' AND (:before IS NULL "
-                        + "OR s.created_at < :created OR (s.created_at = :created AND s.id < :before)) "
-                        + "ORDER BY s.created_at DESC, s.id DESC LIMIT :limit")
-                .bind("u", userId).bind("before", beforeId).bind("created", beforeCreated).bind("limit", limit)
-                .map(SessionStore::row).list();
+        return before(h.createQuery(SELECT + "WHERE s.user_id = :u AND s.status <> 'deleted' " + before(beforeId)
+                        + "ORDER BY s.created_at DESC, s.id DESC LIMIT :limit"), beforeId, beforeCreated)
+                .bind("u", userId).bind("limit", limit).map(SessionStore::row).list();
     }
 
-    private static final String FILTER = "(:st IS NULL OR s.status = :st) "
-            + "AND (:worker IS NULL OR s.worker_id = :worker) "
-            + "AND (:flagged = FALSE OR (s.status IN ('provisioning', 'pending') AND s.flagged_at IS NOT NULL)) ";
+    /**
+     * The operators' filter, only the conditions asked for: "(:x IS NULL OR …)" would keep a
+     * prepared plan from using an index for any of them.
+     */
+    private static String filter(String status, String workerId, boolean flagged) {
+        List<String> conditions = new ArrayList<>(List.of("TRUE"));
+        if (status != null) {
+            conditions.add("s.status = :st");
+        }
+        if (workerId != null) {
+            conditions.add("s.worker_id = :worker");
+        }
+        if (flagged) {
+            conditions.add("s.status IN ('provisioning', 'pending') AND s.flagged_at IS NOT NULL");
+        }
+        return String.join(" AND ", conditions) + " ";
+    }
+
+    private static Query filter(Query q, String status, String workerId) {
+        if (status != null) {
+            q.bind("st", status);
+        }
+        return workerId == null ? q : q.bind("worker", workerId);
+    }
+
+    /** Newest first, the page after the session {@code beforeId} (null: from the newest). */
+    private static String before(String beforeId) {
+        return beforeId == null ? "" : "AND (s.created_at < :created OR (s.created_at = :created AND s.id < :before)) ";
+    }
+
+    private static Query before(Query q, String beforeId, long beforeCreated) {
+        return beforeId == null ? q : q.bind("before", beforeId).bind("created", beforeCreated);
+    }
 
     /** Every user's sessions for operators, newest first; {@code status}, {@code workerId} and {@code flagged} narrow it. */
     static List<VpsSession> all(Handle h, String status, String workerId, boolean flagged, String beforeId,
                                 long beforeCreated, int limit) {
-        return h.createQuery(SELECT + "WHERE " + FILTER
-                        + "AND (:before IS NULL OR s.created_at < :created OR (s.created_at = :created AND s.id < :before)) "
-                        + "ORDER BY s.created_at DESC, s.id DESC LIMIT :limit")
-                .bind("st", status).bind("worker", workerId).bind("flagged", flagged).bind("before", beforeId)
-                .bind("created", beforeCreated).bind("limit", limit).map(SessionStore::row).list();
+        Query page = h.createQuery(SELECT + "WHERE " + filter(status, workerId, flagged) + before(beforeId)
+                + "ORDER BY s.created_at DESC, s.id DESC LIMIT :limit");
+        return before(filter(page, status, workerId), beforeId, beforeCreated).bind("limit", limit)
+                .map(SessionStore::row).list();
     }
 
     static long countAll(Handle h, String status, String workerId, boolean flagged) {
-        return h.createQuery("SELECT COUNT(*) FROM vps_sessions s WHERE " + FILTER)
-                .bind("st", status).bind("worker", workerId).bind("flagged", flagged).mapTo(Long.class).one();
+        return filter(h.createQuery("SELECT COUNT(*) FROM vps_sessions s WHERE " + filter(status, workerId, flagged)),
+                status, workerId).mapTo(Long.class).one();
     }
 
     /** One page of the sessions in a status, by id after {@code afterId} (null: from the start). */
