@@ -13,8 +13,9 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * One round of the marketplace's background work. What needs only the database is done at
- * once: purchases that died before the worker was asked are refunded, and those that died
- * after it are marked in doubt. What calls a worker goes to that worker's lane (watching a
+ * once: purchases that died after the worker was asked are marked in doubt (or refunded when
+ * the worker was removed since), and a session an earlier version left without its intent
+ * recorded is refunded. What calls a worker goes to that worker's lane (watching a
  * provisioning VM's log, retrying a stop, reconciling the worker's VMs), so the round never
  * waits on a worker and a slow one holds up only its own sessions.
  */
@@ -23,6 +24,7 @@ final class MarketRound {
     private static final int BATCH = 200;
     static final String BEFORE_REQUEST = "The purchase was interrupted before the VM was requested; the slot was "
             + "freed and the price refunded";
+    static final String WORKER_GONE = "Provisioning failed: the worker was removed before it answered";
     static final String AFTER_REQUEST = "The purchase was interrupted after the worker was asked for the VM, so "
             + "whether the worker made it is not known yet. The slot stays held and the price is kept until Vectis knows";
 
@@ -98,6 +100,12 @@ final class MarketRound {
         for (VpsSession s : every("pending")) {
             long now = clock.millis();
             Long sent = s.request().sentAt();
+            if (s.workerId() == null && sent != null
+                    && (s.request().doubtSince() != null || now - sent > settle.toMillis())) {
+                // Its worker was removed after being asked: no one is left to ask whether it made the VM.
+                changes.failAndRefund(s.id(), WORKER_GONE);
+                continue;
+            }
             if (s.request().doubtSince() != null) {
                 // It may have fallen into doubt on another node, which told only its own reconciler.
                 reconciler.doubted(s.workerId(), s.request().doubtSince());

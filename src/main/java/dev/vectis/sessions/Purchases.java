@@ -90,9 +90,11 @@ final class Purchases {
         Set<String> full = new HashSet<>();
         while (true) {
             String sessionId = UUID.randomUUID().toString();
-            long now = clock.millis();
             try {
                 Start start = jdbi.inTransaction(h -> {
+                    // Taken afresh on each try: it stamps the intent to ask the worker, which other
+                    // nodes measure the request's deadline from.
+                    long now = clock.millis();
                     // The user's row first. Each row added below refers to it and takes a share lock on it,
                     // which two purchases of the user would then both wait to turn into this lock; and
                     // holding it, no other purchase of the user can record the same key meanwhile.

@@ -27,7 +27,7 @@ class MarketplaceRecoveryTest {
             String token = user.get("token").asText();
             String userId = user.get("id").asText();
             String sessionId = Market.bought(app, token, "k-1", productId).get("id").asText();
-            // As if the node died between the purchase's commit and recording its intent to call the worker.
+            // As a server of an earlier version left a purchase that died before recording its intent to ask.
             app.app().database().jdbi().useHandle(h -> h.createUpdate(
                     "UPDATE vps_sessions SET status = 'pending', route = NULL, create_sent_at = NULL WHERE id = :id")
                     .bind("id", sessionId).execute());
@@ -41,6 +41,43 @@ class MarketplaceRecoveryTest {
             MarketplaceWorkerFailureTest.assertFailedAndRefunded(app, token, userId, sessionId, workerId, fake, 100, 40);
             assertThat(Market.session(app, token, sessionId).json().get("status_reason").asText())
                     .startsWith("The purchase was interrupted before the VM was requested");
+        }
+    }
+
+    @DbTest
+    void aSessionWhoseWorkerWasRemovedAfterBeingAskedIsFailedAndRefunded(TestDatabase db) {
+        refundedOnceItsWorkerIsGone(db, false);
+    }
+
+    @DbTest
+    void aSessionInDoubtWhoseWorkerWasRemovedIsFailedAndRefunded(TestDatabase db) {
+        refundedOnceItsWorkerIsGone(db, true);
+    }
+
+    /** The worker's row is gone (its sessions' worker set to null), so no one can say whether the VM was made. */
+    private static void refundedOnceItsWorkerIsGone(TestDatabase db, boolean inDoubt) {
+        MutableClock clock = new MutableClock();
+        try (FakeVmWorker fake = FakeVmWorker.start(); TestApp app = Market.start(db, Map.of(), clock)) {
+            String workerId = Market.worker(app, fake, 1);
+            String productId = Market.product(app, "Test VPS", 40, workerId);
+            JsonNode user = Market.user(app, "erin@example.com", 100);
+            String token = user.get("token").asText();
+            String userId = user.get("id").asText();
+            String sessionId = Market.bought(app, token, "k-1", productId).get("id").asText();
+            app.app().database().jdbi().useHandle(h -> h.createUpdate("UPDATE vps_sessions SET status = 'pending', "
+                            + "route = NULL, worker_id = NULL, doubt_since = :doubt WHERE id = :id")
+                    .bind("doubt", inDoubt ? clock.millis() : null).bind("id", sessionId).execute());
+
+            app.app().features().vpsSessions().tick().join();
+            assertThat(Market.sessionStatusInDb(app, sessionId)).isEqualTo(inDoubt ? "failed" : "pending");
+
+            clock.advance(Duration.ofMinutes(2));
+            app.app().features().vpsSessions().tick().join();
+            JsonNode s = Market.awaitStatus(app, token, sessionId, "failed");
+            assertThat(s.get("status_reason").asText()).isEqualTo(
+                    "Provisioning failed: the worker was removed before it answered");
+            assertThat(Market.balance(app, userId)).as("the price is refunded").isEqualTo(100);
+            assertThat(Market.entriesWithOp(app, userId, "refund")).hasSize(1);
         }
     }
 
