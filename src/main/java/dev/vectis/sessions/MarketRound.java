@@ -130,7 +130,7 @@ final class MarketRound {
         String after = null;
         while (true) {
             String from = after;
-            List<VpsSession> page = jdbi.withHandle(h -> SessionStore.withStatus(h, status, from, BATCH));
+            List<VpsSession> page = jdbi.withHandle(h -> SessionLists.withStatus(h, status, from, BATCH));
             all.addAll(page);
             if (page.size() < BATCH) {
                 return all;

@@ -35,7 +35,7 @@ final class SessionChanges {
             Optional<VpsSession> changed = SessionStore.changeLive(h, events.dialect(), sessionId, status, route,
                     reason, now);
             changed.ifPresent(s -> events.changed(h, s, now));
-            return after.apply(h, changed.isPresent() ? changed.get() : SessionStore.find(h, sessionId).orElseThrow());
+            return after.apply(h, changed.orElseGet(() -> SessionStore.find(h, sessionId).orElseThrow()));
         });
         events.fire();
         return result;

@@ -52,29 +52,22 @@ public final class SessionEvents {
      * new state goes into the same statement, so all of it is one round trip.
      */
     void record(Handle h, VpsSession progressed, VpsSession changed, long now) {
-        List<String[]> rows = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         if (progressed != null) {
-            rows.add(new String[] {progressed.id(), "checklist.update", json(checklist(progressed))});
+            rows.add(new Row(progressed.id(), "checklist.update", json(checklist(progressed)), now));
         }
         if (changed != null) {
-            rows.add(new String[] {changed.id(), "status.update", json(status(changed))});
-            rows.add(new String[] {changed.id(), "checklist.update", json(checklist(changed))});
+            rows.add(new Row(changed.id(), "status.update", json(status(changed)), now));
+            rows.add(new Row(changed.id(), "checklist.update", json(checklist(changed)), now));
         }
         if (rows.isEmpty()) {
             return;
         }
         NewEvent event = changed == null ? null : logEvent(changed);
         boolean together = event != null && dialect == Dialect.POSTGRESQL;
-        StringBuilder sql = new StringBuilder(together ? "WITH ev AS (" + EventLog.INSERT + ") " : "")
-                .append("INSERT INTO vps_session_events (session_id, kind, data, created_at) VALUES ");
-        for (int i = 0; i < rows.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(:s").append(i).append(", :k").append(i).append(", :d").append(i)
-                    .append(", :at)");
-        }
-        Update insert = h.createUpdate(sql.toString()).bind("at", now);
-        for (int i = 0; i < rows.size(); i++) {
-            insert.bind("s" + i, rows.get(i)[0]).bind("k" + i, rows.get(i)[1]).bind("d" + i, rows.get(i)[2]);
-        }
+        Update insert = h.createUpdate((together ? "WITH ev AS (" + EventLog.INSERT + ") " : "")
+                        + "INSERT INTO vps_session_events (session_id, kind, data, created_at) VALUES <rows>")
+                .bindMethodsList("rows", rows, Row.COLUMNS);
         if (together) {
             log.bind(insert, event);
         }
@@ -82,6 +75,11 @@ public final class SessionEvents {
         if (event != null && !together) {
             log.append(h, event);
         }
+    }
+
+    /** One row of vps_session_events, its accessors in the columns' order. */
+    public record Row(String sessionId, String kind, String data, long at) {
+        static final List<String> COLUMNS = List.of("sessionId", "kind", "data", "at");
     }
 
     /** The operator log's record of a session's new state. */

@@ -109,7 +109,7 @@ public final class VpsSessions {
         VpsSession after = cursor == null ? null : jdbi.withHandle(h -> SessionStore.find(h, cursor))
                 .filter(s -> s.userId().equals(userId)).orElse(null);
         return jdbi.withHandle(h -> {
-            List<VpsSession> items = SessionStore.ofUser(h, userId, after == null ? null : after.id(),
+            List<VpsSession> items = SessionLists.ofUser(h, userId, after == null ? null : after.id(),
                     after == null ? 0 : after.createdAt(), Page.probe(limit));
             long total = h.createQuery("SELECT COUNT(*) FROM vps_sessions WHERE user_id = :u AND status <> 'deleted'")
                     .bind("u", userId).mapTo(Long.class).one();
@@ -121,9 +121,9 @@ public final class VpsSessions {
     public Page<VpsSession> all(String status, String workerId, boolean flagged, String cursor, int limit) {
         VpsSession after = cursor == null ? null : jdbi.withHandle(h -> SessionStore.find(h, cursor)).orElse(null);
         return jdbi.withHandle(h -> {
-            List<VpsSession> items = SessionStore.all(h, status, workerId, flagged, after == null ? null : after.id(),
+            List<VpsSession> items = SessionLists.all(h, status, workerId, flagged, after == null ? null : after.id(),
                     after == null ? 0 : after.createdAt(), Page.probe(limit));
-            return Page.of(items, limit, SessionStore.countAll(h, status, workerId, flagged), VpsSession::id);
+            return Page.of(items, limit, SessionLists.countAll(h, status, workerId, flagged), VpsSession::id);
         });
     }
 

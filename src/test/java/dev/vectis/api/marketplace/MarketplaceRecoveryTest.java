@@ -21,12 +21,11 @@ class MarketplaceRecoveryTest {
     void aSessionWhoseWorkerWasNeverAskedIsFailedAndRefunded(TestDatabase db) {
         MutableClock clock = new MutableClock();
         try (FakeVmWorker fake = FakeVmWorker.start(); TestApp app = Market.start(db, Map.of(), clock)) {
-            String workerId = Market.worker(app, fake, 1);
-            String productId = Market.product(app, "Test VPS", 40, workerId);
-            JsonNode user = Market.user(app, "bob@example.com", 100);
-            String token = user.get("token").asText();
-            String userId = user.get("id").asText();
-            String sessionId = Market.bought(app, token, "k-1", productId).get("id").asText();
+            Sale sale = Sale.of(app, fake, "bob");
+            String workerId = sale.workerId();
+            String token = sale.token();
+            String userId = sale.userId();
+            String sessionId = sale.sessionId();
             // As a server of an earlier version left a purchase that died before recording its intent to ask.
             app.app().database().jdbi().useHandle(h -> h.createUpdate(
                     "UPDATE vps_sessions SET status = 'pending', route = NULL, create_sent_at = NULL WHERE id = :id")
@@ -58,12 +57,8 @@ class MarketplaceRecoveryTest {
     private static void refundedOnceItsWorkerIsGone(TestDatabase db, boolean inDoubt) {
         MutableClock clock = new MutableClock();
         try (FakeVmWorker fake = FakeVmWorker.start(); TestApp app = Market.start(db, Map.of(), clock)) {
-            String workerId = Market.worker(app, fake, 1);
-            String productId = Market.product(app, "Test VPS", 40, workerId);
-            JsonNode user = Market.user(app, "erin@example.com", 100);
-            String token = user.get("token").asText();
-            String userId = user.get("id").asText();
-            String sessionId = Market.bought(app, token, "k-1", productId).get("id").asText();
+            Sale sale = Sale.of(app, fake, "erin");
+            String sessionId = sale.sessionId();
             app.app().database().jdbi().useHandle(h -> h.createUpdate("UPDATE vps_sessions SET status = 'pending', "
                             + "route = NULL, worker_id = NULL, doubt_since = :doubt WHERE id = :id")
                     .bind("doubt", inDoubt ? clock.millis() : null).bind("id", sessionId).execute());
@@ -73,11 +68,11 @@ class MarketplaceRecoveryTest {
 
             clock.advance(Duration.ofMinutes(2));
             app.app().features().vpsSessions().tick().join();
-            JsonNode s = Market.awaitStatus(app, token, sessionId, "failed");
+            JsonNode s = Market.awaitStatus(app, sale.token(), sessionId, "failed");
             assertThat(s.get("status_reason").asText()).isEqualTo(
                     "Provisioning failed: the worker was removed before it answered");
-            assertThat(Market.balance(app, userId)).as("the price is refunded").isEqualTo(100);
-            assertThat(Market.entriesWithOp(app, userId, "refund")).hasSize(1);
+            assertThat(Market.balance(app, sale.userId())).as("the price is refunded").isEqualTo(100);
+            assertThat(Market.entriesWithOp(app, sale.userId(), "refund")).hasSize(1);
         }
     }
 
@@ -90,12 +85,11 @@ class MarketplaceRecoveryTest {
     void aSessionWhoseWorkerWasAskedKeepsItsSlotAndWaitsForAnOperator(TestDatabase db) {
         MutableClock clock = new MutableClock();
         try (FakeVmWorker fake = FakeVmWorker.start(); TestApp app = Market.start(db, Map.of(), clock)) {
-            String workerId = Market.worker(app, fake, 1);
-            String productId = Market.product(app, "Test VPS", 40, workerId);
-            JsonNode user = Market.user(app, "dave@example.com", 100);
-            String token = user.get("token").asText();
-            String userId = user.get("id").asText();
-            String sessionId = Market.bought(app, token, "k-1", productId).get("id").asText();
+            Sale sale = Sale.of(app, fake, "dave");
+            String workerId = sale.workerId();
+            String token = sale.token();
+            String userId = sale.userId();
+            String sessionId = sale.sessionId();
             // As if the node died while the worker was making the VM: the intent is recorded, the answer is not.
             app.app().database().jdbi().useHandle(h -> h.createUpdate(
                     "UPDATE vps_sessions SET status = 'pending', route = NULL, requested_at = NULL WHERE id = :id")
@@ -142,10 +136,7 @@ class MarketplaceRecoveryTest {
         MutableClock clock = new MutableClock();
         try (FakeVmWorker fake = FakeVmWorker.start(); TestApp app = Market.start(db, Map.of(), clock)) {
             fake.ready = false;
-            String workerId = Market.worker(app, fake, 1);
-            String productId = Market.product(app, "Test VPS", 40, workerId);
-            JsonNode user = Market.user(app, "carol@example.com", 100);
-            String sessionId = Market.bought(app, user.get("token").asText(), "k-1", productId).get("id").asText();
+            String sessionId = Sale.of(app, fake, "carol").sessionId();
             clock.advance(Duration.ofHours(1));
             app.app().features().vpsSessions().tick().join();
             assertThat(Market.sessionStatusInDb(app, sessionId)).isEqualTo("failed");
@@ -160,11 +151,10 @@ class MarketplaceRecoveryTest {
         try (FakeVmWorker fake = FakeVmWorker.start(); TestApp app = Market.start(db, Map.of(), clock)) {
             fake.ready = false;
             fake.failStops = true;
-            String workerId = Market.worker(app, fake, 1);
-            String productId = Market.product(app, "Test VPS", 40, workerId);
-            JsonNode user = Market.user(app, "erin@example.com", 100);
-            String userId = user.get("id").asText();
-            String sessionId = Market.bought(app, user.get("token").asText(), "k-1", productId).get("id").asText();
+            Sale sale = Sale.of(app, fake, "erin");
+            String workerId = sale.workerId();
+            String userId = sale.userId();
+            String sessionId = sale.sessionId();
             clock.advance(Duration.ofHours(1));
             app.app().features().vpsSessions().tick().join();
 
@@ -187,6 +177,19 @@ class MarketplaceRecoveryTest {
             assertThat(Market.activeSessions(app, workerId)).isZero();
             assertThat(fake.calls("POST", "/stop/")).hasSize(2);
             assertThat(Market.entriesWithOp(app, userId, "refund")).hasSize(1);
+        }
+    }
+
+    /** A worker of one slot, a product of 40 coins on it, and one session bought by a user with 100 coins. */
+    private record Sale(String workerId, String token, String userId, String sessionId) {
+
+        static Sale of(TestApp app, FakeVmWorker fake, String name) {
+            String workerId = Market.worker(app, fake, 1);
+            String productId = Market.product(app, "Test VPS", 40, workerId);
+            JsonNode user = Market.user(app, name + "@example.com", 100);
+            String token = user.get("token").asText();
+            return new Sale(workerId, token, user.get("id").asText(),
+                    Market.bought(app, token, "k-1", productId).get("id").asText());
         }
     }
 }
