@@ -40,6 +40,13 @@ fresh_db() {
   psqlq -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"
 }
 
+# Every cycle run starts just after a checkpoint, so none of them alone pays for one that the
+# runs before it left half done (a checkpoint's first writes of each page are full page images).
+# CHECKPOINT needs a superuser or pg_checkpoint; without either the runs go on as they are.
+settle() {
+  psqlq -d postgres -c "CHECKPOINT" 2>/dev/null || true
+}
+
 # Transactions committed or rolled back in a database so far. Backends report theirs when they
 # exit (or at most once a second while busy), so this is read only after the measured process
 # and its connections are gone.

@@ -1,5 +1,6 @@
 package dev.vectis.billing;
 
+import dev.vectis.db.Cte;
 import dev.vectis.db.UniqueViolation;
 import dev.vectis.error.ConflictException;
 import dev.vectis.error.VectisException;
@@ -118,14 +119,19 @@ public final class IdempotencyKeys {
 
     /** The purchase's answer, on the caller's transaction. */
     public static void finish(Handle h, String userId, String key, int status, String body) {
-        finish(h, PURCHASE, userId, key, new Answer(status, body));
+        finishing(PURCHASE, userId, key, new Answer(status, body)).run(h);
     }
 
-    private static void finish(Handle h, String scope, String userId, String key, Answer answer) {
-        h.createUpdate("UPDATE idempotency_keys SET state = 'done', response_status = :st, response_body = :b "
-                        + "WHERE user_id = :u AND key_scope = :s AND idem_key = :k")
-                .bind("st", answer.status()).bind("b", answer.body()).bind("u", userId).bind("s", scope)
-                .bind("k", key).execute();
+    /** As {@link #finish}, for a caller that can write it within a statement of its own. */
+    public static Cte finishing(String userId, String key, int status, String body) {
+        return finishing(PURCHASE, userId, key, new Answer(status, body));
+    }
+
+    private static Cte finishing(String scope, String userId, String key, Answer answer) {
+        return new Cte("idempotency_done", "UPDATE idempotency_keys SET state = 'done', response_status = :ik_status, "
+                + "response_body = :ik_body WHERE user_id = :ik_user AND key_scope = :ik_scope AND idem_key = :ik_key",
+                st -> st.bind("ik_status", answer.status()).bind("ik_body", answer.body()).bind("ik_user", userId)
+                        .bind("ik_scope", scope).bind("ik_key", key));
     }
 
     /** Nothing happened (refused before any change): the key is free for a corrected retry. */
@@ -153,7 +159,7 @@ public final class IdempotencyKeys {
         try {
             return jdbi.inTransaction(h -> {
                 Answer answer = work.apply(h);
-                finish(h, scope, userId, key, answer);
+                finishing(scope, userId, key, answer).run(h);
                 return answer;
             });
         } catch (VectisException e) {

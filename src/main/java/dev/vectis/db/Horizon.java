@@ -179,6 +179,10 @@ public final class Horizon {
             this.open = open;
         }
 
+        Dialect dialect() {
+            return dialect;
+        }
+
         @Override
         public Config createCopy() {
             return new Config(this);

@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * The purchase's transaction: balance check, debit, session row on the least-loaded worker,
@@ -29,7 +31,7 @@ final class Placement {
     private static final int TRIES = 16;
 
     /** Where the session went, and what to ask that worker for. */
-    record Placed(VpsSession session, String baseUrl, int action) {
+    record Placed(VpsSession session, String baseUrl, int action, long balanceAfter, String requestId) {
 
         String sessionId() {
             return session.id();
@@ -61,11 +63,10 @@ final class Placement {
     }
 
     /**
-     * Debits the user, whose row the caller locked ({@code balance}), and writes the session on a
-     * worker with room, never one in {@code full} or one that {@code refusing} names (its breaker
-     * is open on this node, so asking it for the VM would fail at once); throws 402, 404 or 503
-     * with nothing changed. The slot is not yet taken: the caller adds what else belongs to the
-     * transaction, then calls {@link #takeSlot}.
+     * Chooses, for a user whose row the caller locked ({@code balance}), a worker with room, never
+     * one in {@code full} or one that {@code refusing} names (its breaker is open on this node,
+     * so asking it for the VM would fail at once); throws 402, 404 or 503 with nothing changed.
+     * Nothing is written yet: {@link #write} does that.
      */
     static Placed place(Handle h, Dialect dialect, String sessionId, String userId, long balance, String productId,
                         String requestId, long now, Predicate<String> refusing, Set<String> full) {
@@ -78,11 +79,48 @@ final class Placement {
                     "Insufficient coins: the price is " + offer.price() + " and the balance is " + balance);
         }
         Worker worker = choose(h, dialect, offer.workers(), refusing, full);
-        VpsSession session = SessionStore.insert(h, sessionId, userId, productId, offer.name(), worker.id(),
+        VpsSession session = SessionStore.pending(sessionId, userId, productId, offer.name(), worker.id(),
                 offer.price(), now);
-        Ledger.apply(h, userId, balance, -offer.price(),
-                new Ledger.Cause("purchase", "VPS session " + sessionId, "user:" + userId, requestId, sessionId), now);
-        return new Placed(session, worker.baseUrl(), offer.action());
+        return new Placed(session, worker.baseUrl(), offer.action(), Ledger.after(balance, -offer.price()), requestId);
+    }
+
+    /**
+     * The placed session's row, the debit, the session's first events and its slot, the slot
+     * last; {@link WorkerFull} when another purchase took the worker's last slot since it was
+     * chosen. On PostgreSQL all of it is one statement, so one round trip.
+     */
+    static void write(Handle h, SessionEvents events, Placed p) {
+        VpsSession s = p.session();
+        long now = s.createdAt();
+        Ledger.Cause cause = new Ledger.Cause("purchase", "VPS session " + s.id(), "user:" + s.userId(),
+                p.requestId(), s.id());
+        if (events.dialect() == Dialect.POSTGRESQL) {
+            Query all = h.createQuery("WITH s AS (" + SessionStore.INSERT + "), " + Ledger.WITH + ", "
+                    + SessionEvents.WITH + ", slot AS (" + SLOT + " RETURNING 1) SELECT COUNT(*) FROM slot");
+            SessionStore.bindInsert(all, s);
+            Ledger.bind(all, s.userId(), p.balanceAfter(), -s.priceCoins(), cause, now);
+            events.bindWith(all, s, now);
+            bindSlot(all, p, now);
+            if (all.mapTo(Integer.class).one() != 1) {
+                throw new WorkerFull(p.workerId());
+            }
+            return;
+        }
+        SessionStore.bindInsert(h.createUpdate(SessionStore.INSERT), s).execute();
+        Ledger.apply(h, s.userId(), p.balanceAfter() + s.priceCoins(), -s.priceCoins(), cause, now);
+        events.changed(h, s, now);
+        if (bindSlot(h.createUpdate(SLOT), p, now).execute() != 1) {
+            throw new WorkerFull(p.workerId());
+        }
+    }
+
+    /** The slot, taken by a conditional update that fails once the worker is full or stops taking work. */
+    private static final String SLOT = "UPDATE workers SET active_sessions = active_sessions + 1, last_assigned_at = "
+            + ":slot_now WHERE id = :slot_worker AND " + WorkerState.takesWork("workers") + " "
+            + "AND active_sessions < COALESCE(max_sessions, 3)";
+
+    private static <S extends SqlStatement<S>> S bindSlot(S statement, Placed p, long now) {
+        return statement.bind("slot_worker", p.workerId()).bind("slot_now", now);
     }
 
     /** One row of {@link #offer}: the product, and one of its workers with room (null: none). */
@@ -106,20 +144,6 @@ final class Placement {
         OfferRow first = rows.get(0);
         return new Offer(first.price(), first.action(), first.name(),
                 rows.stream().map(OfferRow::worker).filter(w -> w != null).toList());
-    }
-
-    /**
-     * The placed session's slot, last in its transaction; {@link WorkerFull} when another
-     * purchase took the last one since the worker was chosen.
-     */
-    static void takeSlot(Handle h, Placed placed, long now) {
-        int taken = h.createUpdate("UPDATE workers SET active_sessions = active_sessions + 1, "
-                        + "last_assigned_at = :now WHERE id = :id AND " + WorkerState.takesWork("workers") + " "
-                        + "AND active_sessions < COALESCE(max_sessions, 3)")
-                .bind("id", placed.workerId()).bind("now", now).execute();
-        if (taken != 1) {
-            throw new WorkerFull(placed.workerId());
-        }
     }
 
     /**

@@ -113,8 +113,7 @@ final class Purchases {
                     } catch (VectisException e) {
                         throw new Refused(e);
                     }
-                    events.changed(h, placed.session(), now);
-                    Placement.takeSlot(h, placed, now);
+                    Placement.write(h, events, placed);
                     return new Start(null, null, placed);
                 });
                 if (start.placed() != null) {
@@ -141,11 +140,8 @@ final class Purchases {
         try {
             String route = vm.create(p.workerId(), p.baseUrl(), p.action(), sessionId);
             VpsSessions.Answer accepted = changes.transition(sessionId, "provisioning", route,
-                    "The worker accepted the request for the VM", (h, s) -> {
-                        VpsSessions.Answer answer = new VpsSessions.Answer(201, render.apply(s));
-                        IdempotencyKeys.finish(h, userId, key, answer.status(), answer.body());
-                        return answer;
-                    });
+                    "The worker accepted the request for the VM", s -> new VpsSessions.Answer(201, render.apply(s)),
+                    answer -> IdempotencyKeys.finishing(userId, key, answer.status(), answer.body()));
             outcomes.count(PurchaseOutcomes.Outcome.ACCEPTED);
             return accepted;
         } catch (VmClient.VmCallFailed e) {

@@ -1,9 +1,11 @@
 package dev.vectis.sessions;
 
 import dev.vectis.billing.Ledger;
+import dev.vectis.db.Cte;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -24,18 +26,27 @@ final class SessionChanges {
 
     /** Moves a live session on; a session that ended meanwhile (deleted, failed) is left alone. */
     void transition(String sessionId, String status, String route, String reason) {
-        transition(sessionId, status, route, reason, (h, s) -> null);
+        transition(sessionId, status, route, reason, s -> null, t -> null);
     }
 
-    /** As above, then {@code after} on the same transaction with the session as it now is. */
+    /**
+     * As above, then {@code answer} of the session as it now is, and {@code also} of that
+     * answer (null: nothing) written in the same transaction, with the session's events.
+     */
     <T> T transition(String sessionId, String status, String route, String reason,
-                     java.util.function.BiFunction<org.jdbi.v3.core.Handle, VpsSession, T> after) {
+                     Function<VpsSession, T> answer, Function<T, Cte> also) {
         long now = clock.millis();
         T result = jdbi.inTransaction(h -> {
             Optional<VpsSession> changed = SessionStore.changeLive(h, events.dialect(), sessionId, status, route,
                     reason, now);
-            changed.ifPresent(s -> events.changed(h, s, now));
-            return after.apply(h, changed.orElseGet(() -> SessionStore.find(h, sessionId).orElseThrow()));
+            T t = answer.apply(changed.orElseGet(() -> SessionStore.find(h, sessionId).orElseThrow()));
+            Cte write = also.apply(t);
+            if (changed.isPresent()) {
+                events.changed(h, changed.get(), now, write);
+            } else if (write != null) {
+                write.run(h);
+            }
+            return t;
         });
         events.fire();
         return result;

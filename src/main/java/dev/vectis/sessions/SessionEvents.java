@@ -2,6 +2,7 @@ package dev.vectis.sessions;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.db.Cte;
 import dev.vectis.db.Dialect;
 import dev.vectis.db.Horizon;
 import dev.vectis.db.KeyedAfter;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.Update;
 
 /**
@@ -42,7 +44,12 @@ public final class SessionEvents {
 
     /** Records the session's new state: its status and the checklist that follows from it. */
     void changed(Handle h, VpsSession s, long now) {
-        record(h, null, s, now);
+        record(h, null, s, now, null);
+    }
+
+    /** As above, with {@code also} (may be null) in the same statement where it can be. */
+    void changed(Handle h, VpsSession s, long now, Cte also) {
+        record(h, null, s, now, also);
     }
 
     /**
@@ -52,6 +59,57 @@ public final class SessionEvents {
      * new state goes into the same statement, so all of it is one round trip.
      */
     void record(Handle h, VpsSession progressed, VpsSession changed, long now) {
+        record(h, progressed, changed, now, null);
+    }
+
+    /** As above, with {@code also} (may be null) written in the same statement where it can be. */
+    void record(Handle h, VpsSession progressed, VpsSession changed, long now, Cte also) {
+        List<Row> rows = rows(progressed, changed, now);
+        if (rows.isEmpty()) {
+            if (also != null) {
+                also.run(h);
+            }
+            return;
+        }
+        NewEvent event = changed == null ? null : logEvent(changed);
+        boolean together = dialect == Dialect.POSTGRESQL;
+        List<String> with = new ArrayList<>();
+        if (together && event != null) {
+            with.add("ev AS (" + EventLog.INSERT + ")");
+        }
+        if (together && also != null) {
+            with.add(also.with());
+        }
+        Update insert = h.createUpdate((with.isEmpty() ? "" : "WITH " + String.join(", ", with) + " ") + ROWS)
+                .bindMethodsList("rows", rows, Row.COLUMNS);
+        if (together && event != null) {
+            log.bind(insert, event);
+        }
+        if (together && also != null) {
+            also.bind().accept(insert);
+        }
+        insert.execute();
+        if (!together && event != null) {
+            log.append(h, event);
+        }
+        if (!together && also != null) {
+            also.run(h);
+        }
+    }
+
+    private static final String ROWS = "INSERT INTO vps_session_events (session_id, kind, data, created_at) VALUES <rows>";
+
+    /**
+     * {@link #changed} as common table expressions of a larger PostgreSQL statement, for a
+     * caller that writes other rows in the same round trip; bound by {@link #bindWith}.
+     */
+    static final String WITH = "session_events AS (" + ROWS + "), ev AS (" + EventLog.INSERT + ")";
+
+    <S extends SqlStatement<S>> S bindWith(S statement, VpsSession changed, long now) {
+        return log.bind(statement.bindMethodsList("rows", rows(null, changed, now), Row.COLUMNS), logEvent(changed));
+    }
+
+    private List<Row> rows(VpsSession progressed, VpsSession changed, long now) {
         List<Row> rows = new ArrayList<>();
         if (progressed != null) {
             rows.add(new Row(progressed.id(), "checklist.update", json(checklist(progressed)), now));
@@ -60,21 +118,7 @@ public final class SessionEvents {
             rows.add(new Row(changed.id(), "status.update", json(status(changed)), now));
             rows.add(new Row(changed.id(), "checklist.update", json(checklist(changed)), now));
         }
-        if (rows.isEmpty()) {
-            return;
-        }
-        NewEvent event = changed == null ? null : logEvent(changed);
-        boolean together = event != null && dialect == Dialect.POSTGRESQL;
-        Update insert = h.createUpdate((together ? "WITH ev AS (" + EventLog.INSERT + ") " : "")
-                        + "INSERT INTO vps_session_events (session_id, kind, data, created_at) VALUES <rows>")
-                .bindMethodsList("rows", rows, Row.COLUMNS);
-        if (together) {
-            log.bind(insert, event);
-        }
-        insert.execute();
-        if (event != null && !together) {
-            log.append(h, event);
-        }
+        return rows;
     }
 
     /** One row of vps_session_events, its accessors in the columns' order. */

@@ -32,19 +32,23 @@ final class SessionStore {
     /**
      * A new pending session holding a slot on its worker, with the intent to ask that worker for
      * the VM: the purchase asks as soon as this commits, and a node that dies before it does
-     * leaves the session in doubt, settled by asking the worker. Returned as it now reads,
-     * without reading it back.
+     * leaves the session in doubt, settled by asking the worker. Written by {@link #INSERT}.
      */
-    static VpsSession insert(Handle h, String id, String userId, String productId, String productName, String workerId,
-                             long price, long now) {
-        h.createUpdate("INSERT INTO vps_sessions (id, user_id, product_id, worker_id, status, price_coins, holds_slot, "
-                        + "created_at, updated_at, create_sent_at) "
-                        + "VALUES (:id, :u, :p, :w, 'pending', :price, TRUE, :now, :now, :now)")
-                .bind("id", id).bind("u", userId).bind("p", productId).bind("w", workerId).bind("price", price)
-                .bind("now", now).execute();
+    static VpsSession pending(String id, String userId, String productId, String productName, String workerId,
+                              long price, long now) {
         return new VpsSession(id, userId, productId, productName, workerId, "pending", null, price, true, null, now,
                 now, new VpsSession.Watch(null, 0, null, null, null), new VpsSession.Stop(0, null, null),
                 new VpsSession.Request(now, null));
+    }
+
+    /** A {@link #pending} session's row; bound by {@link #bindInsert}, alone or in a larger statement. */
+    static final String INSERT = "INSERT INTO vps_sessions (id, user_id, product_id, worker_id, status, price_coins, "
+            + "holds_slot, created_at, updated_at, create_sent_at) VALUES (:s_id, :s_user, :s_product, :s_worker, "
+            + "'pending', :s_price, TRUE, :s_now, :s_now, :s_now)";
+
+    static <S extends SqlStatement<S>> S bindInsert(S statement, VpsSession s) {
+        return statement.bind("s_id", s.id()).bind("s_user", s.userId()).bind("s_product", s.productId())
+                .bind("s_worker", s.workerId()).bind("s_price", s.priceCoins()).bind("s_now", s.createdAt());
     }
 
     /**
