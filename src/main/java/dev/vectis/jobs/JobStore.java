@@ -189,8 +189,11 @@ final class JobStore {
     /** Starts the statement {@link #look} runs, so tests can count a poll's looks. */
     static final String LOOK = "SELECT max_jobs, names_itself, ";
 
+    /** How many jobs the worker :w runs. */
+    static final String RUNNING = "(SELECT COUNT(*) FROM jobs WHERE worker_id = :w AND status = 'running')";
+
     /** The look's statement, binding :w. */
-    static final String LOOK_SQL = LOOK + "(SELECT COUNT(*) FROM jobs WHERE worker_id = :w AND status = 'running') AS running, "
+    static final String LOOK_SQL = LOOK + RUNNING + " AS running, "
             + "CASE WHEN EXISTS (SELECT 1 FROM worker_labels WHERE worker_id = :w) THEN 1 ELSE 0 END AS labelled, "
             // Work a labelled worker may not be able to take still counts: its take decides.
             + "CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE status = 'pending' AND (labels IS NULL OR EXISTS "
@@ -213,7 +216,7 @@ final class JobStore {
                 .isPresent();
     }
 
-    private static final String ROOM = "(SELECT COUNT(*) FROM jobs WHERE worker_id = :w AND status = 'running') < :max";
+    private static final String ROOM = RUNNING + " < :max";
 
     static final String START = "UPDATE jobs SET status = 'running', worker_id = :w, claim_address = :address, "
             + "attempt = attempt + 1, started_at = :now, "

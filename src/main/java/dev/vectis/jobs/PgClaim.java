@@ -25,7 +25,7 @@ final class PgClaim {
             + WorkerState.takesWork("l") + " FOR UPDATE) THEN 'on' ELSE 'off' END, true) = 'on' AS locked FROM ("
             + JobStore.LOOK_SQL + ") look";
 
-    private static final String ROOM = "(SELECT COUNT(*) FROM jobs WHERE worker_id = :w AND status = 'running') < "
+    private static final String ROOM = JobStore.RUNNING + " < "
             + "(SELECT max_jobs FROM workers WHERE id = :w)";
 
     private static final String LABELLED = "EXISTS (SELECT 1 FROM worker_labels WHERE worker_id = :w)";
