@@ -99,7 +99,7 @@ public record Features(EventLog events, WorkerRegistry workers, FleetEnrolments 
                 new VpsSessions(database.jdbi(), database.background(), clock,
                         new VmClient(secrets, clock, market.workerTimeout(),
                                 new WorkerBreakers(clock, market.breakerFailures(), market.breakerOpen(), log)),
-                        new SessionEvents(database.jdbi(), database.dialect(), log), log, keys, products,
+                        new SessionEvents(database.jdbi(), log), log, keys, products,
                         new VpsSessions.WorkerCalls(market.workerTimeout(), market.stopRetryMax(),
                                 market.callsPerWorker(), market.callsInAll(), market.failureQuiet(),
                                 ConcurrencyUtil.isLoomAvailable() ? new NamedVirtualThreadFactory("vectis-worker-call")

@@ -1,5 +1,6 @@
 package dev.vectis.billing;
 
+import dev.vectis.db.Cte;
 import dev.vectis.db.Dialect;
 import dev.vectis.db.Page;
 import dev.vectis.error.ConflictException;
@@ -14,7 +15,8 @@ import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
-import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
 
 /**
  * Every change of a balance, by any path, goes through here: the user's row is locked, the
@@ -112,14 +114,19 @@ public final class Ledger {
     /** Applies a change on a locked row; a balance that would go negative is 409 insufficient_coins. */
     public static Change apply(Handle h, String userId, long balance, long delta, Cause cause, long now) {
         long after = after(balance, delta);
+        List<Cte> change = changing(userId, after, delta, cause, now);
+        Cte balanceRow = change.get(0);
+        Cte entry = change.get(1);
         long id;
         if (Dialect.of(h) == Dialect.POSTGRESQL) {
-            id = bind(h.createQuery("WITH ledger_balance AS (" + BALANCE + ") " + ENTRY + " RETURNING id"), userId,
-                    after, delta, cause, now).mapTo(Long.class).one();
+            Query both = h.createQuery("WITH " + balanceRow.with() + " " + entry.sql() + " RETURNING id");
+            change.forEach(c -> c.bind().accept(both));
+            id = both.mapTo(Long.class).one();
         } else {
-            h.createUpdate(BALANCE).bind("l_after", after).bind("l_now", now).bind("l_user", userId).execute();
-            id = bind(h.createUpdate(ENTRY), userId, after, delta, cause, now).executeAndReturnGeneratedKeys("id")
-                    .mapTo(Long.class).one();
+            balanceRow.run(h);
+            Update insert = h.createUpdate(entry.sql());
+            entry.bind().accept(insert);
+            id = insert.executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
         }
         return new Change(after, new LedgerEntry(id, userId, delta, after, cause.op(), cause.reason(), cause.actor(),
                 cause.requestId(), cause.sessionId(), now));
@@ -134,23 +141,20 @@ public final class Ledger {
         return after;
     }
 
-    private static final String BALANCE = "UPDATE users SET coins = :l_after, updated_at = :l_now WHERE id = :l_user";
-    private static final String ENTRY = "INSERT INTO ledger_entries (user_id, delta, balance_after, op, reason, actor, "
-            + "request_id, session_id, created_at) VALUES (:l_user, :l_delta, :l_after, :l_op, :l_reason, :l_actor, "
-            + ":l_request, :l_session, :l_now)";
-
     /**
-     * A change as common table expressions (the balance, then the entry) of a larger PostgreSQL
-     * statement, for a caller that writes other rows in the same round trip; bound by {@link #bind},
-     * on a row the caller locked and with {@link #after} checked.
+     * A change's two writes, the new balance then its entry, for a caller that writes them with
+     * others in one statement; on a row the caller locked and with {@link #after} checked.
      */
-    public static final String WITH = "ledger_balance AS (" + BALANCE + "), ledger_entry AS (" + ENTRY + ")";
-
-    public static <S extends SqlStatement<S>> S bind(S statement, String userId, long after, long delta, Cause cause,
-                                                     long now) {
-        return statement.bind("l_user", userId).bind("l_delta", delta).bind("l_after", after).bind("l_op", cause.op())
-                .bind("l_reason", cause.reason()).bind("l_actor", cause.actor()).bind("l_request", cause.requestId())
-                .bind("l_session", cause.sessionId()).bind("l_now", now);
+    public static List<Cte> changing(String userId, long after, long delta, Cause cause, long now) {
+        return List.of(new Cte("ledger_balance", "UPDATE users SET coins = :l_after, updated_at = :l_now "
+                        + "WHERE id = :l_user", st -> st.bind("l_after", after).bind("l_now", now).bind("l_user", userId)),
+                new Cte("ledger_entry", "INSERT INTO ledger_entries (user_id, delta, balance_after, op, reason, actor, "
+                        + "request_id, session_id, created_at) VALUES (:l_user, :l_delta, :l_after, :l_op, :l_reason, "
+                        + ":l_actor, :l_request, :l_session, :l_now)",
+                        st -> st.bind("l_user", userId).bind("l_delta", delta).bind("l_after", after)
+                                .bind("l_op", cause.op()).bind("l_reason", cause.reason()).bind("l_actor", cause.actor())
+                                .bind("l_request", cause.requestId()).bind("l_session", cause.sessionId())
+                                .bind("l_now", now)));
     }
 
     /** Newest first; the cursor is the id of the last entry of the previous page. */

@@ -2,6 +2,7 @@ package dev.vectis.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectis.db.Cte;
 import dev.vectis.db.Horizon;
 import dev.vectis.db.Page;
 import java.time.Clock;
@@ -54,9 +55,17 @@ public final class EventLog {
 
     /** Binds {@link #INSERT}'s parameters for {@code e} on a statement that contains it. */
     public <S extends SqlStatement<S>> S bind(S statement, NewEvent e) {
-        return statement.bind("type", e.type()).bind("source", e.source()).bind("workerId", e.workerId())
-                .bind("sessionId", e.sessionId()).bind("messageId", e.messageId()).bind("known", e.known())
-                .bind("data", json(e.data())).bind("dedupKey", e.dedupKey()).bind("now", clock.millis());
+        appending(e).bind().accept(statement);
+        return statement;
+    }
+
+    /** The append of {@code e} as a write that can ride in another statement, named ev. */
+    public Cte appending(NewEvent e) {
+        String data = json(e.data());
+        long now = clock.millis();
+        return new Cte("ev", INSERT, statement -> statement.bind("type", e.type()).bind("source", e.source())
+                .bind("workerId", e.workerId()).bind("sessionId", e.sessionId()).bind("messageId", e.messageId())
+                .bind("known", e.known()).bind("data", data).bind("dedupKey", e.dedupKey()).bind("now", now));
     }
 
     public long append(NewEvent e) {

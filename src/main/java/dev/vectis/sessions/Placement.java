@@ -1,6 +1,7 @@
 package dev.vectis.sessions;
 
 import dev.vectis.billing.Ledger;
+import dev.vectis.db.Cte;
 import dev.vectis.db.Dialect;
 import dev.vectis.error.NotFoundException;
 import dev.vectis.error.UnavailableException;
@@ -12,8 +13,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Query;
-import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * The purchase's transaction: balance check, debit, session row on the least-loaded worker,
@@ -68,7 +67,7 @@ final class Placement {
      * so asking it for the VM would fail at once); throws 402, 404 or 503 with nothing changed.
      * Nothing is written yet: {@link #write} does that.
      */
-    static Placed place(Handle h, Dialect dialect, String sessionId, String userId, long balance, String productId,
+    static Placed place(Handle h, String sessionId, String userId, long balance, String productId,
                         String requestId, long now, Predicate<String> refusing, Set<String> full) {
         Offer offer = offer(h, productId);
         if (offer == null) {
@@ -78,7 +77,7 @@ final class Placement {
             throw new VectisException(VectisException.Kind.PAYMENT_REQUIRED, "INSUFFICIENT_COINS",
                     "Insufficient coins: the price is " + offer.price() + " and the balance is " + balance);
         }
-        Worker worker = choose(h, dialect, offer.workers(), refusing, full);
+        Worker worker = choose(h, offer.workers(), refusing, full);
         VpsSession session = SessionStore.pending(sessionId, userId, productId, offer.name(), worker.id(),
                 offer.price(), now);
         return new Placed(session, worker.baseUrl(), offer.action(), Ledger.after(balance, -offer.price()), requestId);
@@ -92,35 +91,18 @@ final class Placement {
     static void write(Handle h, SessionEvents events, Placed p) {
         VpsSession s = p.session();
         long now = s.createdAt();
-        Ledger.Cause cause = new Ledger.Cause("purchase", "VPS session " + s.id(), "user:" + s.userId(),
-                p.requestId(), s.id());
-        if (events.dialect() == Dialect.POSTGRESQL) {
-            Query all = h.createQuery("WITH s AS (" + SessionStore.INSERT + "), " + Ledger.WITH + ", "
-                    + SessionEvents.WITH + ", slot AS (" + SLOT + " RETURNING 1) SELECT COUNT(*) FROM slot");
-            SessionStore.bindInsert(all, s);
-            Ledger.bind(all, s.userId(), p.balanceAfter(), -s.priceCoins(), cause, now);
-            events.bindWith(all, s, now);
-            bindSlot(all, p, now);
-            if (all.mapTo(Integer.class).one() != 1) {
-                throw new WorkerFull(p.workerId());
-            }
-            return;
-        }
-        SessionStore.bindInsert(h.createUpdate(SessionStore.INSERT), s).execute();
-        Ledger.apply(h, s.userId(), p.balanceAfter() + s.priceCoins(), -s.priceCoins(), cause, now);
-        events.changed(h, s, now);
-        if (bindSlot(h.createUpdate(SLOT), p, now).execute() != 1) {
+        List<Cte> first = new ArrayList<>();
+        first.add(SessionStore.inserting(s));
+        first.addAll(Ledger.changing(s.userId(), p.balanceAfter(), -s.priceCoins(), new Ledger.Cause("purchase",
+                "VPS session " + s.id(), "user:" + s.userId(), p.requestId(), s.id()), now));
+        first.addAll(events.writes(s, now));
+        Cte slot = new Cte("slot", "UPDATE workers SET active_sessions = active_sessions + 1, last_assigned_at = "
+                + ":slot_now WHERE id = :slot_worker AND " + WorkerState.takesWork("workers") + " "
+                + "AND active_sessions < COALESCE(max_sessions, 3)",
+                st -> st.bind("slot_worker", p.workerId()).bind("slot_now", now));
+        if (Cte.together(h, first, slot) != 1) {
             throw new WorkerFull(p.workerId());
         }
-    }
-
-    /** The slot, taken by a conditional update that fails once the worker is full or stops taking work. */
-    private static final String SLOT = "UPDATE workers SET active_sessions = active_sessions + 1, last_assigned_at = "
-            + ":slot_now WHERE id = :slot_worker AND " + WorkerState.takesWork("workers") + " "
-            + "AND active_sessions < COALESCE(max_sessions, 3)";
-
-    private static <S extends SqlStatement<S>> S bindSlot(S statement, Placed p, long now) {
-        return statement.bind("slot_worker", p.workerId()).bind("slot_now", now);
     }
 
     /** One row of {@link #offer}: the product, and one of its workers with room (null: none). */
@@ -152,8 +134,7 @@ final class Placement {
      * and queue on its row, one commit after another; a worker every other purchase holds is
      * still chosen, and its slot then waits for them.
      */
-    private static Worker choose(Handle h, Dialect dialect, List<Worker> withRoom, Predicate<String> refusing,
-                                 Set<String> full) {
+    private static Worker choose(Handle h, List<Worker> withRoom, Predicate<String> refusing, Set<String> full) {
         boolean skipped = false;
         List<Worker> eligible = new ArrayList<>();
         for (Worker w : withRoom) {
@@ -175,12 +156,12 @@ final class Placement {
             return eligible.get(0);
         }
         List<Worker> tried = eligible.subList(0, Math.min(TRIES, eligible.size()));
-        return free(h, dialect, tried).orElse(eligible.get(0));
+        return free(h, tried).orElse(eligible.get(0));
     }
 
     /** The first of the workers, in their order, whose row no other transaction holds; locked for this one. */
-    private static Optional<Worker> free(Handle h, Dialect dialect, List<Worker> tried) {
-        if (dialect == Dialect.POSTGRESQL) {
+    private static Optional<Worker> free(Handle h, List<Worker> tried) {
+        if (Dialect.of(h) == Dialect.POSTGRESQL) {
             String[] ids = tried.stream().map(Worker::id).toArray(String[]::new);
             return h.createQuery("SELECT w.id FROM workers w WHERE w.id = ANY(:ids) AND " + ROOM + " ORDER BY "
                             + "array_position(:ids, w.id) LIMIT 1 FOR UPDATE SKIP LOCKED")

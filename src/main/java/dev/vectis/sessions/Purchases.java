@@ -108,7 +108,7 @@ final class Purchases {
                     }
                     Placement.Placed placed;
                     try {
-                        placed = Placement.place(h, events.dialect(), sessionId, userId, balance, productId,
+                        placed = Placement.place(h, sessionId, userId, balance, productId,
                                 requestId, now, vm.breakers()::refusing, full);
                     } catch (VectisException e) {
                         throw new Refused(e);

@@ -37,7 +37,7 @@ final class SessionChanges {
                      Function<VpsSession, T> answer, Function<T, Cte> also) {
         long now = clock.millis();
         T result = jdbi.inTransaction(h -> {
-            Optional<VpsSession> changed = SessionStore.changeLive(h, events.dialect(), sessionId, status, route,
+            Optional<VpsSession> changed = SessionStore.changeLive(h, sessionId, status, route,
                     reason, now);
             T t = answer.apply(changed.orElseGet(() -> SessionStore.find(h, sessionId).orElseThrow()));
             Cte write = also.apply(t);
@@ -140,7 +140,7 @@ final class SessionChanges {
             boolean grew = lines != seen.watch().logLines() && SessionStore.logLines(h, seen.id(), lines, now);
             VpsSession started = grew && seen.watch().logLines() == 0 ? seen.withLogLines(lines, now) : null;
             VpsSession ready = readyReason == null ? null
-                    : SessionStore.changeLive(h, events.dialect(), seen.id(), "ready", null, readyReason, now)
+                    : SessionStore.changeLive(h, seen.id(), "ready", null, readyReason, now)
                     .orElse(null);
             events.record(h, started, ready, now);
         });

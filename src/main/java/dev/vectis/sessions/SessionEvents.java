@@ -3,7 +3,6 @@ package dev.vectis.sessions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectis.db.Cte;
-import dev.vectis.db.Dialect;
 import dev.vectis.db.Horizon;
 import dev.vectis.db.KeyedAfter;
 import dev.vectis.events.EventLog;
@@ -15,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.SqlStatement;
-import org.jdbi.v3.core.statement.Update;
 
 /**
  * A VPS session's history for its owner's event stream: status.update and checklist.update
@@ -25,21 +22,14 @@ import org.jdbi.v3.core.statement.Update;
 public final class SessionEvents {
 
     private final Jdbi jdbi;
-    private final Dialect dialect;
     private final EventLog log;
     private final Horizon horizon;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public SessionEvents(Jdbi jdbi, Dialect dialect, EventLog log) {
+    public SessionEvents(Jdbi jdbi, EventLog log) {
         this.jdbi = jdbi;
-        this.dialect = dialect;
         this.log = log;
         this.horizon = Horizon.of(jdbi, "vps_session_events");
-    }
-
-    /** The database the sessions are kept in, for statements written once per dialect. */
-    Dialect dialect() {
-        return dialect;
     }
 
     /** Records the session's new state: its status and the checklist that follows from it. */
@@ -64,49 +54,29 @@ public final class SessionEvents {
 
     /** As above, with {@code also} (may be null) written in the same statement where it can be. */
     void record(Handle h, VpsSession progressed, VpsSession changed, long now, Cte also) {
+        List<Cte> first = new ArrayList<>();
+        if (changed != null) {
+            first.add(log.appending(logEvent(changed)));
+        }
+        if (also != null) {
+            first.add(also);
+        }
         List<Row> rows = rows(progressed, changed, now);
         if (rows.isEmpty()) {
-            if (also != null) {
-                also.run(h);
-            }
-            return;
-        }
-        NewEvent event = changed == null ? null : logEvent(changed);
-        boolean together = dialect == Dialect.POSTGRESQL;
-        List<String> with = new ArrayList<>();
-        if (together && event != null) {
-            with.add("ev AS (" + EventLog.INSERT + ")");
-        }
-        if (together && also != null) {
-            with.add(also.with());
-        }
-        Update insert = h.createUpdate((with.isEmpty() ? "" : "WITH " + String.join(", ", with) + " ") + ROWS)
-                .bindMethodsList("rows", rows, Row.COLUMNS);
-        if (together && event != null) {
-            log.bind(insert, event);
-        }
-        if (together && also != null) {
-            also.bind().accept(insert);
-        }
-        insert.execute();
-        if (!together && event != null) {
-            log.append(h, event);
-        }
-        if (!together && also != null) {
-            also.run(h);
+            first.forEach(c -> c.run(h));
+        } else {
+            Cte.together(h, first, inserting(rows));
         }
     }
 
-    private static final String ROWS = "INSERT INTO vps_session_events (session_id, kind, data, created_at) VALUES <rows>";
+    /** {@link #changed}'s writes, for a caller that writes them with others in one statement. */
+    List<Cte> writes(VpsSession changed, long now) {
+        return List.of(inserting(rows(null, changed, now)), log.appending(logEvent(changed)));
+    }
 
-    /**
-     * {@link #changed} as common table expressions of a larger PostgreSQL statement, for a
-     * caller that writes other rows in the same round trip; bound by {@link #bindWith}.
-     */
-    static final String WITH = "session_events AS (" + ROWS + "), ev AS (" + EventLog.INSERT + ")";
-
-    <S extends SqlStatement<S>> S bindWith(S statement, VpsSession changed, long now) {
-        return log.bind(statement.bindMethodsList("rows", rows(null, changed, now), Row.COLUMNS), logEvent(changed));
+    private static Cte inserting(List<Row> rows) {
+        return new Cte("session_events", "INSERT INTO vps_session_events (session_id, kind, data, created_at) "
+                + "VALUES <rows>", st -> st.bindMethodsList("rows", rows, Row.COLUMNS));
     }
 
     private List<Row> rows(VpsSession progressed, VpsSession changed, long now) {

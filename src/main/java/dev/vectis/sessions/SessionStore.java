@@ -1,6 +1,7 @@
 package dev.vectis.sessions;
 
 import dev.vectis.db.Columns;
+import dev.vectis.db.Cte;
 import dev.vectis.db.Dialect;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +33,7 @@ final class SessionStore {
     /**
      * A new pending session holding a slot on its worker, with the intent to ask that worker for
      * the VM: the purchase asks as soon as this commits, and a node that dies before it does
-     * leaves the session in doubt, settled by asking the worker. Written by {@link #INSERT}.
+     * leaves the session in doubt, settled by asking the worker. Written by {@link #inserting}.
      */
     static VpsSession pending(String id, String userId, String productId, String productName, String workerId,
                               long price, long now) {
@@ -41,14 +42,13 @@ final class SessionStore {
                 new VpsSession.Request(now, null));
     }
 
-    /** A {@link #pending} session's row; bound by {@link #bindInsert}, alone or in a larger statement. */
-    static final String INSERT = "INSERT INTO vps_sessions (id, user_id, product_id, worker_id, status, price_coins, "
-            + "holds_slot, created_at, updated_at, create_sent_at) VALUES (:s_id, :s_user, :s_product, :s_worker, "
-            + "'pending', :s_price, TRUE, :s_now, :s_now, :s_now)";
-
-    static <S extends SqlStatement<S>> S bindInsert(S statement, VpsSession s) {
-        return statement.bind("s_id", s.id()).bind("s_user", s.userId()).bind("s_product", s.productId())
-                .bind("s_worker", s.workerId()).bind("s_price", s.priceCoins()).bind("s_now", s.createdAt());
+    /** A {@link #pending} session's row, as a write that can ride in a larger statement. */
+    static Cte inserting(VpsSession s) {
+        return new Cte("session", "INSERT INTO vps_sessions (id, user_id, product_id, worker_id, status, price_coins, "
+                + "holds_slot, created_at, updated_at, create_sent_at) VALUES (:s_id, :s_user, :s_product, :s_worker, "
+                + "'pending', :s_price, TRUE, :s_now, :s_now, :s_now)",
+                st -> st.bind("s_id", s.id()).bind("s_user", s.userId()).bind("s_product", s.productId())
+                        .bind("s_worker", s.workerId()).bind("s_price", s.priceCoins()).bind("s_now", s.createdAt()));
     }
 
     /**
@@ -68,9 +68,9 @@ final class SessionStore {
      * As {@link #updateLive}, with the session as it now reads; empty when it was not live. On
      * PostgreSQL the change returns the row, one round trip instead of two.
      */
-    static Optional<VpsSession> changeLive(Handle h, Dialect dialect, String id, String status, String route,
-                                           String reason, long now) {
-        if (dialect != Dialect.POSTGRESQL) {
+    static Optional<VpsSession> changeLive(Handle h, String id, String status, String route, String reason,
+                                           long now) {
+        if (Dialect.of(h) != Dialect.POSTGRESQL) {
             return updateLive(h, id, status, route, reason, now) ? find(h, id) : Optional.empty();
         }
         return bindUpdate(h.createQuery("WITH s AS (" + UPDATE + LIVE + " RETURNING *) " + COLUMNS
