@@ -40,6 +40,7 @@ public final class HttpServer {
     private final ClientAddress clients;
     private final Settings.ClientLimits limits;
     private RequestGuard guard;
+    private IdleOnStop idleOnStop;
 
     /** @param maxUploadBytes the cap for multipart bodies (file uploads), which outgrow ordinary requests */
     public HttpServer(Settings.Server settings, long maxUploadBytes, ObjectMapper mapper, MeterRegistry registry,
@@ -95,7 +96,9 @@ public final class HttpServer {
                 GracefulHandler graceful = new GracefulHandler();
                 guard = new RequestGuard(clients, settings.clients().requestsPerAddress(),
                         settings.maxBodyBytes(), settings.clients().bodyTimeout(), server.getScheduler());
-                graceful.setHandler(guard);
+                idleOnStop = new IdleOnStop(IDLE_CLOSE_ON_STOP_MILLIS);
+                idleOnStop.setHandler(guard);
+                graceful.setHandler(idleOnStop);
                 server.setHandler(graceful);
             });
             config.requestLogger.http(requestLog::record);
@@ -175,9 +178,8 @@ public final class HttpServer {
         for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
             c.addEventListener(cap);
             if (c instanceof org.eclipse.jetty.server.AbstractConnector connector) {
-                // Idle keep-alive connections hold no request: close them at once when stopping
-                // (Jetty waits a second by default); in-flight requests still get the full timeout.
-                connector.setShutdownIdleTimeout(IDLE_CLOSE_ON_STOP_MILLIS);
+                // IdleOnStop closes the idle ones; Jetty's rule would cut in-flight responses too.
+                connector.setShutdownIdleTimeout(-1);
             }
         }
         if (virtualThreads) {
@@ -210,6 +212,7 @@ public final class HttpServer {
     /** Stops accepting, lets in-flight requests finish within the shutdown timeout, then closes. */
     public void stop() {
         try {
+            idleOnStop.stop(java.util.List.of(app.jettyServer().server().getConnectors()));
             app.stop();
         } catch (RuntimeException e) {
             LOG.warn("Some requests had not finished when the shutdown timeout ran out; they were cut off");
