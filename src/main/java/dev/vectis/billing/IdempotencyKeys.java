@@ -1,6 +1,7 @@
 package dev.vectis.billing;
 
 import dev.vectis.db.Cte;
+import dev.vectis.db.Dialect;
 import dev.vectis.db.UniqueViolation;
 import dev.vectis.error.ConflictException;
 import dev.vectis.error.VectisException;
@@ -71,15 +72,53 @@ public final class IdempotencyKeys {
         return decide(h, PURCHASE, userId, key, requestHash, sessionId);
     }
 
+    /** The user's balance, its row locked for the caller's transaction, and what to do with the purchase's key. */
+    public record Locked(long balance, Decision decision) {
+    }
+
+    /**
+     * {@link Ledger#lockBalance}, then {@link #begin(Handle, String, String, String, String)}: on
+     * PostgreSQL one statement for the first request with a key, the record's insert reading
+     * the locked row so that it comes after the lock.
+     */
+    public Locked beginPurchase(Handle h, String userId, String key, String requestHash, String sessionId) {
+        if (Dialect.of(h) != Dialect.POSTGRESQL) {
+            long balance = Ledger.lockBalance(h, userId);
+            return new Locked(balance, begin(h, userId, key, requestHash, sessionId));
+        }
+        long now = clock.millis();
+        Object[] row = h.createQuery("WITH balance AS (" + Ledger.LOCK_BALANCE + "), recorded AS (" + INSERT
+                        + "SELECT :u, :s, :k, :h, 'running', :session, :now FROM balance " + IF_NEW + " RETURNING 1) "
+                        + "SELECT (SELECT coins FROM balance), (SELECT COUNT(*) FROM recorded)")
+                .bind("id", userId).bind("u", userId).bind("s", PURCHASE).bind("k", key).bind("h", requestHash)
+                .bind("session", sessionId).bind("now", now)
+                .map((rs, ctx) -> new Object[] {rs.getObject(1), rs.getLong(2)}).one();
+        if (row[0] == null) {
+            throw Ledger.noSuchUser();
+        }
+        long balance = ((Number) row[0]).longValue();
+        return new Locked(balance, (Long) row[1] == 1 ? new Decision(Decision.RUN, 0, null, null)
+                : existing(h, PURCHASE, userId, key, requestHash, sessionId, now));
+    }
+
+    private static final String INSERT = "INSERT INTO idempotency_keys (user_id, key_scope, idem_key, request_hash, "
+            + "state, session_id, created_at) ";
+    private static final String IF_NEW = "ON CONFLICT DO NOTHING";
+
     private Decision decide(Handle h, String scope, String userId, String key, String requestHash, String sessionId) {
         long now = clock.millis();
         // The first request with a key, the common case, costs one statement: the record's insert.
-        if (h.createUpdate("INSERT INTO idempotency_keys (user_id, key_scope, idem_key, request_hash, state, "
-                        + "session_id, created_at) VALUES (:u, :s, :k, :h, 'running', :session, :now) "
-                        + "ON CONFLICT DO NOTHING").bind("u", userId).bind("s", scope).bind("k", key)
+        if (h.createUpdate(INSERT + "VALUES (:u, :s, :k, :h, 'running', :session, :now) " + IF_NEW)
+                .bind("u", userId).bind("s", scope).bind("k", key)
                 .bind("h", requestHash).bind("session", sessionId).bind("now", now).execute() == 1) {
             return new Decision(Decision.RUN, 0, null, null);
         }
+        return existing(h, scope, userId, key, requestHash, sessionId, now);
+    }
+
+    /** The key has a record already: replay, recover, run again, or refuse. */
+    private static Decision existing(Handle h, String scope, String userId, String key, String requestHash,
+                                     String sessionId, long now) {
         Object[] row = h.createQuery("SELECT request_hash, state, response_status, response_body, session_id, "
                         + "created_at FROM idempotency_keys WHERE user_id = :u AND key_scope = :s AND idem_key = :k "
                         + "FOR UPDATE")

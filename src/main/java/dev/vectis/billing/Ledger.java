@@ -106,9 +106,14 @@ public final class Ledger {
 
     /** The user's balance, with the row locked until the transaction ends. */
     public static long lockBalance(Handle h, String userId) {
-        return h.createQuery("SELECT coins FROM users WHERE id = :id FOR UPDATE").bind("id", userId)
-                .mapTo(Long.class).findOne()
-                .orElseThrow(() -> new NotFoundException("USER_NOT_FOUND", "User not found"));
+        return h.createQuery(LOCK_BALANCE).bind("id", userId).mapTo(Long.class).findOne()
+                .orElseThrow(Ledger::noSuchUser);
+    }
+
+    static final String LOCK_BALANCE = "SELECT coins FROM users WHERE id = :id FOR UPDATE";
+
+    static NotFoundException noSuchUser() {
+        return new NotFoundException("USER_NOT_FOUND", "User not found");
     }
 
     /** Applies a change on a locked row; a balance that would go negative is 409 insufficient_coins. */

@@ -8,6 +8,7 @@ import dev.vectis.error.UnavailableException;
 import dev.vectis.error.VectisException;
 import dev.vectis.workers.WorkerState;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -54,8 +55,11 @@ final class Placement {
     private record Worker(String id, String baseUrl) {
     }
 
-    /** An active product with its workers that have room, in the order they are chosen. */
-    private record Offer(long price, int action, String name, List<Worker> workers) {
+    /**
+     * An active product with its workers that have room, in the order they are chosen; or, when
+     * {@code chosen}, with the one worker already chosen and its row locked.
+     */
+    private record Offer(long price, int action, String name, List<Worker> workers, boolean chosen) {
     }
 
     private Placement() {
@@ -68,8 +72,11 @@ final class Placement {
      * Nothing is written yet: {@link #write} does that.
      */
     static Placed place(Handle h, String sessionId, String userId, long balance, String productId,
-                        String requestId, long now, Predicate<String> refusing, Set<String> full) {
-        Offer offer = offer(h, productId);
+                        String requestId, long now, WorkerBreakers breakers, Set<String> full) {
+        Offer offer = Dialect.of(h) == Dialect.POSTGRESQL ? firstFree(h, productId, breakers, full) : null;
+        if (offer == null || offer.workers().isEmpty()) {
+            offer = offer(h, productId);
+        }
         if (offer == null) {
             throw new NotFoundException("PRODUCT_NOT_FOUND", "Product not found");
         }
@@ -77,7 +84,7 @@ final class Placement {
             throw new VectisException(VectisException.Kind.PAYMENT_REQUIRED, "INSUFFICIENT_COINS",
                     "Insufficient coins: the price is " + offer.price() + " and the balance is " + balance);
         }
-        Worker worker = choose(h, offer.workers(), refusing, full);
+        Worker worker = offer.chosen() ? offer.workers().get(0) : choose(h, offer.workers(), breakers::refusing, full);
         VpsSession session = SessionStore.pending(sessionId, userId, productId, offer.name(), worker.id(),
                 offer.price(), now);
         return new Placed(session, worker.baseUrl(), offer.action(), Ledger.after(balance, -offer.price()), requestId);
@@ -125,7 +132,33 @@ final class Placement {
         }
         OfferRow first = rows.get(0);
         return new Offer(first.price(), first.action(), first.name(),
-                rows.stream().map(OfferRow::worker).filter(w -> w != null).toList());
+                rows.stream().map(OfferRow::worker).filter(w -> w != null).toList(), false);
+    }
+
+    /**
+     * The product and the worker {@link #choose} would most often take, in one read on
+     * PostgreSQL: the first in order with room whose row no other transaction holds, neither
+     * full nor refused by its breaker, locked for this one. Without one (none has room, every
+     * one is held, a breaker refused one) the offer has no worker and {@link #offer} decides,
+     * with the reason. Null when there is no such active product.
+     */
+    private static Offer firstFree(Handle h, String productId, WorkerBreakers breakers, Set<String> full) {
+        Set<String> skip = new HashSet<>(full);
+        skip.addAll(breakers.refusingNow());
+        List<OfferRow> rows = h.createQuery("SELECT p.price_coins, p.provision_action, p.name, c.id, c.base_url "
+                        + "FROM vps_products p LEFT JOIN LATERAL (SELECT w.id, w.base_url FROM vps_product_workers pw "
+                        + "JOIN workers w ON w.id = pw.worker_id WHERE pw.product_id = p.id AND " + ROOM + " AND "
+                        + "w.base_url IS NOT NULL AND w.id <> ALL(:skip) ORDER BY " + ORDER + " LIMIT 1 "
+                        + "FOR UPDATE OF w SKIP LOCKED) c ON TRUE WHERE p.id = :p AND p.is_active")
+                .bind("p", productId).bind("skip", skip.toArray(String[]::new))
+                .map((rs, ctx) -> new OfferRow(rs.getLong(1), rs.getInt(2), rs.getString(3),
+                        rs.getString(4) == null ? null : new Worker(rs.getString(4), rs.getString(5)))).list();
+        if (rows.isEmpty()) {
+            return null;
+        }
+        OfferRow row = rows.get(0);
+        return new Offer(row.price(), row.action(), row.name(), row.worker() == null ? List.of() : List.of(row.worker()),
+                row.worker() != null);
     }
 
     /**

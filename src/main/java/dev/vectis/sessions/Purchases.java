@@ -98,8 +98,9 @@ final class Purchases {
                     // The user's row first. Each row added below refers to it and takes a share lock on it,
                     // which two purchases of the user would then both wait to turn into this lock; and
                     // holding it, no other purchase of the user can record the same key meanwhile.
-                    long balance = Ledger.lockBalance(h, userId);
-                    IdempotencyKeys.Decision d = keys.begin(h, userId, key, requestHash, sessionId);
+                    IdempotencyKeys.Locked locked = keys.beginPurchase(h, userId, key, requestHash, sessionId);
+                    long balance = locked.balance();
+                    IdempotencyKeys.Decision d = locked.decision();
                     if (d.kind().equals(IdempotencyKeys.Decision.REPLAY)) {
                         return new Start(new VpsSessions.Answer(d.status(), d.body()), null, null);
                     }
@@ -109,7 +110,7 @@ final class Purchases {
                     Placement.Placed placed;
                     try {
                         placed = Placement.place(h, sessionId, userId, balance, productId,
-                                requestId, now, vm.breakers()::refusing, full);
+                                requestId, now, vm.breakers(), full);
                     } catch (VectisException e) {
                         throw new Refused(e);
                     }

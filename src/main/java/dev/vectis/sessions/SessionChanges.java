@@ -137,11 +137,15 @@ final class SessionChanges {
     void logRead(VpsSession seen, int lines, String readyReason) {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
-            boolean grew = lines != seen.watch().logLines() && SessionStore.logLines(h, seen.id(), lines, now);
+            boolean grew;
+            VpsSession ready = null;
+            if (readyReason == null) {
+                grew = lines != seen.watch().logLines() && SessionStore.logLines(h, seen.id(), lines, now);
+            } else {
+                ready = SessionStore.changeLive(h, seen.id(), "ready", readyReason, now, lines).orElse(null);
+                grew = ready != null && lines != seen.watch().logLines();
+            }
             VpsSession started = grew && seen.watch().logLines() == 0 ? seen.withLogLines(lines, now) : null;
-            VpsSession ready = readyReason == null ? null
-                    : SessionStore.changeLive(h, seen.id(), "ready", null, readyReason, now)
-                    .orElse(null);
             events.record(h, started, ready, now);
         });
         events.fire();

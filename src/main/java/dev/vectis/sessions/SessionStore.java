@@ -70,12 +70,34 @@ final class SessionStore {
      */
     static Optional<VpsSession> changeLive(Handle h, String id, String status, String route, String reason,
                                            long now) {
+        return changeLive(h, id, status, route, reason, now, null);
+    }
+
+    /**
+     * As {@link #changeLive}, recording in the same write how many lines the worker's log has
+     * (see {@link #logLines}): a log read that finds the VM ready is one write.
+     */
+    static Optional<VpsSession> changeLive(Handle h, String id, String status, String reason, long now, int logLines) {
+        return changeLive(h, id, status, null, reason, now, (Integer) logLines);
+    }
+
+    private static final String LOG_LINES = ", log_changed_at = CASE WHEN log_lines <> :lines THEN :now "
+            + "ELSE log_changed_at END, log_lines = :lines";
+
+    private static Optional<VpsSession> changeLive(Handle h, String id, String status, String route, String reason,
+                                                   long now, Integer logLines) {
+        String update = UPDATE + (logLines == null ? "" : LOG_LINES) + WHERE_ID + LIVE;
         if (Dialect.of(h) != Dialect.POSTGRESQL) {
-            return updateLive(h, id, status, route, reason, now) ? find(h, id) : Optional.empty();
+            return withLines(bindUpdate(h.createUpdate(update), id, status, route, null, reason, now), logLines)
+                    .execute() == 1 ? find(h, id) : Optional.empty();
         }
-        return bindUpdate(h.createQuery("WITH s AS (" + UPDATE + LIVE + " RETURNING *) " + COLUMNS
-                        + "FROM s JOIN vps_products p ON p.id = s.product_id"), id, status, route, null, reason, now)
+        return withLines(bindUpdate(h.createQuery("WITH s AS (" + update + " RETURNING *) " + COLUMNS
+                + "FROM s JOIN vps_products p ON p.id = s.product_id"), id, status, route, null, reason, now), logLines)
                 .map(SessionStore::row).findOne();
+    }
+
+    private static <S extends SqlStatement<S>> S withLines(S statement, Integer logLines) {
+        return logLines == null ? statement : statement.bind("lines", logLines);
     }
 
     private static final String LIVE = " AND status IN ('pending', 'provisioning', 'ready')";
@@ -84,11 +106,12 @@ final class SessionStore {
             + "error = COALESCE(:error, error), status_reason = :reason, updated_at = :now, "
             + "requested_at = CASE WHEN :st = 'provisioning' AND requested_at IS NULL THEN :now ELSE requested_at END, "
             + "flagged_at = CASE WHEN status = 'pending' AND :st <> 'pending' THEN NULL ELSE flagged_at END, "
-            + "doubt_since = CASE WHEN :st = 'pending' THEN doubt_since ELSE NULL END WHERE id = :id";
+            + "doubt_since = CASE WHEN :st = 'pending' THEN doubt_since ELSE NULL END";
+    private static final String WHERE_ID = " WHERE id = :id";
 
     private static int update(Handle h, String condition, String id, String status, String route, String error,
                               String reason, long now) {
-        return bindUpdate(h.createUpdate(UPDATE + condition), id, status, route, error, reason, now).execute();
+        return bindUpdate(h.createUpdate(UPDATE + WHERE_ID + condition), id, status, route, error, reason, now).execute();
     }
 
     private static <S extends SqlStatement<S>> S bindUpdate(S statement, String id, String status, String route,

@@ -10,8 +10,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +86,17 @@ public final class WorkerBreakers {
         CircuitBreaker.State state = e.breaker.getState();
         return state == CircuitBreaker.State.HALF_OPEN
                 || state == CircuitBreaker.State.OPEN && clock.millis() < retryAt(e);
+    }
+
+    /** The workers whose calls would be {@link #refusing refused} now. */
+    Set<String> refusingNow() {
+        Set<String> refused = new HashSet<>();
+        for (String workerId : entries.keySet()) {
+            if (refusing(workerId)) {
+                refused.add(workerId);
+            }
+        }
+        return refused;
     }
 
     void failed(String workerId, String error) {
