@@ -155,9 +155,14 @@ final class SessionStore {
                 .bind("w", workerId).mapTo(String.class).list();
     }
 
+    /** Read through the partial index vps_sessions_held on PostgreSQL, however many sessions were ever sold. */
+    static final String HOLDING = "SELECT id, route FROM vps_sessions WHERE worker_id = :w AND holds_slot = TRUE";
+    /** Read through the partial index workers_vm on PostgreSQL, however many gateway workers there are. */
+    static final String VM_WORKERS = "SELECT id, base_url FROM workers WHERE base_url IS NOT NULL ORDER BY id";
+
     /** Ids and routes of the sessions that hold a slot on the worker: the VMs Vectis knows there. */
     static List<String[]> holding(Handle h, String workerId) {
-        return h.createQuery("SELECT id, route FROM vps_sessions WHERE worker_id = :w AND holds_slot = TRUE")
+        return h.createQuery(HOLDING)
                 .bind("w", workerId).map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).list();
     }
 
@@ -170,7 +175,7 @@ final class SessionStore {
 
     /** Id and base URL of every worker that can host VMs. */
     static List<String[]> vmWorkers(Handle h) {
-        return h.createQuery("SELECT id, base_url FROM workers WHERE base_url IS NOT NULL ORDER BY id")
+        return h.createQuery(VM_WORKERS)
                 .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).list();
     }
 
