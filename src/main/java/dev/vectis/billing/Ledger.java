@@ -1,7 +1,6 @@
 package dev.vectis.billing;
 
 import dev.vectis.db.Cte;
-import dev.vectis.db.Dialect;
 import dev.vectis.db.Page;
 import dev.vectis.error.ConflictException;
 import dev.vectis.error.InvalidInputException;
@@ -15,8 +14,6 @@ import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
-import org.jdbi.v3.core.statement.Query;
-import org.jdbi.v3.core.statement.Update;
 
 /**
  * Every change of a balance, by any path, goes through here: the user's row is locked, the
@@ -120,19 +117,7 @@ public final class Ledger {
     public static Change apply(Handle h, String userId, long balance, long delta, Cause cause, long now) {
         long after = after(balance, delta);
         List<Cte> change = changing(userId, after, delta, cause, now);
-        Cte balanceRow = change.get(0);
-        Cte entry = change.get(1);
-        long id;
-        if (Dialect.of(h) == Dialect.POSTGRESQL) {
-            Query both = h.createQuery("WITH " + balanceRow.with() + " " + entry.sql() + " RETURNING id");
-            change.forEach(c -> c.bind().accept(both));
-            id = both.mapTo(Long.class).one();
-        } else {
-            balanceRow.run(h);
-            Update insert = h.createUpdate(entry.sql());
-            entry.bind().accept(insert);
-            id = insert.executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
-        }
+        long id = Cte.insertedId(h, change.subList(0, 1), change.get(1));
         return new Change(after, new LedgerEntry(id, userId, delta, after, cause.op(), cause.reason(), cause.actor(),
                 cause.requestId(), cause.sessionId(), now));
     }

@@ -38,11 +38,27 @@ public record Cte(String name, String sql, Consumer<SqlStatement<?>> bind) {
             first.forEach(c -> c.run(h));
             return last.run(h);
         }
+        return joined(h, first, last, "1", "COUNT(*)").mapTo(Integer.class).one();
+    }
+
+    /** As {@link #together}, for a {@code last} that inserts one row: that row's generated id. */
+    public static long insertedId(Handle h, List<Cte> first, Cte last) {
+        if (Dialect.of(h) != Dialect.POSTGRESQL) {
+            first.forEach(c -> c.run(h));
+            Update insert = h.createUpdate(last.sql());
+            last.bind().accept(insert);
+            return insert.executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+        }
+        return joined(h, first, last, "id", "id").mapTo(Long.class).one();
+    }
+
+    /** {@code WITH first..., last AS (last RETURNING returning) SELECT answer FROM last}, bound. */
+    private static Query joined(Handle h, List<Cte> first, Cte last, String returning, String answer) {
         List<Cte> all = new ArrayList<>(first);
-        all.add(new Cte(last.name(), last.sql() + " RETURNING 1", last.bind()));
+        all.add(new Cte(last.name(), last.sql() + " RETURNING " + returning, last.bind()));
         Query statement = h.createQuery("WITH " + all.stream().map(Cte::with).collect(Collectors.joining(", "))
-                + " SELECT COUNT(*) FROM " + last.name());
+                + " SELECT " + answer + " FROM " + last.name());
         all.forEach(c -> c.bind().accept(statement));
-        return statement.mapTo(Integer.class).one();
+        return statement;
     }
 }

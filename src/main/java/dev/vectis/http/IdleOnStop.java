@@ -29,11 +29,10 @@ final class IdleOnStop extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
-        long usual = request.getConnectionMetaData().getConnector().getIdleTimeout();
         // Per-key atomic with stop(): a connection is either seen busy there or given its usual timeout back here.
         busy.compute(endPoint, (ep, n) -> {
             if (stopping) {
-                ep.setIdleTimeout(usual);
+                ep.setIdleTimeout(request.getConnectionMetaData().getConnector().getIdleTimeout());
             }
             return n == null ? 1 : n + 1;
         });

@@ -55,11 +55,8 @@ final class Placement {
     private record Worker(String id, String baseUrl) {
     }
 
-    /**
-     * An active product with its workers that have room, in the order they are chosen; or, when
-     * {@code chosen}, with the one worker already chosen and its row locked.
-     */
-    private record Offer(long price, int action, String name, List<Worker> workers, boolean chosen) {
+    /** An active product with its workers that have room, in the order they are chosen. */
+    private record Offer(long price, int action, String name, List<Worker> workers) {
     }
 
     private Placement() {
@@ -84,7 +81,7 @@ final class Placement {
             throw new VectisException(VectisException.Kind.PAYMENT_REQUIRED, "INSUFFICIENT_COINS",
                     "Insufficient coins: the price is " + offer.price() + " and the balance is " + balance);
         }
-        Worker worker = offer.chosen() ? offer.workers().get(0) : choose(h, offer.workers(), breakers::refusing, full);
+        Worker worker = choose(h, offer.workers(), breakers::refusing, full);
         VpsSession session = SessionStore.pending(sessionId, userId, productId, offer.name(), worker.id(),
                 offer.price(), now);
         return new Placed(session, worker.baseUrl(), offer.action(), Ledger.after(balance, -offer.price()), requestId);
@@ -132,7 +129,7 @@ final class Placement {
         }
         OfferRow first = rows.get(0);
         return new Offer(first.price(), first.action(), first.name(),
-                rows.stream().map(OfferRow::worker).filter(w -> w != null).toList(), false);
+                rows.stream().map(OfferRow::worker).filter(w -> w != null).toList());
     }
 
     /**
@@ -140,7 +137,8 @@ final class Placement {
      * PostgreSQL: the first in order with room whose row no other transaction holds, neither
      * full nor refused by its breaker, locked for this one. Without one (none has room, every
      * one is held, a breaker refused one) the offer has no worker and {@link #offer} decides,
-     * with the reason. Null when there is no such active product.
+     * with the reason. Null when there is no such active product. With its one worker, already
+     * locked, {@link #choose} asks the database nothing more.
      */
     private static Offer firstFree(Handle h, String productId, WorkerBreakers breakers, Set<String> full) {
         Set<String> skip = new HashSet<>(full);
@@ -157,8 +155,7 @@ final class Placement {
             return null;
         }
         OfferRow row = rows.get(0);
-        return new Offer(row.price(), row.action(), row.name(), row.worker() == null ? List.of() : List.of(row.worker()),
-                row.worker() != null);
+        return new Offer(row.price(), row.action(), row.name(), row.worker() == null ? List.of() : List.of(row.worker()));
     }
 
     /**

@@ -142,7 +142,7 @@ final class SessionChanges {
             if (readyReason == null) {
                 grew = lines != seen.watch().logLines() && SessionStore.logLines(h, seen.id(), lines, now);
             } else {
-                ready = SessionStore.changeLive(h, seen.id(), "ready", readyReason, now, lines).orElse(null);
+                ready = SessionStore.changeLiveWithLog(h, seen.id(), "ready", readyReason, now, lines).orElse(null);
                 grew = ready != null && lines != seen.watch().logLines();
             }
             VpsSession started = grew && seen.watch().logLines() == 0 ? seen.withLogLines(lines, now) : null;

@@ -77,7 +77,8 @@ final class SessionStore {
      * As {@link #changeLive}, recording in the same write how many lines the worker's log has
      * (see {@link #logLines}): a log read that finds the VM ready is one write.
      */
-    static Optional<VpsSession> changeLive(Handle h, String id, String status, String reason, long now, int logLines) {
+    static Optional<VpsSession> changeLiveWithLog(Handle h, String id, String status, String reason, long now,
+                                                  int logLines) {
         return changeLive(h, id, status, null, reason, now, (Integer) logLines);
     }
 
