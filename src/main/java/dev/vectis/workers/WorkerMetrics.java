@@ -1,6 +1,8 @@
 package dev.vectis.workers;
 
 import dev.vectis.db.Columns;
+import dev.vectis.db.CopyRows;
+import dev.vectis.db.Dialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -28,7 +30,7 @@ public final class WorkerMetrics {
             + "session_total, session_connected, session_disconnected, session_qr_required, session_reconnecting, "
             + "session_error, reported_at, extra, created_at";
     /**
-     * A part of a flush is one statement: the samples go as one array per column, so the
+     * On H2 a part of a flush is one statement: the samples go as one array per column, so the
      * database parses, plans and executes once per part rather than once per sample, and ids
      * follow the samples' order.
      */
@@ -40,6 +42,7 @@ public final class WorkerMetrics {
             + "CAST(:sessionDisconnected AS INTEGER ARRAY), CAST(:sessionQrRequired AS INTEGER ARRAY), "
             + "CAST(:sessionReconnecting AS INTEGER ARRAY), CAST(:sessionError AS INTEGER ARRAY), "
             + "CAST(:reportedAt AS VARCHAR ARRAY), CAST(:extra AS VARCHAR ARRAY), CAST(:createdAt AS BIGINT ARRAY))";
+    static final String PRUNE = "DELETE FROM worker_metrics WHERE created_at < :cutoff";
     /** Which of a flush's workers exist: read once per worker, not once per sample. */
     private static final String EXISTING = "SELECT id FROM workers WHERE id = ANY(CAST(:ids AS VARCHAR ARRAY))";
 
@@ -95,6 +98,10 @@ public final class WorkerMetrics {
                         .bindArray("ids", String.class, batch.stream().map(MetricsSample::workerId).distinct().toList())
                         .mapTo(String.class).list());
                 List<MetricsSample> kept = batch.stream().filter(s -> existing.contains(s.workerId())).toList();
+                if (Dialect.of(h) == Dialect.POSTGRESQL) {
+                    copy(h, kept);
+                    return;
+                }
                 for (int from = 0; from < kept.size(); from += PART) {
                     insert(h, kept.subList(from, Math.min(kept.size(), from + PART)));
                 }
@@ -129,17 +136,39 @@ public final class WorkerMetrics {
                 .execute();
     }
 
+    /** PostgreSQL takes a flush as one COPY, in order: about half the work of the array insert per sample. */
+    private static void copy(Handle h, List<MetricsSample> samples) {
+        CopyRows.into(h, "worker_metrics", COLUMNS, out -> {
+            for (MetricsSample s : samples) {
+                out.text(s.workerId()).text(s.status()).number(s.cpuUsage()).number(s.memoryUsage())
+                        .number(s.uptime()).number(s.messageCount()).number(s.sessionTotal())
+                        .number(s.sessionConnected()).number(s.sessionDisconnected()).number(s.sessionQrRequired())
+                        .number(s.sessionReconnecting()).number(s.sessionError()).text(s.reportedAt())
+                        .text(s.extra()).number(s.createdAt());
+                out.endRow();
+            }
+        });
+    }
+
     private static <T> List<T> column(List<MetricsSample> part, Function<MetricsSample, T> field) {
         List<T> values = new ArrayList<>(part.size());
         part.forEach(s -> values.add(field.apply(s)));
         return values;
     }
 
-    /** Deletes samples older than the retention period; returns how many. */
+    /**
+     * Deletes samples older than the retention period; returns how many. On PostgreSQL the
+     * time index's ranges filled since the last prune are summarized first, so the delete reads
+     * only the ranges that hold old samples, not every page written since.
+     */
     public int prune() {
         long cutoff = clock.millis() - retention.toMillis();
-        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM worker_metrics WHERE created_at < :cutoff")
-                .bind("cutoff", cutoff).execute());
+        return jdbi.withHandle(h -> {
+            if (Dialect.of(h) == Dialect.POSTGRESQL) {
+                h.createQuery("SELECT brin_summarize_new_values('worker_metrics_time')").mapTo(Integer.class).one();
+            }
+            return h.createUpdate(PRUNE).bind("cutoff", cutoff).execute();
+        });
     }
 
     /** Oldest first, since the given time, at most {@code limit}. */
