@@ -25,6 +25,8 @@ final class PlainHeartbeat {
 
     static HeartbeatReader.Heartbeat read(JsonFactory json, byte[] body, String workerId) {
         try (JsonParser p = json.createParser(body)) {
+            // Each field is checked for a second appearance below; the parser need not track names too.
+            p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -49,8 +51,8 @@ final class PlainHeartbeat {
                     }
                     case "status" -> {
                         field = 2;
-                        status = v == JsonToken.VALUE_STRING ? p.getText() : null;
-                        if (status == null || !ChatWorkerRoutes.STATUSES.contains(status)) {
+                        status = v == JsonToken.VALUE_STRING ? known(p.getText()) : null;
+                        if (status == null) {
                             return null;
                         }
                     }
@@ -110,6 +112,16 @@ final class PlainHeartbeat {
             // Malformed, or beyond the parser's limits: the full reader names what is wrong.
             return null;
         }
+    }
+
+    /** The status as the one shared string of its value (a sample waits in memory for its batch); null if unknown. */
+    private static String known(String status) {
+        for (String s : ChatWorkerRoutes.STATUSES) {
+            if (s.equals(status)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /** The six counts, each a whole number of at least 0 under its own name, at most once. */

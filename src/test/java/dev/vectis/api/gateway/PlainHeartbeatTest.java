@@ -62,6 +62,8 @@ class PlainHeartbeatTest {
         "{\"sessions\":{\"total\":2147483648}}",
         "{\"sessions\":{\"idle\":1}}",
         "{\"status\":\"ONLINE\",\"status\":\"OFFLINE\"}",
+        "{\"cpuUsage\":1,\"memoryUsage\":2,\"cpuUsage\":3}",
+        "{\"status\":\"online\"}",
         "{\"workerId\":\"w-2\"}",
         "{\"cpu_usage\":1}",
         "{} {}",
