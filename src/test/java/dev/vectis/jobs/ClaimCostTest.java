@@ -154,6 +154,35 @@ class ClaimCostTest {
         }
     }
 
+    @DbTest
+    void finishedJobsCostTheDeadlineSweepNothing(TestDatabase db) {
+        try (QueueFixture f = new QueueFixture(db)) {
+            f.worker("w1", 1);
+            Job job = f.job("echo", null, null);
+            assertThat(f.queue.claim("w1").job().id()).isEqualTo(job.id());
+            f.database.jdbi().useHandle(h -> {
+                h.execute("INSERT INTO jobs (id, command, file_url, filename, status, max_attempts, timeout_seconds, "
+                        + "created_at, completed_at, exit_code) SELECT 'old-' || x, 'echo', '/x.zip', 'x.zip', "
+                        + "'completed', 1, 60, 0, 1, 0 FROM "
+                        + (db.isPostgres() ? "generate_series(1, 20000) AS x" : "SYSTEM_RANGE(1, 20000) AS t(x)"));
+                h.execute("ANALYZE" + (db.isPostgres() ? " jobs" : ""));
+            });
+            long later = Long.MAX_VALUE / 2;
+            List<String> overdue = f.database.jdbi().withHandle(h -> JobStore.overdue(h, later));
+            assertThat(overdue).containsExactly(job.id());
+            if (db.isPostgres()) {
+                String plan = f.database.jdbi().withHandle(h -> String.join("\n", h.createQuery("EXPLAIN SELECT id "
+                        + "FROM jobs WHERE status = 'running' AND deadline_at < 1 ORDER BY seq").mapTo(String.class).list()));
+                assertThat(plan).contains("jobs_running_deadline");
+                // 20,000 finished jobs would fill dozens of pages; the running one fits in the first leaf.
+                long pages = f.database.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT pg_relation_size('jobs_running_deadline') / current_setting('block_size')::int")
+                        .mapTo(Long.class).one());
+                assertThat(pages).isLessThanOrEqualTo(2);
+            }
+        }
+    }
+
     private static String claimPlan(Handle h, String sql) {
         return String.join("\n", h.createQuery("EXPLAIN " + sql.replace(" FOR UPDATE SKIP LOCKED", ""))
                 .mapTo(String.class).list());
