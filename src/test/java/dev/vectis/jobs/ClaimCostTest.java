@@ -130,13 +130,7 @@ class ClaimCostTest {
     @DbTest
     void theClaimReadsOnlyPendingJobsHoweverLongTheHistory(TestDatabase db) {
         try (QueueFixture f = new QueueFixture(db)) {
-            f.database.jdbi().useHandle(h -> {
-                h.execute("INSERT INTO jobs (id, command, file_url, filename, status, max_attempts, timeout_seconds, "
-                        + "created_at, completed_at, exit_code) SELECT 'old-' || x, 'echo', '/x.zip', 'x.zip', "
-                        + "'completed', 1, 60, 0, 1, 0 FROM "
-                        + (db.isPostgres() ? "generate_series(1, 20000) AS x" : "SYSTEM_RANGE(1, 20000) AS t(x)"));
-                h.execute("ANALYZE" + (db.isPostgres() ? " jobs" : ""));
-            });
+            finishedJobs(f, db, 20_000);
             Job job = f.job("echo", null, null);
             f.worker("w1", 1);
             String plan = f.database.jdbi().withHandle(h -> claimPlan(h, JobStore.NEXT_PENDING));
@@ -160,13 +154,7 @@ class ClaimCostTest {
             f.worker("w1", 1);
             Job job = f.job("echo", null, null);
             assertThat(f.queue.claim("w1").job().id()).isEqualTo(job.id());
-            f.database.jdbi().useHandle(h -> {
-                h.execute("INSERT INTO jobs (id, command, file_url, filename, status, max_attempts, timeout_seconds, "
-                        + "created_at, completed_at, exit_code) SELECT 'old-' || x, 'echo', '/x.zip', 'x.zip', "
-                        + "'completed', 1, 60, 0, 1, 0 FROM "
-                        + (db.isPostgres() ? "generate_series(1, 20000) AS x" : "SYSTEM_RANGE(1, 20000) AS t(x)"));
-                h.execute("ANALYZE" + (db.isPostgres() ? " jobs" : ""));
-            });
+            finishedJobs(f, db, 20_000);
             long later = Long.MAX_VALUE / 2;
             List<String> overdue = f.database.jdbi().withHandle(h -> JobStore.overdue(h, later));
             assertThat(overdue).containsExactly(job.id());
@@ -181,6 +169,17 @@ class ClaimCostTest {
                 assertThat(pages).isLessThanOrEqualTo(2);
             }
         }
+    }
+
+    /** A history of finished jobs, as the queue leaves them, and statistics that know it. */
+    private static void finishedJobs(QueueFixture f, TestDatabase db, int n) {
+        f.database.jdbi().useHandle(h -> {
+            h.execute("INSERT INTO jobs (id, command, file_url, filename, status, max_attempts, timeout_seconds, "
+                    + "created_at, completed_at, exit_code) SELECT 'old-' || x, 'echo', '/x.zip', 'x.zip', "
+                    + "'completed', 1, 60, 0, 1, 0 FROM "
+                    + (db.isPostgres() ? "generate_series(1, " + n + ") AS x" : "SYSTEM_RANGE(1, " + n + ") AS t(x)"));
+            h.execute("ANALYZE" + (db.isPostgres() ? " jobs" : ""));
+        });
     }
 
     private static String claimPlan(Handle h, String sql) {

@@ -71,9 +71,7 @@ class WorkerMetricsTest {
     void everyValueComesBackAsItWasSentEscapesNullsAndExtremesIncluded(TestDatabase db) {
         MutableClock clock = new MutableClock();
         try (Database database = db.open()) {
-            WorkerRegistry registry = new WorkerRegistry(database.jdbi(), clock, Duration.ofSeconds(30));
-            registry.registerGateway(new GatewayRegistration("esc", "http://esc:8001", 50, null, "ONLINE",
-                    "1.0.0", "TESTING"));
+            gateway(database, clock, "esc");
             WorkerMetrics metrics = new WorkerMetrics(database.jdbi(), clock, Duration.ofHours(1));
             List<MetricsSample> sent = List.of(
                     new MetricsSample("esc", "MAINTENANCE", 0.1, 1e-300, Long.MAX_VALUE, 0L, Integer.MAX_VALUE, 0,
@@ -94,9 +92,7 @@ class WorkerMetricsTest {
     void aFlushTheDatabaseRefusesIsKeptAndLeavesEveryConnectionUsable(TestDatabase db) {
         MutableClock clock = new MutableClock();
         try (Database database = db.open()) {
-            WorkerRegistry registry = new WorkerRegistry(database.jdbi(), clock, Duration.ofSeconds(30));
-            registry.registerGateway(new GatewayRegistration("refused", "http://refused:8001", 50, null, "ONLINE",
-                    "1.0.0", "TESTING"));
+            WorkerRegistry registry = gateway(database, clock, "refused");
             WorkerMetrics metrics = new WorkerMetrics(database.jdbi(), clock, Duration.ofHours(1));
             for (int n = 0; n < 2_000; n++) {
                 metrics.record(sample("refused", n));
@@ -120,9 +116,7 @@ class WorkerMetricsTest {
     void thePruneDeletesOnlyOldSamplesAndReadsOnlyTheRangesThatHoldThem(TestDatabase db) {
         MutableClock clock = new MutableClock(java.time.Instant.ofEpochMilli(1_000_000));
         try (Database database = db.open()) {
-            WorkerRegistry registry = new WorkerRegistry(database.jdbi(), clock, Duration.ofSeconds(30));
-            registry.registerGateway(new GatewayRegistration("old", "http://old:8001", 50, null, "ONLINE",
-                    "1.0.0", "TESTING"));
+            gateway(database, clock, "old");
             WorkerMetrics metrics = new WorkerMetrics(database.jdbi(), clock, Duration.ofMillis(1_000_000));
             int samples = 60_000;
             for (int n = 0; n < samples; n++) {
@@ -151,6 +145,13 @@ class WorkerMetricsTest {
                 assertThat(removed.find() ? Integer.parseInt(removed.group(1)) : 0).isLessThan(samples / 4);
             }
         }
+    }
+
+    private static WorkerRegistry gateway(Database database, MutableClock clock, String workerId) {
+        WorkerRegistry registry = new WorkerRegistry(database.jdbi(), clock, Duration.ofSeconds(30));
+        registry.registerGateway(new GatewayRegistration(workerId, "http://" + workerId + ":8001", 50, null, "ONLINE",
+                "1.0.0", "TESTING"));
+        return registry;
     }
 
     private static MetricsSample sample(String workerId, long n) {
