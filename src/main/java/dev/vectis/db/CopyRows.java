@@ -44,10 +44,15 @@ public final class CopyRows {
                 rows.write(out);
                 out.send();
                 return copy.endCopy();
-            } finally {
+            } catch (SQLException | RuntimeException e) {
                 if (copy.isActive()) {
-                    copy.cancelCopy();
+                    try {
+                        copy.cancelCopy();
+                    } catch (SQLException cancel) {
+                        e.addSuppressed(cancel);
+                    }
                 }
+                throw e;
             }
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException("COPY into " + table + " failed", e, null);

@@ -156,19 +156,10 @@ public final class WorkerMetrics {
         return values;
     }
 
-    /**
-     * Deletes samples older than the retention period; returns how many. On PostgreSQL the
-     * time index's ranges filled since the last prune are summarized first, so the delete reads
-     * only the ranges that hold old samples, not every page written since.
-     */
+    /** Deletes samples older than the retention period; returns how many. */
     public int prune() {
         long cutoff = clock.millis() - retention.toMillis();
-        return jdbi.withHandle(h -> {
-            if (Dialect.of(h) == Dialect.POSTGRESQL) {
-                h.createQuery("SELECT brin_summarize_new_values('worker_metrics_time')").mapTo(Integer.class).one();
-            }
-            return h.createUpdate(PRUNE).bind("cutoff", cutoff).execute();
-        });
+        return jdbi.withHandle(h -> h.createUpdate(PRUNE).bind("cutoff", cutoff).execute());
     }
 
     /** Oldest first, since the given time, at most {@code limit}. */
