@@ -84,23 +84,13 @@ public final class CopyRows {
         return this;
     }
 
-    /** A whole number or null. */
-    public CopyRows number(Long value) {
-        return value == null ? text(null) : number(value.longValue());
-    }
-
-    /** A whole number or null. */
-    public CopyRows number(Integer value) {
-        return value == null ? text(null) : number(value.longValue());
-    }
-
-    /** A double or null; Java's shortest text of a double reads back as the same double. */
-    public CopyRows number(Double value) {
+    /** A number or null, in Java's text of it (a double's shortest text reads back as the same double). */
+    public CopyRows number(Number value) {
         if (value == null) {
             return text(null);
         }
         separate();
-        text.append(value.doubleValue());
+        text.append(value);
         return this;
     }
 

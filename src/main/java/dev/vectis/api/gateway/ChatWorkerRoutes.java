@@ -29,6 +29,19 @@ final class ChatWorkerRoutes {
     }
 
     static final Set<String> STATUSES = Set.of("ONLINE", "OFFLINE", "MAINTENANCE");
+
+    /**
+     * The status as the one shared string of its value, or null when it is none of them: a
+     * heartbeat's sample waits in memory for its batch, and need not hold a copy of its own.
+     */
+    static String knownStatus(String status) {
+        for (String known : STATUSES) {
+            if (known.equals(status)) {
+                return known;
+            }
+        }
+        return null;
+    }
     static final Set<String> ENVIRONMENTS = Set.of("DEVELOPMENT", "STAGING", "TESTING", "PRODUCTION");
 
     private final Callers callers;

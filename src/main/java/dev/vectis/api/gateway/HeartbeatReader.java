@@ -156,8 +156,9 @@ final class HeartbeatReader {
         if (f == null || f.value().isNull()) {
             return null;
         }
-        String status = f.value().isTextual() ? f.value().asText().trim().toUpperCase(Locale.ROOT) : "";
-        if (!ChatWorkerRoutes.STATUSES.contains(status)) {
+        String status = f.value().isTextual()
+                ? ChatWorkerRoutes.knownStatus(f.value().asText().trim().toUpperCase(Locale.ROOT)) : null;
+        if (status == null) {
             throw new InvalidInputException(f.path(), f.path() + " must be one of " + String.join(", ",
                     ChatWorkerRoutes.STATUSES.stream().sorted().toList()));
         }

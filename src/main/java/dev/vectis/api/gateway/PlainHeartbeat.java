@@ -51,7 +51,7 @@ final class PlainHeartbeat {
                     }
                     case "status" -> {
                         field = 2;
-                        status = v == JsonToken.VALUE_STRING ? known(p.getText()) : null;
+                        status = v == JsonToken.VALUE_STRING ? ChatWorkerRoutes.knownStatus(p.getText()) : null;
                         if (status == null) {
                             return null;
                         }
@@ -112,16 +112,6 @@ final class PlainHeartbeat {
             // Malformed, or beyond the parser's limits: the full reader names what is wrong.
             return null;
         }
-    }
-
-    /** The status as the one shared string of its value (a sample waits in memory for its batch); null if unknown. */
-    private static String known(String status) {
-        for (String s : ChatWorkerRoutes.STATUSES) {
-            if (s.equals(status)) {
-                return s;
-            }
-        }
-        return null;
     }
 
     /** The six counts, each a whole number of at least 0 under its own name, at most once. */
